@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { concatBytes, equalBytes, fromBase64, fromHex, fromUtf8, toBase64, toBase64Unpadded, toHex, utf8 } from './bytes.ts';
+import { isParleyError } from './errors.ts';
+
+describe('bytes', () => {
+  it('round-trips hex and base64 for any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(fromHex(toHex(bytes))).toEqual(bytes);
+        expect(fromBase64(toBase64(bytes))).toEqual(bytes);
+        expect(fromBase64(toBase64Unpadded(bytes))).toEqual(bytes);
+      }),
+    );
+  });
+
+  it('rejects malformed hex and base64 with a coded error naming the parameter', () => {
+    for (const bad of ['abc', 'zz', '0x00']) {
+      expect(() => fromHex(bad, 'key')).toThrowError(expect.objectContaining({ code: 'invalid_argument', details: expect.objectContaining({ param: 'key' }) }));
+    }
+    for (const bad of ['a', 'ab=c', '****', 'YWJj\n']) {
+      expect(() => fromBase64(bad)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    }
+  });
+
+  it('rejects wrong types at the entry', () => {
+    expect(() => toHex('00' as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => fromHex(5 as unknown as string)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => concatBytes(new Uint8Array(1), [1] as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', details: expect.objectContaining({ param: 'parts[1]' }) }),
+    );
+  });
+
+  it('decodes UTF-8 strictly', () => {
+    expect(fromUtf8(utf8('héllo ✉'))).toBe('héllo ✉');
+    let error: unknown;
+    try {
+      fromUtf8(new Uint8Array([0xc3, 0x28]));
+    } catch (e) {
+      error = e;
+    }
+    expect(isParleyError(error, 'invalid_argument')).toBe(true);
+  });
+
+  it('compares bytes', () => {
+    expect(equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true);
+    expect(equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false);
+    expect(equalBytes(new Uint8Array([1]), new Uint8Array([1, 0]))).toBe(false);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Coded errors. Callers branch on `code`, never on `message`; the message is for logs and
+ * developers only. `details` carries the facts a UI needs to say what went wrong (which word,
+ * which parameter), never secret material.
+ */
+export type ErrorCode =
+  // input checks at every entry of wasm/
+  | 'invalid_argument'
+  | 'sodium_not_ready'
+  // recovery phrase
+  | 'mnemonic_word_count'
+  | 'mnemonic_unknown_word'
+  | 'mnemonic_checksum'
+  | 'mnemonic_overflow'
+  // Session IDs
+  | 'session_id_length'
+  | 'session_id_not_hex'
+  | 'session_id_prefix'
+  | 'session_id_blinded'
+  | 'session_id_invalid_key'
+  // 1:1 message encryption
+  | 'ciphertext_too_short'
+  | 'decrypt_failed'
+  | 'signature_invalid'
+  | 'padding_invalid'
+  // onion requests
+  | 'onion_decrypt_failed'
+  | 'onion_malformed';
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
+
+export class ParleyError extends Error {
+  override readonly name = 'ParleyError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isParleyError(value: unknown, code?: ErrorCode): value is ParleyError {
+  return value instanceof ParleyError && (code === undefined || value.code === code);
+}

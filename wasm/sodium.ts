@@ -1,0 +1,39 @@
+/**
+ * The one door to libsodium: the only import of libsodium-wrappers-sumo in the repository.
+ * Everything else in wasm/ calls `sodium()` after `ready()` has resolved.
+ */
+import libsodium from 'libsodium-wrappers-sumo';
+import { ParleyError } from './errors.ts';
+
+export type Sodium = typeof libsodium;
+
+let initialised = false;
+let initialising: Promise<void> | undefined;
+
+/** Loads and initialises libsodium's WASM build once; safe to call any number of times. */
+export function ready(): Promise<void> {
+  initialising ??= libsodium.ready.then(() => {
+    initialised = true;
+  });
+  return initialising;
+}
+
+export function isReady(): boolean {
+  return initialised;
+}
+
+export function sodium(): Sodium {
+  if (!initialised) {
+    throw new ParleyError('sodium_not_ready', 'libsodium is not initialised: await ready() first');
+  }
+  return libsodium;
+}
+
+/** Overwrites secret material in place. Call on every buffer that held a secret once it is done with. */
+export function wipe(...buffers: (Uint8Array | undefined)[]): void {
+  for (const buffer of buffers) {
+    if (buffer === undefined) continue;
+    if (initialised) libsodium.memzero(buffer);
+    else buffer.fill(0);
+  }
+}
