@@ -55,6 +55,6 @@ export interface SwarmTransport {
 /** An HTTP answer as the storage server gives it: JSON on success, plain text on error. */
 export interface RpcReply {
   readonly status: number;
-  readonly contentType: 'application/json' | 'text/plain; charset=utf-8';
+  readonly contentType: 'application/json' | 'text/plain';
   readonly body: string;
 }
