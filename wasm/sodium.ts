@@ -22,6 +22,11 @@ export function isReady(): boolean {
   return initialised;
 }
 
+/** libsodium's own version string (e.g. "1.0.20"), for the UI's honest status line. */
+export function sodiumVersion(): string {
+  return sodium().sodium_version_string();
+}
+
 export function sodium(): Sodium {
   if (!initialised) {
     throw new ParleyError('sodium_not_ready', 'libsodium is not initialised: await ready() first');

@@ -1,0 +1,39 @@
+import { test, expect, type ConsoleMessage } from '@playwright/test';
+import { CONTENT_SECURITY_POLICY } from '../relay/static.ts';
+
+test('the built app loads, starts the secure engine and registers its service worker', async ({ page, context }) => {
+  const problems: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  context.on('weberror', (webError) => problems.push(`web error: ${webError.error().message}`));
+
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+
+  await expect(page.getByRole('heading', { name: 'Parley', level: 1 })).toBeVisible();
+
+  const engine = page.getByRole('status', { name: 'Secure engine' });
+  await expect(engine).toHaveText(/Secure engine ready \(libsodium \d+\.\d+\.\d+\)$/);
+
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  expect(new URL(serviceWorker.url()).pathname).toBe('/sw.js');
+  // The page sees it too: the registration becomes active.
+  await expect.poll(() => page.evaluate('navigator.serviceWorker.ready.then((r) => Boolean(r.active))')).toBe(true);
+
+  expect(problems).toEqual([]);
+});
+
+test('an in-app route deep link gets the app shell', async ({ page }) => {
+  const response = await page.goto('/conversations/05abcdef');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { name: 'Parley', level: 1 })).toBeVisible();
+});
+
+test('a missing asset is a 404, not the app shell', async ({ request }) => {
+  const response = await request.get('/assets/missing-0000.js');
+  expect(response.status()).toBe(404);
+});

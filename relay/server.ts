@@ -1,0 +1,64 @@
+/**
+ * The relay's HTTP server. It tries its routes in order and falls back to serving the built app.
+ * Onion forwarding will be added as a route: a route answers the requests it recognises and
+ * returns true, or returns false to pass the request on.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { applySecurityHeaders, createStaticHandler } from './static.ts';
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export interface RelayServerOptions {
+  /** The built app to serve (dist/). */
+  readonly distDir: string;
+  /** Tried in order before the static files. */
+  readonly routes?: readonly Route[];
+}
+
+export function createRelayServer(options: RelayServerOptions): Server {
+  const routes = options.routes ?? [];
+  const serveStatic = createStaticHandler({ root: options.distDir });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    applySecurityHeaders(res);
+    for (const route of routes) {
+      if (await route(req, res)) return;
+    }
+    await serveStatic(req, res);
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('relay: request failed', req.method, req.url?.split('?')[0], error);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end('Internal Server Error\n');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+}
+
+/** Starts listening and resolves with the URL to open, e.g. "http://127.0.0.1:8080/". */
+export function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${shownHost}:${address.port}/`);
+    });
+  });
+}
+
+/** Stops accepting connections and closes the open ones. */
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,52 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/** Accent colour of the light theme (src/ui/theme.css), used for the installed app's chrome. */
+const THEME_COLOUR = '#0b6e69';
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      // The page registers the worker itself (src/ui/updates.svelte.ts, workbox-window), so no
+      // inline registration script is injected: the CSP allows no inline scripts.
+      injectRegister: false,
+      registerType: 'prompt',
+      injectManifest: {
+        rollupFormat: 'iife',
+        // The manifest and its icons are added by the plugin itself; these are the app's own files.
+        globPatterns: ['**/*.{js,css,html}'],
+        // libsodium (sumo, WASM inlined) sits in the worker chunk and must be precached for offline use.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      },
+      manifest: {
+        name: 'Parley',
+        short_name: 'Parley',
+        description: 'A private messenger for the browser that speaks the Session protocol.',
+        id: '/',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: THEME_COLOUR,
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  worker: {
+    format: 'es',
+  },
+  build: {
+    target: 'es2022',
+  },
+});
