@@ -37,3 +37,25 @@ test('a missing asset is a 404, not the app shell', async ({ request }) => {
   const response = await request.get('/assets/missing-0000.js');
   expect(response.status()).toBe(404);
 });
+
+test('once loaded, it starts offline: shell, worker and libsodium come from the precache', async ({ page, context }) => {
+  await page.goto('/');
+  await expect.poll(() => page.evaluate('navigator.serviceWorker.ready.then((r) => Boolean(r.active))')).toBe(true);
+  // Precaching finishes during install; the worker chunk (with libsodium inside) must be in it.
+  const cached = await page.evaluate(
+    'caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((lists) => lists.flat().map((r) => new URL(r.url).pathname))',
+  );
+  expect(cached).toEqual(expect.arrayContaining(['/index.html', expect.stringMatching(/^\/assets\/worker-.+\.js$/)]));
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Parley', level: 1 })).toBeVisible();
+    await expect(page.getByRole('status', { name: 'Secure engine' })).toContainText('Secure engine ready');
+    // A deep link works offline too (navigation fallback to the precached shell).
+    await page.goto('/conversations/05abcdef');
+    await expect(page.getByRole('status', { name: 'Secure engine' })).toContainText('Secure engine ready');
+  } finally {
+    await context.setOffline(false);
+  }
+});

@@ -8,6 +8,7 @@ export class AppUpdate {
   available = $state(false);
   #workbox: Workbox | undefined;
   #reloadRequested = false;
+  #reloading = false;
 
   register(): void {
     // The dev server serves no service worker; in production it comes from the site root.
@@ -16,18 +17,25 @@ export class AppUpdate {
     workbox.addEventListener('waiting', () => {
       this.available = true;
     });
-    workbox.addEventListener('controlling', () => {
-      if (this.#reloadRequested) window.location.reload();
-    });
+    // A page the old worker controlled hears 'controlling'; a page no worker controlled yet (the
+    // very first visit) only hears the new worker become 'activated'. Reload on whichever comes first.
+    workbox.addEventListener('controlling', () => this.#reloadIfRequested());
+    workbox.addEventListener('activated', () => this.#reloadIfRequested());
     this.#workbox = workbox;
     workbox.register().catch((error: unknown) => {
       console.warn('service worker registration failed; the app works, but not offline', error);
     });
   }
 
+  #reloadIfRequested(): void {
+    if (!this.#reloadRequested || this.#reloading) return;
+    this.#reloading = true;
+    window.location.reload();
+  }
+
   reload(): void {
     this.#reloadRequested = true;
-    // Sends {type: 'SKIP_WAITING'} to the waiting worker; 'controlling' then reloads the page.
+    // Sends {type: 'SKIP_WAITING'} to the waiting worker; once it takes over, the page reloads.
     this.#workbox?.messageSkipWaiting();
   }
 }
