@@ -45,8 +45,13 @@ function wrongType(name: string, expected: string): ParamError {
   return new ParamError(`Invalid value given for '${name}': expected ${expected}`);
 }
 
+/**
+ * A JSON integer as the server's parser sees one: numbers past the 64-bit range become floats
+ * there. (Integers written with a fraction or exponent, like `2.0`, are floats there too; JSON.parse
+ * cannot tell them apart, so the devnet accepts them.)
+ */
 function isInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value);
+  return typeof value === 'number' && Number.isInteger(value) && value >= -INT64_LIMIT && value < 2 * INT64_LIMIT;
 }
 
 /** JSON's unsigned integers: no sign, so -0 does not count. */
@@ -133,8 +138,10 @@ export function readIntArray(params: JsonObject, name: string): number[] | undef
 export function readTimestampArray(params: JsonObject, name: string): number[] | undefined {
   const value = present(params, name);
   if (value === undefined) return undefined;
-  if (isUnsigned(value)) return [value];
-  if (Array.isArray(value) && value.every(isUnsigned)) return value as number[];
+  // Values past int64 wrap negative on the server (and then fail its clock checks).
+  const wrap = (v: number) => (v >= INT64_LIMIT ? v - 2 * INT64_LIMIT : v);
+  if (isUnsigned(value)) return [wrap(value)];
+  if (Array.isArray(value) && value.every(isUnsigned)) return (value as number[]).map(wrap);
   throw wrongType(name, 'timestamp array');
 }
 
