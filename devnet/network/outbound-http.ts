@@ -2,7 +2,7 @@
  * One outgoing POST with a hard deadline, for the relay hop and the URL proxy. It never rejects:
  * the caller gets the answer, or why there was none (timeout, refused, other network error).
  */
-import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 
 export interface OutboundPost {
@@ -39,37 +39,49 @@ export function postOnce(post: OutboundPost): Promise<OutboundResult> {
   const elapsed = (): number => Math.round(performance.now() - started);
   return new Promise((resolve) => {
     let settled = false;
+    let current: ClientRequest | undefined;
     const settle = (result: OutboundResult): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(result);
     };
-    const send = post.protocol === 'https' ? httpsRequest : httpRequest;
-    const req = send(
-      {
-        host: post.host,
-        port: post.port,
-        path: post.path,
-        method: 'POST',
-        headers: { ...post.headers, 'Content-Length': String(post.body.length) },
-        agent: post.agent,
-        ...(post.protocol === 'https' ? { rejectUnauthorized: post.verifyTls ?? true } : {}),
-      },
-      (res) => collect(res, post.maxResponseBytes, settle),
-    );
     const timer = setTimeout(() => {
       settle({ kind: 'timeout', elapsedMs: elapsed() });
-      req.destroy();
+      current?.destroy();
     }, post.timeoutMs);
     timer.unref();
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED') settle({ kind: 'refused', elapsedMs: elapsed() });
-      else if (isTlsError(error)) settle({ kind: 'tls', message: error.message });
-      else settle({ kind: 'error', message: error.message });
-    });
-    req.end(post.body);
+    const attempt = (retry: boolean): void => {
+      const req = send(post, (res) => collect(res, post.maxResponseBytes, settle));
+      current = req;
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed just as it was reused: the request never
+        // reached the server, so sending it again on a fresh connection is safe (once).
+        if (retry && req.reusedSocket && error.code === 'ECONNRESET' && !settled) return attempt(false);
+        if (error.code === 'ECONNREFUSED') settle({ kind: 'refused', elapsedMs: elapsed() });
+        else if (isTlsError(error)) settle({ kind: 'tls', message: error.message });
+        else settle({ kind: 'error', message: error.message });
+      });
+      req.end(post.body);
+    };
+    attempt(true);
   });
+}
+
+function send(post: OutboundPost, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  const request = post.protocol === 'https' ? httpsRequest : httpRequest;
+  return request(
+    {
+      host: post.host,
+      port: post.port,
+      path: post.path,
+      method: 'POST',
+      headers: { ...post.headers, 'Content-Length': String(post.body.length) },
+      agent: post.agent,
+      ...(post.protocol === 'https' ? { rejectUnauthorized: post.verifyTls ?? true } : {}),
+    },
+    onResponse,
+  );
 }
 
 function collect(res: IncomingMessage, limit: number, settle: (result: OutboundResult) => void): void {

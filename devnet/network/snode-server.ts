@@ -145,15 +145,23 @@ export class SnodeServer {
     return undefined;
   }
 
-  /** Answers without reading the body; the connection is closed, as SS force-closes after such refusals. */
+  /**
+   * Answers without reading the body. A small unread body is drained (discarded) so the
+   * connection can be kept; an oversized one is not read at all: the answer says
+   * `Connection: close` and the socket goes shortly after, as SS force-closes after a 413.
+   */
   private refuse(req: IncomingMessage, res: ServerResponse, reply: WireReply): void {
-    const unread = !req.complete;
-    this.send(res, unread && reply.status === 413 ? { ...reply, close: true } : reply);
-    if (!unread) return;
-    if (reply.status !== 413) {
+    if (req.complete) {
+      this.send(res, reply);
+      return;
+    }
+    const oversized = reply.status === 413 || tooLargeByHeader(req) !== undefined || req.headers['content-length'] === undefined;
+    if (!oversized) {
+      this.send(res, reply);
       req.resume();
       return;
     }
+    this.send(res, { ...reply, close: true });
     res.once('finish', () => setTimeout(() => req.socket.destroy(), REFUSED_BODY_GRACE_MS).unref());
   }
 
