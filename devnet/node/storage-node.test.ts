@@ -151,9 +151,7 @@ describe('store', () => {
     const [h1] = loadVectors<{ id: string; pubkey_hex: string; data_b64: string; expected_hash: string }>('storage').cases.filter(
       (c) => c.id === 'H1',
     );
-    const node = net.nodes.get(
-      net.records.find((r) => r.swarmId === nearestSwarm([SWARM_A, SWARM_B], h1!.pubkey_hex))!.ed25519Hex,
-    )!;
+    const node = net.members(nearestSwarm([SWARM_A, SWARM_B], h1!.pubkey_hex))[0]!;
     const a = await call(node, 'store', { pubkey: h1!.pubkey_hex, timestamp: NOW, ttl: DAY, data: h1!.data_b64 });
     expect(a.json.hash).toBe(h1!.expected_hash);
   });

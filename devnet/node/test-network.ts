@@ -22,7 +22,8 @@ export interface TestNetworkOptions {
 
 export class TestNetwork {
   readonly records: NodeRecord[] = [];
-  readonly nodes = new Map<string, StorageNode>();
+  /** Nodes open their database when first used, which keeps test setup cheap. */
+  private readonly opened = new Map<string, StorageNode>();
   /** Ed25519 hex of peers whose forwarded requests time out. */
   readonly down = new Set<string>();
   clock: number;
@@ -60,7 +61,6 @@ export class TestNetwork {
         };
         this.records.push(record);
         this.keys.set(record.ed25519Hex, keys);
-        this.nodes.set(record.ed25519Hex, this.open(record));
       }
     }
   }
@@ -68,12 +68,23 @@ export class TestNetwork {
   node(index: number): StorageNode {
     const record = this.records[index];
     if (record === undefined) throw new Error(`no node ${index}`);
-    return this.nodes.get(record.ed25519Hex)!;
+    return this.byKey(record.ed25519Hex)!;
+  }
+
+  /** The node with this Ed25519 key (hex), or `undefined` for a key the network does not list. */
+  byKey(ed25519Hex: string): StorageNode | undefined {
+    const existing = this.opened.get(ed25519Hex);
+    if (existing !== undefined) return existing;
+    const record = this.records.find((r) => r.ed25519Hex === ed25519Hex);
+    if (record === undefined) return undefined;
+    const node = this.open(record);
+    this.opened.set(ed25519Hex, node);
+    return node;
   }
 
   /** The nodes of one swarm, in list order. */
   members(swarmId: bigint): StorageNode[] {
-    return this.records.filter((r) => r.swarmId === swarmId).map((r) => this.nodes.get(r.ed25519Hex)!);
+    return this.records.filter((r) => r.swarmId === swarmId).map((r) => this.byKey(r.ed25519Hex)!);
   }
 
   keysOf(ed25519Hex: string): NodeKeys {
@@ -83,9 +94,9 @@ export class TestNetwork {
   /** Closes a node and opens it again on the same file: a restart. */
   restart(index: number): StorageNode {
     const record = this.records[index]!;
-    this.nodes.get(record.ed25519Hex)!.close();
+    this.opened.get(record.ed25519Hex)?.close();
     const fresh = this.open(record);
-    this.nodes.set(record.ed25519Hex, fresh);
+    this.opened.set(record.ed25519Hex, fresh);
     return fresh;
   }
 
@@ -94,7 +105,7 @@ export class TestNetwork {
   }
 
   close(): void {
-    for (const node of this.nodes.values()) node.close();
+    for (const node of this.opened.values()) node.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -112,7 +123,7 @@ export class TestNetwork {
 
   private async forward(peer: NodeRecord, method: string, params: Record<string, unknown>): Promise<SwarmEntry> {
     if (this.down.has(peer.ed25519Hex)) return { failed: true, timeout: true };
-    const node = this.nodes.get(peer.ed25519Hex);
+    const node = this.byKey(peer.ed25519Hex);
     if (node === undefined) return { failed: true, timeout: true };
     const wire = JSON.parse(JSON.stringify(params)) as Record<string, unknown>;
     return node.handleForwarded(method, wire);
