@@ -6,7 +6,7 @@
  */
 import type { Json, JsonObject } from './json.ts';
 import { atLeast, type MethodReply, type NodeContext, ok } from './node-context.ts';
-import type { BatchRequest, ClientRequest, IfElseRequest, SubRequest } from './requests.ts';
+import type { BatchRequest, ClientRequest, IfElseRequest, SubRequest } from './request-types.ts';
 
 type Run = (request: ClientRequest) => Promise<MethodReply>;
 

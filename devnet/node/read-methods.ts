@@ -8,13 +8,8 @@ import { encodeBase64, hexOf } from './encoding.ts';
 import type { JsonObject } from './json.ts';
 import { fail, type MethodReply, type NodeContext, ok, SECOND, withMisc, wrongSwarm } from './node-context.ts';
 import { oxendRequest } from './oxend.ts';
-import {
-  type GetExpiriesRequest,
-  type GetSwarmRequest,
-  isNoAuthRetrieveNamespace,
-  type OxendRequest,
-  type RetrieveRequest,
-} from './requests.ts';
+import { isNoAuthRetrieveNamespace } from './namespaces.ts';
+import type { GetExpiriesRequest, GetSwarmRequest, OxendRequest, RetrieveRequest } from './request-types.ts';
 import { swarmFor, swarmJson } from './swarm.ts';
 
 /** Tolerance for signed request timestamps. */

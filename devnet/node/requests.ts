@@ -5,16 +5,15 @@
  * the real server would report.
  */
 import { decodeServerBase64, isServerBase64 } from './encoding.ts';
-import { isJsonObject, type Json, type JsonObject } from './json.ts';
+import { isJsonObject, type JsonObject } from './json.ts';
+import { isNoAuthRetrieveNamespace } from './namespaces.ts';
 import {
-  type AccountKey,
   type Auth,
   eitherAlias,
   isMessageHash,
   loadAccountKey,
   loadSignature,
   loadSubaccount,
-  type NamespaceSelector,
   ParamError,
   readBool,
   readInt,
@@ -29,120 +28,26 @@ import {
   requireAtMostOne,
   requireField,
 } from './params.ts';
-
-/** Largest message body, in raw bytes (its base64 form may be 4/3 as long). */
-export const MAX_MESSAGE_BODY = 76_800;
-/** Most sub-requests in one batch or sequence. */
-export const BATCH_REQUEST_MAX = 20;
-
-interface Signed {
-  readonly account: AccountKey;
-  readonly auth: Auth;
-}
-
-export interface StoreRequest {
-  readonly method: 'store';
-  readonly account: AccountKey;
-  readonly namespace: number;
-  readonly timestamp: number;
-  readonly expiry: number;
-  readonly data: Uint8Array;
-  /** Present when the client signed; a public-inbox store may omit it. */
-  readonly auth?: Auth;
-  readonly sigTimestamp?: number;
-}
-export interface RetrieveRequest {
-  readonly method: 'retrieve';
-  readonly account: AccountKey;
-  readonly namespace: number;
-  readonly lastHash?: string;
-  readonly maxCount?: number;
-  readonly maxSize?: number;
-  /** Present when any auth field was given or the namespace needs it. */
-  readonly auth?: Auth & { readonly timestamp: number };
-}
-export interface DeleteRequest extends Signed {
-  readonly method: 'delete';
-  readonly messages: readonly string[];
-  readonly required: boolean;
-}
-export interface DeleteAllRequest extends Signed {
-  readonly method: 'delete_all';
-  readonly namespace: NamespaceSelector;
-  readonly timestamp: number;
-}
-export interface DeleteBeforeRequest extends Signed {
-  readonly method: 'delete_before';
-  readonly namespace: NamespaceSelector;
-  readonly before: number;
-}
-export interface ExpireAllRequest extends Signed {
-  readonly method: 'expire_all';
-  readonly namespace: NamespaceSelector;
-  readonly expiry: number;
-}
-export interface ExpireRequest extends Signed {
-  readonly method: 'expire';
-  readonly messages: readonly string[];
-  readonly expiry: readonly number[];
-  readonly shorten: boolean;
-  readonly extend: boolean;
-}
-export interface GetExpiriesRequest extends Signed {
-  readonly method: 'get_expiries';
-  readonly messages: readonly string[];
-  readonly timestamp: number;
-}
-export interface GetSwarmRequest {
-  readonly method: 'get_swarm';
-  readonly account: AccountKey;
-}
-export interface OxendRequest {
-  readonly method: 'oxend_request';
-  readonly endpoint: 'get_service_nodes' | 'ons_resolve';
-  readonly params?: Json;
-}
-export interface InfoRequest {
-  readonly method: 'info';
-}
-export interface BatchRequest {
-  readonly method: 'batch' | 'sequence';
-  readonly requests: readonly SubRequest[];
-}
-export interface IfElseCondition {
-  readonly heightAtLeast?: number;
-  readonly heightBefore?: number;
-  readonly hfAtLeast?: readonly number[];
-  readonly hfBefore?: readonly number[];
-  readonly vAtLeast?: readonly number[];
-  readonly vBefore?: readonly number[];
-}
-export interface IfElseRequest {
-  readonly method: 'ifelse';
-  readonly condition: IfElseCondition;
-  readonly then?: ClientRequest;
-  readonly else?: ClientRequest;
-}
-
-/** The requests that change an account's data on every swarm member. */
-export type RecursiveRequest =
-  | StoreRequest
-  | DeleteRequest
-  | DeleteAllRequest
-  | DeleteBeforeRequest
-  | ExpireAllRequest
-  | ExpireRequest;
-export type SubRequest = RecursiveRequest | RetrieveRequest | GetExpiriesRequest | GetSwarmRequest | OxendRequest | InfoRequest;
-export type ClientRequest = SubRequest | BatchRequest | IfElseRequest;
-
-export const RECURSIVE_METHODS: ReadonlySet<string> = new Set([
-  'store',
-  'delete',
-  'delete_all',
-  'delete_before',
-  'expire_all',
-  'expire',
-]);
+import {
+  BATCH_REQUEST_MAX,
+  type BatchRequest,
+  type ClientRequest,
+  type DeleteAllRequest,
+  type DeleteBeforeRequest,
+  type DeleteRequest,
+  type ExpireAllRequest,
+  type ExpireRequest,
+  type GetExpiriesRequest,
+  type GetSwarmRequest,
+  type IfElseCondition,
+  type IfElseRequest,
+  MAX_MESSAGE_BODY,
+  type OxendRequest,
+  type RetrieveRequest,
+  type Signed,
+  type StoreRequest,
+  type SubRequest,
+} from './request-types.ts';
 
 type Loader = (params: JsonObject) => ClientRequest;
 
@@ -464,19 +369,4 @@ function loadBranch(d: JsonObject, key: 'then' | 'else'): ClientRequest | undefi
   // The server's message names the branch, not the method.
   if (!isKnownMethod(method)) throw new ParamError(`Invalid ifelse request method "${key}"`);
   return loadRequest(method, branch.params);
-}
-
-/** Namespaces anyone may read without a signature: legacy closed groups (-10) and public outboxes. */
-export function isNoAuthRetrieveNamespace(namespace: number): boolean {
-  return namespace === -10 || isPublicOutboxNamespace(namespace);
-}
-
-/** Anyone may store without a signature: every namespace divisible by 10. */
-export function isPublicInboxNamespace(namespace: number): boolean {
-  return namespace % 10 === 0;
-}
-
-/** Negative namespaces -(20n+1): one message at a time, publicly readable. */
-export function isPublicOutboxNamespace(namespace: number): boolean {
-  return namespace < 0 && -namespace % 20 === 1;
 }

@@ -11,7 +11,8 @@ import { batch, ifElse } from './meta-requests.ts';
 import { fail, type MethodReply, type NodeContext } from './node-context.ts';
 import { ParamError } from './params.ts';
 import { getExpiries, getSwarm, info, oxend, retrieve } from './read-methods.ts';
-import { type ClientRequest, isKnownMethod, loadRequest, RECURSIVE_METHODS } from './requests.ts';
+import { type ClientRequest, RECURSIVE_METHODS } from './request-types.ts';
+import { isKnownMethod, loadRequest } from './requests.ts';
 import type { NetworkView, NodeKeys, NodeRecord, RpcReply, SwarmEntry, SwarmTransport } from './types.ts';
 import { deleteAll, deleteBefore, deleteMessages, expire, expireAll, store } from './write-methods.ts';
 

@@ -24,17 +24,16 @@ import {
 } from './node-context.ts';
 import type { Auth, NamespaceSelector } from './params.ts';
 import { SIGNATURE_TOLERANCE } from './read-methods.ts';
-import {
-  type DeleteAllRequest,
-  type DeleteBeforeRequest,
-  type DeleteRequest,
-  type ExpireAllRequest,
-  type ExpireRequest,
-  isPublicInboxNamespace,
-  isPublicOutboxNamespace,
-  type RecursiveRequest,
-  type StoreRequest,
-} from './requests.ts';
+import { isPublicInboxNamespace, isPublicOutboxNamespace } from './namespaces.ts';
+import type {
+  DeleteAllRequest,
+  DeleteBeforeRequest,
+  DeleteRequest,
+  ExpireAllRequest,
+  ExpireRequest,
+  RecursiveRequest,
+  StoreRequest,
+} from './request-types.ts';
 import { swarmMembers } from './swarm.ts';
 import type { SwarmEntry } from './types.ts';
 
