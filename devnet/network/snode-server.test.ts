@@ -1,4 +1,6 @@
 import { request } from 'node:https';
+import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64 } from '../../wasm/bytes.ts';
 import { httpsCall, storageRpc } from '../testing/https-client.ts';
@@ -112,6 +114,20 @@ describe('oversized and malformed bodies', () => {
   it('answers broken HTTP framing with a 400 and closes', async () => {
     const raw = await rawTlsExchange(port, 'BLAH\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+});
+
+describe('junk below HTTP', () => {
+  it('drops plain-TCP junk and non-TLS HTTP without harm', async () => {
+    for (const junk of [randomBytes(600), Buffer.from('POST /storage_rpc/v1 HTTP/1.1\r\nHost: x\r\n\r\n')]) {
+      await new Promise<void>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port }, () => socket.end(junk));
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+        socket.resume();
+      });
+    }
+    expect((await storageRpc(port, { method: 'info', params: {} })).status).toBe(200);
   });
 });
 

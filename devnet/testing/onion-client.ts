@@ -75,6 +75,16 @@ export async function sendOnion(send: OnionSend): Promise<OnionOutcome> {
   }
 }
 
+/** `sendOnion` through a random 3-node path drawn from `nodes`, never through the target itself. */
+export function sendOnionVia(
+  nodes: readonly OnionNode[],
+  target: OnionNode,
+  body: unknown,
+  options: Omit<OnionSend, 'path' | 'target' | 'body'> = {},
+): Promise<OnionOutcome> {
+  return sendOnion({ ...options, path: randomPath(nodes, [target]), target, body });
+}
+
 /** The reply's JSON body, for RPCs that answer JSON. */
 export function replyJson(outcome: OnionOutcome): unknown {
   if (outcome.reply === undefined) throw new Error(`no decrypted reply (HTTP ${outcome.http.status}: ${outcome.http.text.slice(0, 200)})`);
