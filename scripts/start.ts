@@ -1,11 +1,14 @@
 /**
  * `npm start` (after the build): brings up everything Parley needs on this machine, in order,
- * and stops it all in reverse on Ctrl-C. Today that is the relay serving the built app; the
- * devnet (seed + service nodes) will be one more service in the list, started before the relay.
+ * and stops it all in reverse on Ctrl-C: the devnet (seed + service nodes, data in .devnet/), then
+ * the relay that serves the built app and forwards its onion requests to the devnet.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { close, createRelayServer, listen } from '../relay/server.ts';
+import { Devnet } from '../devnet/devnet.ts';
+import { devnetProfile } from '../relay/profiles.ts';
+import { createRelay } from '../relay/relay.ts';
+import { close, listen } from '../relay/server.ts';
 
 interface RunningService {
   readonly name: string;
@@ -25,7 +28,26 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 const distDir = path.resolve(import.meta.dirname, '..', 'dist');
 
+const DEVNET_BASE_PORT = Number(process.env['DEVNET_PORT'] ?? 22100);
+
 let appUrl = '';
+let seedUrl = '';
+let controlUrl = '';
+
+const devnet: Service = {
+  name: 'devnet',
+  async start() {
+    const network = new Devnet({
+      dataDir: path.resolve(import.meta.dirname, '..', '.devnet'),
+      basePort: DEVNET_BASE_PORT,
+      controlPort: DEVNET_BASE_PORT === 0 ? 0 : DEVNET_BASE_PORT - 1,
+    });
+    const started = await network.start();
+    seedUrl = started.seedUrl;
+    controlUrl = started.controlUrl ?? '';
+    return { name: 'devnet', stop: () => network.stop() };
+  },
+};
 
 const relay: Service = {
   name: 'relay',
@@ -33,14 +55,14 @@ const relay: Service = {
     if (!existsSync(path.join(distDir, 'index.html'))) {
       throw new Error(`${distDir} has no index.html — run "npm run build" first`);
     }
-    const server = createRelayServer({ distDir });
+    const server = createRelay({ distDir, profile: devnetProfile([seedUrl]), log: () => undefined });
     appUrl = await listen(server, port, HOST);
     return { name: 'relay', stop: () => close(server) };
   },
 };
 
 /** Started in this order, stopped in reverse. */
-const services: readonly Service[] = [relay];
+const services: readonly Service[] = [devnet, relay];
 
 const running: RunningService[] = [];
 
@@ -65,3 +87,6 @@ try {
 }
 
 console.log(`Parley is running at ${appUrl}`);
+console.log(`Local Session network (devnet) seed: ${seedUrl}`);
+if (controlUrl) console.log(`Devnet fault-injection control: ${controlUrl}`);
+console.log('Press Ctrl-C to stop.');

@@ -1,0 +1,110 @@
+/**
+ * One HTTPS POST from the relay to a service node or a seed, with a deadline, a cap on the answer's
+ * size, and a TLS rule chosen by the caller. Failures come back as a typed outcome, never as a throw,
+ * so each route can map them to its own answer.
+ */
+import { createHash, type X509Certificate } from 'node:crypto';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { SeedTrust } from './profiles.ts';
+
+export type TlsRule =
+  /** Service nodes: self-signed, addressed by IP; onion encryption, not TLS, authenticates them. */
+  | { readonly kind: 'any-certificate' }
+  | SeedTrust;
+
+export interface PostOptions {
+  readonly body: Uint8Array;
+  readonly contentType: string;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly tls: TlsRule;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type PostOutcome =
+  | { readonly ok: true; readonly status: number; readonly contentType: string | undefined; readonly body: Buffer }
+  | { readonly ok: false; readonly failure: 'timeout' | 'unreachable' | 'untrusted' | 'too_large'; readonly detail: string };
+
+/** Keep-alive connections to service nodes: a path's guard is reused for many requests. */
+const nodeAgent = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+
+export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: PostOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const pinned = options.tls.kind === 'pinned' ? options.tls : undefined;
+    const request = https.request(url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': options.contentType,
+        'Content-Length': String(options.body.length),
+        ...options.headers,
+      },
+      // A pinned seed gets a fresh connection, so the pin check below runs before any byte is sent.
+      agent: options.tls.kind === 'any-certificate' ? nodeAgent : false,
+      rejectUnauthorized: false,
+    });
+    const timer = setTimeout(() => {
+      settle({ ok: false, failure: 'timeout', detail: `no answer within ${options.timeoutMs} ms` });
+      request.destroy();
+    }, options.timeoutMs);
+
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      settle({ ok: false, failure: 'unreachable', detail: error.code ?? error.message });
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > options.maxResponseBytes) {
+          settle({ ok: false, failure: 'too_large', detail: `answer over ${options.maxResponseBytes} bytes` });
+          request.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () => {
+        settle({
+          ok: true,
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'],
+          body: Buffer.concat(chunks),
+        });
+      });
+      response.on('error', (error) => settle({ ok: false, failure: 'unreachable', detail: error.message }));
+    });
+
+    if (pinned === undefined) {
+      request.end(options.body);
+      return;
+    }
+    request.once('socket', (socket) => {
+      (socket as TLSSocket).once('secureConnect', () => {
+        const certificate = (socket as TLSSocket).getPeerX509Certificate();
+        if (certificate === undefined || !matchesPins(certificate, pinned)) {
+          settle({ ok: false, failure: 'untrusted', detail: 'the seed certificate does not match its pins' });
+          request.destroy();
+          return;
+        }
+        request.end(options.body);
+      });
+    });
+  });
+}
+
+/** Both pins must match: the certificate's public key and the certificate itself. */
+export function matchesPins(
+  certificate: X509Certificate,
+  pins: { readonly spkiSha256Base64: string; readonly certFingerprint256: string },
+): boolean {
+  const spki = certificate.publicKey.export({ type: 'spki', format: 'der' });
+  const spkiHash = createHash('sha256').update(spki).digest('base64');
+  return spkiHash === pins.spkiSha256Base64 && certificate.fingerprint256 === pins.certFingerprint256;
+}

@@ -1,0 +1,48 @@
+/**
+ * The service nodes the relay may forward to: exactly those its own seed query listed. An address
+ * it does not know triggers at most one refresh (rate-limited), so the relay can never be turned
+ * into an open proxy, not even towards other ports of its own machine.
+ */
+import { DIRECTORY_REQUEST, askSeeds, parseNodeList } from './seeds.ts';
+import type { NetworkProfile } from './profiles.ts';
+
+const MIN_REFRESH_INTERVAL_MS = 10_000;
+
+export class NodeDirectory {
+  private addresses = new Set<string>();
+  private lastRefresh = Number.NEGATIVE_INFINITY;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    private readonly profile: NetworkProfile,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.addresses.size;
+  }
+
+  /** True when `ip:port` is a listed node's storage address, refreshing the list once if needed. */
+  async isKnown(ip: string, port: number): Promise<boolean> {
+    const address = `${ip}:${port}`;
+    if (this.addresses.has(address)) return true;
+    if (this.clock() - this.lastRefresh < MIN_REFRESH_INTERVAL_MS) return false;
+    await this.refresh().catch(() => undefined);
+    return this.addresses.has(address);
+  }
+
+  /** Asks the seeds again; concurrent callers share one query. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      this.lastRefresh = this.clock();
+      try {
+        const answer = await askSeeds(this.profile, new TextEncoder().encode(DIRECTORY_REQUEST));
+        const nodes = parseNodeList(answer.body);
+        if (nodes.length > 0) this.addresses = new Set(nodes.map((n) => `${n.ip}:${n.port}`));
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+}
