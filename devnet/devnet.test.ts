@@ -199,6 +199,8 @@ describe('control port', () => {
     expect((await control('POST', '/nodes/9/stop', {})).status).toBe(404);
     expect((await control('POST', '/nodes/1/explode', {})).status).toBe(404);
     expect((await control('POST', '/nodes/1/delay', { ms: -5 })).status).toBe(400);
+    expect((await control('POST', '/nodes/1/delay', { ms: 1e9 })).status).toBe(400);
+    expect((await control('POST', '/clock', { offsetMs: 'soon' })).status).toBe(400);
     expect((await control('POST', '/nodes/1/stop', {}, 'text/plain')).status).toBe(400);
   });
 });

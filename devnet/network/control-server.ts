@@ -15,6 +15,7 @@
  * Answers are JSON: the node (or table) after the change, or {"error":"…"} with 400/403/404.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isParleyError } from '../../wasm/errors.ts';
 import type { DevnetNodeInfo } from '../devnet.ts';
 import { LOOPBACK } from './constants.ts';
 import { readBodyLimited } from './http-reply.ts';
@@ -53,7 +54,7 @@ export class ControlServer {
   async start(port: number): Promise<number> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        const status = error instanceof ControlError ? error.status : 500;
+        const status = error instanceof ControlError ? error.status : isParleyError(error, 'invalid_argument') ? 400 : 500;
         answer(res, status, { error: error instanceof Error ? error.message : String(error) });
       });
     });

@@ -3,6 +3,7 @@
  * clients' timestamps look skewed); the height follows the shifted clock at one block per
  * 2 minutes from the devnet's start, and never goes backwards.
  */
+import { checkInteger } from '../../wasm/check.ts';
 import { BLOCK_TIME_MS, DEVNET_START_HEIGHT } from './constants.ts';
 
 export class NetworkClock {
@@ -19,7 +20,7 @@ export class NetworkClock {
   }
 
   setClockOffset(ms: number): void {
-    if (!Number.isSafeInteger(ms)) throw new RangeError('clock offset must be an integer number of milliseconds');
+    checkInteger(ms, 'clockOffsetMs');
     this.offsetMs = ms;
   }
 

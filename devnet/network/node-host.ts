@@ -4,6 +4,8 @@
  * both again with the same keys, file and port; `restart()` is the two. A node keeps its place in
  * the network's node list while stopped, as a real node stays registered until decommissioned.
  */
+import { checkInteger, checkString } from '../../wasm/check.ts';
+import { ParleyError } from '../../wasm/errors.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toBase64, toHex } from '../../wasm/bytes.ts';
@@ -90,7 +92,9 @@ export class ServiceNodeHost implements ForwardTarget {
 
   /** Known once the node has listened for the first time. */
   get record(): NodeRecord {
-    if (this.currentRecord === undefined) throw new Error(`node ${this.index} has not been started yet`);
+    if (this.currentRecord === undefined) {
+      throw new ParleyError('invalid_argument', `node ${this.index} has not listened yet`, { param: 'node', problem: 'state' });
+    }
     return this.currentRecord;
   }
 
@@ -150,17 +154,20 @@ export class ServiceNodeHost implements ForwardTarget {
 
   /** 503 mode: `/storage_rpc/v1` and `/onion_req/v2` answer "Service node is not ready: <reason>". */
   fail503(on: boolean, reason: string = DEFAULT_NOT_READY_REASON): void {
+    checkBoolean(on, 'on');
+    checkString(reason, 'reason');
     this.faults = { ...this.faults, notReadyReason: on ? reason : undefined };
   }
 
   /** Every HTTP request gets 200 with random bytes; forwarded swarm requests get an unparsable answer. */
   garbage(on: boolean): void {
+    checkBoolean(on, 'on');
     this.faults = { ...this.faults, garbage: on };
   }
 
   /** Every answer (HTTP and swarm forwards) waits this long first; 0 ends the delay. */
   delay(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('delay must be a non-negative number of milliseconds');
+    checkInteger(ms, 'ms', 0, 3_600_000);
     this.faults = { ...this.faults, delayMs: ms };
   }
 
@@ -195,5 +202,11 @@ export class ServiceNodeHost implements ForwardTarget {
       return Promise.resolve({ status: 503, contentType: 'text/plain' as const, body: 'Snode not ready' });
     }
     return storage.handleRpc(body);
+  }
+}
+
+function checkBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new ParleyError('invalid_argument', `${name} must be a boolean`, { param: name, problem: 'type' });
   }
 }

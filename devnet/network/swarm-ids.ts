@@ -3,6 +3,7 @@
  * k · ⌊2^64 / count⌋ (so swarm 0 sits at 0, and two swarms sit at 0 and 2^63). Node i joins
  * swarm i mod count, round-robin, so swarm sizes differ by at most one.
  */
+import { ParleyError } from '../../wasm/errors.ts';
 import { checkInteger } from '../../wasm/check.ts';
 
 const RING = 1n << 64n;
@@ -16,6 +17,6 @@ export function evenSwarmIds(count: number): bigint[] {
 export function swarmOfNode(index: number, swarmIds: readonly bigint[]): bigint {
   checkInteger(index, 'index', 0);
   const id = swarmIds[index % swarmIds.length];
-  if (id === undefined) throw new RangeError('swarmIds is empty');
+  if (id === undefined) throw new ParleyError('invalid_argument', 'swarmIds is empty', { param: 'swarmIds', problem: 'length' });
   return id;
 }

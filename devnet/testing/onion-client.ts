@@ -5,7 +5,7 @@
  * 400 …) come back as they are, undecrypted, like a real client sees them.
  */
 import { fromHex, utf8 } from '../../wasm/bytes.ts';
-import { isParleyError } from '../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../wasm/errors.ts';
 import {
   buildOnionRequest,
   decryptSnodeReply,
@@ -50,7 +50,7 @@ export interface OnionOutcome {
 
 export async function sendOnion(send: OnionSend): Promise<OnionOutcome> {
   const guard = send.path[0];
-  if (guard === undefined) throw new RangeError('path needs at least a guard');
+  if (guard === undefined) throw new ParleyError('invalid_argument', 'path needs at least a guard', { param: 'path', problem: 'length' });
   const payload = utf8(typeof send.body === 'string' ? send.body : JSON.stringify(send.body));
   const built = await buildOnionRequest({
     path: send.path.map(toHop),
@@ -95,7 +95,9 @@ export function replyJson(outcome: OnionOutcome): unknown {
 export function randomPath<T extends OnionNode>(nodes: readonly T[], exclude: readonly OnionNode[], count = 3): T[] {
   const excluded = new Set(exclude.map((node) => node.ed25519Hex));
   const pool = nodes.filter((node) => !excluded.has(node.ed25519Hex));
-  if (pool.length < count) throw new RangeError(`need ${count} path nodes, only ${pool.length} available`);
+  if (pool.length < count) {
+    throw new ParleyError('invalid_argument', `need ${count} path nodes, only ${pool.length} available`, { param: 'nodes', problem: 'length' });
+  }
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
