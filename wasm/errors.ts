@@ -25,7 +25,12 @@ export type ErrorCode =
   | 'padding_invalid'
   // onion requests
   | 'onion_decrypt_failed'
-  | 'onion_malformed';
+  | 'onion_malformed'
+  // account lock (wasm/passphrase.ts): wrong passphrase and tampered data look the same on purpose
+  | 'wrong_passphrase'
+  // protocol messages (src/core/protocol/): bytes that do not parse, and messages refused by policy
+  | 'protobuf_malformed'
+  | 'message_rejected';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 
