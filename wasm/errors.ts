@@ -30,7 +30,16 @@ export type ErrorCode =
   | 'wrong_passphrase'
   // protocol messages (src/core/protocol/): bytes that do not parse, and messages refused by policy
   | 'protobuf_malformed'
-  | 'message_rejected';
+  | 'message_rejected'
+  // storage (src/core/store/): IndexedDB missing, opened by newer code, a failed upgrade, a closed
+  // connection, a full disk, a record that should be there, anything else IndexedDB refuses
+  | 'storage_unavailable'
+  | 'storage_version_newer'
+  | 'storage_migration_failed'
+  | 'storage_closed'
+  | 'storage_quota_exceeded'
+  | 'storage_not_found'
+  | 'storage_failed';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 
