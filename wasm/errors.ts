@@ -39,7 +39,17 @@ export type ErrorCode =
   | 'storage_closed'
   | 'storage_quota_exceeded'
   | 'storage_not_found'
-  | 'storage_failed';
+  | 'storage_failed'
+  // network (src/core/net/): each code has one reaction in the retry policy (docs/core.md "Network layer")
+  | 'network_offline'
+  | 'aborted'
+  | 'pool_unavailable'
+  | 'path_failed'
+  | 'snode_not_found'
+  | 'wrong_swarm'
+  | 'clock_out_of_sync'
+  | 'snode_unavailable'
+  | 'request_failed';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 
