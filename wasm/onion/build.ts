@@ -42,7 +42,10 @@ export interface DeterministicOnionInputs {
 }
 
 export interface BuildOnionOptions {
-  /** `[guard, relay1, relay2]` in Parley; 1–8 nodes are accepted. */
+  /**
+   * `[guard, relay1, relay2]` in Parley; 0–8 nodes are accepted. An empty path (snode destinations
+   * only) is a zero-hop onion: the body is POSTed to the destination itself, as a guard test does.
+   */
   readonly path: readonly OnionHop[];
   readonly destination: OnionDestination;
   readonly payload: Uint8Array;
@@ -52,7 +55,7 @@ export interface BuildOnionOptions {
 }
 
 export interface BuiltOnion {
-  /** POST this to `https://<guard>/onion_req/v2`. */
+  /** POST this to `https://<guard>/onion_req/v2` (to the destination itself when the path is empty). */
   readonly body: Uint8Array;
   /** The innermost layer's key, the only one the reply uses (§4.4). Wipe it once the reply is read. */
   readonly replyKey: Uint8Array;
@@ -158,15 +161,18 @@ export async function decryptV4Reply(reply: Uint8Array, replyKey: Uint8Array, en
 function checkOptions(options: BuildOnionOptions): BuildOnionOptions {
   if (!isPlainObject(options)) invalid('options', 'options must be an object');
   const { path, destination, payload, encType, deterministic } = options;
-  if (!Array.isArray(path) || path.length < 1 || path.length > MAX_PATH_LENGTH) {
-    invalid('path', `path must be an array of 1 to ${MAX_PATH_LENGTH} nodes`);
+  if (!Array.isArray(path) || path.length > MAX_PATH_LENGTH) {
+    invalid('path', `path must be an array of 0 to ${MAX_PATH_LENGTH} nodes`);
   }
   path.forEach((hop, i) => checkHop(hop, `path[${i}]`));
   if (!isPlainObject(destination)) invalid('destination', 'destination must be an object');
   const fields: Readonly<Record<string, unknown>> = destination;
   if (fields['kind'] === 'snode') checkHop(fields['node'], 'destination.node');
-  else if (fields['kind'] === 'server') checkServer(fields);
-  else invalid('destination.kind', 'destination.kind must be "snode" or "server"');
+  else if (fields['kind'] === 'server') {
+    // A server is reached by the last path node proxying to it, so there must be one.
+    if (path.length === 0) invalid('path', 'a server destination needs at least one path node');
+    checkServer(fields);
+  } else invalid('destination.kind', 'destination.kind must be "snode" or "server"');
   checkBytes(payload, 'payload');
   if (encType !== undefined) checkEncType(encType);
   if (deterministic !== undefined) checkDeterministic(deterministic, path.length + 1, encType ?? 'aes-gcm');

@@ -215,7 +215,7 @@ describe('building: input checks', () => {
   it('refuses each bad option with the parameter named', async () => {
     const k = nodes[3]!.x25519PublicKey;
     const cases: [Partial<Record<keyof BuildOnionOptions, unknown>>, string][] = [
-      [{ path: [] }, 'path'],
+      [{ path: [], destination: { ...server, x25519PublicKey: k } }, 'path'],
       [{ path: Array(9).fill(nodes[0]) }, 'path'],
       [{ path: 'guard' }, 'path'],
       [{ path: [nodes[0], { ...nodes[1], ed25519PublicKeyHex: 'abc' }] }, 'path[1].ed25519PublicKeyHex'],

@@ -74,6 +74,24 @@ describe('onion round trip', () => {
     );
   });
 
+  it('zero-hop snode onion (empty path): the node it is POSTed to is the destination', async () => {
+    await fc.assert(
+      fc.asyncProperty(encTypes, seed, fc.uint8Array({ maxLength: 512 }), text, async (encType, nodeSeed, payload, replyBody) => {
+        const target = nodeFromSeed(nodeSeed);
+        const built = await buildOnionRequest({ path: [], destination: { kind: 'snode', node: target }, payload, encType });
+        expect(Object.keys(parseLayer(built.body).trailer)).toEqual(
+          encType === 'aes-gcm' ? ['ephemeral_key'] : ['ephemeral_key', 'enc_type'],
+        );
+        const arrived = await travel(built.body, [target]);
+        if (arrived.kind !== 'destination') throw new Error(`expected the destination, got ${arrived.kind}`);
+        expect(arrived.request).toEqual(payload);
+        const reply = await encryptSnodeReply(200, replyBody, arrived.replyKey, arrived.encType);
+        expect(await decryptSnodeReply(reply, built.replyKey, encType)).toEqual({ status: 200, body: replyBody });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('server destination (v4): build → peel ×3 → proxy → server opens → v4 reply → client reads it', async () => {
     await fc.assert(
       fc.asyncProperty(
