@@ -93,6 +93,15 @@ describe('store', () => {
     expectSwarmMap(answer.json.swarm, members, (key, e) => expect(nodeSigned(key, answer.json.hash, e.signature)).toBe(true));
   });
 
+  it('ignores a signature that does not verify on a public-inbox store', async () => {
+    const { account, entry } = await freshAccount();
+    const timestamp = client.now();
+    const foreign = authFields(newAccount(), { method: 'store', namespace: 0, timestamp });
+    const answer = await client.call(entry, 'store', { ...inboxStore(account, 'signed by a stranger', timestamp), signature: foreign.signature });
+    expect(answer.status, answer.body).toBe(200);
+    expect(answer.json.hash).toBe(messageHash(account.sessionId, 0, utf8('signed by a stranger')));
+  });
+
   it('takes an absolute expiry instead of a ttl, and a timestamp as a decimal string', async () => {
     const { account, entry } = await freshAccount();
     const timestamp = client.now();
@@ -131,6 +140,11 @@ describe('retrieve', () => {
     const unsigned = await client.call(entry, 'retrieve', { pubkey: account.sessionId, namespace: -1 });
     expect(unsigned.status, unsigned.body).toBe(200);
     expect(unsigned.json.messages.map((m: any) => m.hash)).toEqual([outbox.json.hash]);
+    // A public outbox keeps only the owner's latest message.
+    const replacement = await client.call(entry, 'store', signedStore(account, 'outbox two', -1, client.now()));
+    expect(replacement.status, replacement.body).toBe(200);
+    const after = await client.call(entry, 'retrieve', { pubkey: account.sessionId, namespace: -1 });
+    expect(after.json.messages.map((m: any) => m.hash)).toEqual([replacement.json.hash]);
   });
 });
 
@@ -412,6 +426,10 @@ describe('info and oxend_request', () => {
     expect(answer.json.version).toEqual([2, 8, 0]);
     expect(answer.json.timestamp).toBe(answer.json.t);
     expectMisc(answer.json);
+    // Clients' JSON-RPC keys are ignored and the answer is not JSON-RPC-wrapped.
+    const wrapped = await client.send(client.nodes[2]!, { jsonrpc: '2.0', id: 7, method: 'info', params: {} });
+    expect(wrapped.status).toBe(200);
+    expect(Object.keys(wrapped.json).sort()).toEqual(['hf', 't', 'timestamp', 'version']);
   });
 
   it('oxend_request get_service_nodes lists every node with the fields desktop asks for', async () => {
