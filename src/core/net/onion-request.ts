@@ -1,0 +1,129 @@
+/**
+ * One storage RPC to one service node through a 3-hop onion path (network-protocol.md §4), with
+ * the bookkeeping each outcome calls for (§4.5) and every failure turned into a coded error BY
+ * CODE: the relay's X-Parley-Relay-Error, the guard's HTTP status, the destination's own status.
+ * The only text read is "Next node not found: <ed>", which is the storage server's wire contract.
+ * One attempt only: retrying is retry.ts's job.
+ */
+import { ParleyError } from '../../../wasm/errors.ts';
+import { throwIfAborted } from './abort.ts';
+import { destinationError, nodeNotFound, subRequestFailure } from './destination-errors.ts';
+import type { NetworkProfile } from './network-profile.ts';
+import { serverTimeOf, type NetworkTime } from './network-time.ts';
+import { onionExchange, type ExchangeOutcome, type SnodeRpc } from './onion-exchange.ts';
+import type { PathManager } from './paths.ts';
+import { shortNode } from './snode-records.ts';
+import type { SnodePool } from './snode-pool.ts';
+import type { RelayTransport } from './transport.ts';
+import type { OnionPath, Snode } from './types.ts';
+
+export type { SnodeRpc } from './onion-exchange.ts';
+
+export interface SendOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
+  /** Guards whose paths already failed this request (from `path_failed` details): tried last. */
+  readonly avoidGuards?: ReadonlySet<string> | undefined;
+}
+
+/** A successful answer: status 2xx, body parsed as JSON (or the text when it is not JSON). */
+export interface SnodeAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface OnionRequesterOptions {
+  readonly profile: NetworkProfile;
+  readonly transport: RelayTransport;
+  readonly pool: SnodePool;
+  readonly paths: PathManager;
+  readonly time: NetworkTime;
+  readonly log?: (line: string) => void;
+}
+
+const MULTI_METHODS = new Set(['batch', 'sequence']);
+
+export class OnionRequester {
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: OnionRequesterOptions) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /**
+   * Sends `rpc` to `target` through a path that does not contain it. Resolves with a 2xx answer;
+   * for batch/sequence every sub-request must have succeeded too, else the first failure is thrown
+   * as if the node had answered it alone.
+   */
+  async sendToSnode(target: Snode, rpc: SnodeRpc, options: SendOptions = {}): Promise<SnodeAnswer> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const path = await this.options.paths.pathFor(target.ed25519Hex, options.avoidGuards ?? new Set(), signal);
+    const outcome = await onionExchange(this.options.transport, {
+      path,
+      target,
+      rpc,
+      timeoutMs: options.timeoutMs ?? this.options.profile.rpcTimeoutMs,
+      signal,
+    });
+    if (outcome.kind !== 'reply') throw await this.pathFailure(path, outcome);
+
+    const body = parseBody(outcome.body);
+    this.options.time.record(serverTimeOf(body));
+    const failure =
+      outcome.status >= 200 && outcome.status <= 299
+        ? MULTI_METHODS.has(rpc.method)
+          ? subRequestFailure(body)
+          : undefined
+        : { status: outcome.status, body };
+    if (failure === undefined) return { status: outcome.status, body };
+    const error = destinationError(failure.status, failure.body, target);
+    if (error.code === 'snode_unavailable') await this.options.pool.recordFailure(target.ed25519Hex);
+    if (error.code === 'snode_not_found') await this.options.pool.drop(String(error.details['node']));
+    this.log(`net: ${rpc.method} → ${shortNode(target.ed25519Hex)}: ${error.code} (${failure.status})`);
+    throw error;
+  }
+
+  /** No answer from the destination: whom to blame, and the coded error for the retry policy. */
+  private async pathFailure(path: OnionPath, outcome: Exclude<ExchangeOutcome, { kind: 'reply' }>): Promise<ParleyError> {
+    const { paths, pool } = this.options;
+    const guard = path[0].ed25519Hex;
+    const failed = (reason: string, extra: Record<string, number> = {}) =>
+      new ParleyError('path_failed', 'the onion path did not deliver the request', { guard, reason, ...extra });
+    this.log(`net: path via ${shortNode(guard)}: ${outcome.kind === 'path_error' ? (outcome.relayError ?? outcome.status) : outcome.kind}`);
+
+    if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply') {
+      await paths.reportFailure(path);
+      return failed(outcome.kind);
+    }
+    switch (outcome.relayError) {
+      case undefined:
+        break;
+      case 'node_unreachable':
+      case 'node_timeout':
+        await paths.reportFailure(path, { guardDown: true });
+        return failed(outcome.relayError);
+      case 'unknown_node':
+        // The relay does not know the guard: it has left the network.
+        await pool.drop(guard);
+        return new ParleyError('snode_not_found', 'the relay does not know this guard', { node: guard });
+      default:
+        return new ParleyError('request_failed', 'the relay refused the request', { reason: outcome.relayError, status: outcome.status });
+    }
+    const missing = outcome.status === 502 ? nodeNotFound(outcome.text) : undefined;
+    if (missing !== undefined) {
+      await pool.drop(missing);
+      return new ParleyError('snode_not_found', 'a node on the way does not exist', { node: missing });
+    }
+    await paths.reportFailure(path);
+    return failed('status', { status: outcome.status });
+  }
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,386 @@
+/**
+ * The storage RPCs the services need (network-protocol.md §3.4, §5.1), each through an onion to a
+ * member of the account's swarm, under the one retry policy (retry.ts). Timestamps come from
+ * network time and are taken anew on every attempt, so a retry after a 406 is re-signed.
+ */
+import { fromBase64, toHex } from '../../../wasm/bytes.ts';
+import { checkInteger, checkString } from '../../../wasm/check.ts';
+import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import type { Identity } from '../../../wasm/identity.ts';
+import { NAMESPACE_MAX, NAMESPACE_MIN, signedRetrieveParams, signRequest } from '../../../wasm/storage.ts';
+import type { NetworkTime } from './network-time.ts';
+import type { OnionRequester } from './onion-request.ts';
+import { pickOne, type Random } from './random.ts';
+import { withRetry, type AttemptContext, type RetryPolicy } from './retry.ts';
+import { isObject } from './snode-records.ts';
+import type { SnodePool } from './snode-pool.ts';
+import type { SwarmCache } from './swarms.ts';
+import type { NetStore, Snode } from './types.ts';
+
+export type AccountKeys = Pick<Identity, 'sessionId' | 'ed25519PublicKey' | 'ed25519SecretKey'>;
+
+export interface StoreRequest {
+  readonly namespace: number;
+  /** Milliseconds the message lives (the server takes 10 s … 14 d for public inboxes, … 30 d otherwise). */
+  readonly ttl: number;
+  readonly dataBase64: string;
+  /** The store's `timestamp` (ms); network time when absent, and after a clock correction. */
+  readonly timestamp?: number;
+  /** Keys that sign the store; required for namespaces that are not public inboxes (config pushes). */
+  readonly signer?: Pick<Identity, 'ed25519PublicKey' | 'ed25519SecretKey'>;
+}
+
+export interface StoreResult {
+  /** The server's message hash (43 base64 characters), the same on every retry of the same bytes. */
+  readonly hash: string;
+  /** The server's time of the store (ms). */
+  readonly t: number;
+  /** The swarm member that took it. */
+  readonly node: string;
+}
+
+export interface RetrievedMessage {
+  readonly hash: string;
+  readonly data: Uint8Array;
+  readonly timestamp: number;
+  readonly expiration: number;
+}
+
+export interface NamespaceMessages {
+  readonly messages: readonly RetrievedMessage[];
+  /** The node holds more after these: poll again at once. */
+  readonly more: boolean;
+}
+
+export interface RetrieveResult {
+  readonly node: string;
+  readonly byNamespace: Readonly<Record<number, NamespaceMessages>>;
+}
+
+export interface RetrieveOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Swarm members asked at once (desktop polls 2); each answer comes back separately. */
+  readonly members?: number;
+  /** `max_size` of every retrieve (negative = that fraction of the server's cap). */
+  readonly maxSize?: number;
+  /**
+   * Save each namespace's last hash per node at once (default). Pass false to save them with
+   * `commitLastHashes` only after the messages are safely stored.
+   */
+  readonly commitLastHashes?: boolean;
+}
+
+export interface StorageClientOptions {
+  readonly store: NetStore;
+  readonly pool: SnodePool;
+  readonly swarms: SwarmCache;
+  readonly requester: OnionRequester;
+  readonly time: NetworkTime;
+  /** Makes sure pool and paths are there before a request (network.ts). */
+  readonly prepare?: (signal?: AbortSignal) => Promise<void>;
+  readonly random?: Random;
+  readonly retryPolicy?: RetryPolicy;
+}
+
+const PUBKEY = /^[0-9a-fA-F]{66}$/;
+const MESSAGE_HASH = /^[A-Za-z0-9+/]{43}$/;
+/** 76 800 raw bytes (§3.2) in base64. */
+const MAX_DATA_BASE64 = 102_400;
+/** batch/sequence take at most 20 sub-requests (§3.4). */
+const MAX_SUBREQUESTS = 20;
+
+export class StorageClient {
+  private readonly random: Random;
+
+  constructor(private readonly options: StorageClientOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Stores one message on one random swarm member (`sequence` of one `store`, as desktop sends). */
+  async store(pubkey: string, request: StoreRequest, { signal }: { signal?: AbortSignal } = {}): Promise<StoreResult> {
+    const account = checkPubkey(pubkey, 'pubkey');
+    checkStoreRequest(request);
+    await this.options.prepare?.(signal);
+    let clockCorrected = false;
+    return this.onSwarm(account, signal, () => (clockCorrected = true), async (target, context) => {
+      const now = this.options.time.now();
+      const timestamp = request.timestamp !== undefined && !clockCorrected ? request.timestamp : now;
+      const params: Record<string, unknown> = {
+        pubkey: account,
+        namespace: request.namespace,
+        data: request.dataBase64,
+        ttl: request.ttl,
+        timestamp,
+      };
+      if (request.signer) {
+        params['sig_timestamp'] = now;
+        params['pubkey_ed25519'] = toHex(request.signer.ed25519PublicKey);
+        params['signature'] = signRequest({ method: 'store', namespace: request.namespace, timestamp: now }, request.signer.ed25519SecretKey);
+      }
+      const answer = await this.send(target, { method: 'sequence', params: { requests: [{ method: 'store', params }] } }, context);
+      const body = firstResultBody(answer);
+      const hash = body['hash'];
+      const t = body['t'];
+      if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash) || typeof t !== 'number') {
+        throw new ParleyError('snode_unavailable', 'the store answer has no hash', { node: target.ed25519Hex, reason: 'bad_answer' });
+      }
+      return { hash, t, node: target.ed25519Hex };
+    });
+  }
+
+  /**
+   * A `batch` of signed retrieves, one per namespace, to `members` swarm members at once; each
+   * asks after the last hash seen from that node. Answers from every member that answered.
+   */
+  async retrieve(account: AccountKeys, namespaces: readonly number[], options: RetrieveOptions = {}): Promise<RetrieveResult[]> {
+    const { signal, members = 1 } = options;
+    checkAccount(account);
+    checkNamespaces(namespaces);
+    checkInteger(members, 'options.members', 1, 5);
+    if (options.maxSize !== undefined) checkInteger(options.maxSize, 'options.maxSize');
+    await this.options.prepare?.(signal);
+    const pubkey = account.sessionId.toLowerCase();
+    const swarm = await this.options.swarms.members(pubkey, signal);
+    const tried = new Set<string>();
+    const firsts = swarm.slice(0, members);
+    const outcomes = await Promise.allSettled(
+      firsts.map((first) =>
+        this.onSwarm(pubkey, signal, undefined, (target, context) => this.retrieveFrom(target, account, namespaces, options, context), {
+          first,
+          tried,
+        }),
+      ),
+    );
+    const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (results.length === 0 && failure?.status === 'rejected') throw failure.reason;
+    if (results.length === 0) throw new ParleyError('pool_unavailable', 'the swarm has no member', { reason: 'no_swarm_members' });
+    if (options.commitLastHashes !== false) await this.commitLastHashes(pubkey, results);
+    return results;
+  }
+
+  /** Saves, per node and namespace, the hash of the last message retrieved (retrieve's `last_hash`). */
+  async commitLastHashes(pubkey: string, results: readonly RetrieveResult[]): Promise<void> {
+    const account = checkPubkey(pubkey, 'pubkey');
+    for (const result of results) {
+      for (const [ns, { messages }] of Object.entries(result.byNamespace)) {
+        const last = messages[messages.length - 1];
+        if (last) await this.options.store.saveLastHash(result.node, account, Number(ns), last.hash, last.expiration);
+      }
+    }
+  }
+
+  /** Deletes every message of the account in every namespace (`delete_all`, namespace "all"). */
+  async deleteAll(account: AccountKeys, { signal }: { signal?: AbortSignal } = {}): Promise<{ deleted: string[] }> {
+    checkAccount(account);
+    await this.options.prepare?.(signal);
+    const pubkey = account.sessionId.toLowerCase();
+    return this.onSwarm(pubkey, signal, undefined, async (target, context) => {
+      const timestamp = this.options.time.now();
+      const params = {
+        pubkey,
+        pubkey_ed25519: toHex(account.ed25519PublicKey),
+        namespace: 'all',
+        timestamp,
+        signature: signRequest({ method: 'delete_all', namespace: 'all', timestamp }, account.ed25519SecretKey),
+      };
+      const answer = await this.send(target, { method: 'delete_all', params }, context);
+      return { deleted: deletedHashes(answer.body) };
+    });
+  }
+
+  /** `info` of a random pool node: its version and time (which also feeds network time). */
+  async info({ signal }: { signal?: AbortSignal } = {}): Promise<{ version: number[]; t: number }> {
+    await this.options.prepare?.(signal);
+    const body = await this.anyNode({ method: 'info', params: {} }, signal);
+    const version = body['version'];
+    const t = body['t'];
+    if (!Array.isArray(version) || typeof t !== 'number') {
+      throw new ParleyError('snode_unavailable', 'the info answer is incomplete', { reason: 'bad_answer' });
+    }
+    return { version: version.filter((v): v is number => typeof v === 'number'), t };
+  }
+
+  /** After a 406: the network time from one fresh `info`, replacing the old window. */
+  async resyncClock(signal?: AbortSignal): Promise<void> {
+    const body = await this.anyNode({ method: 'info', params: {} }, signal);
+    this.options.time.resync(body['t']);
+  }
+
+  private async anyNode(rpc: { method: string; params: Record<string, unknown> }, signal?: AbortSignal) {
+    const { pool } = this.options;
+    await pool.ensure(signal);
+    let target: Snode | undefined;
+    const answer = await withRetry(
+      async (context) => {
+        if (target === undefined || context.changeTarget) target = pickOne(pool.all(), this.random);
+        if (target === undefined) throw new ParleyError('pool_unavailable', 'the pool is empty', { reason: 'empty' });
+        return this.send(target, rpc, context);
+      },
+      this.retryOptions(signal),
+    );
+    return isObject(answer.body) ? answer.body : {};
+  }
+
+  private async retrieveFrom(
+    target: Snode,
+    account: AccountKeys,
+    namespaces: readonly number[],
+    options: RetrieveOptions,
+    context: AttemptContext,
+  ): Promise<RetrieveResult> {
+    const pubkey = account.sessionId.toLowerCase();
+    const timestamp = this.options.time.now();
+    const requests = [];
+    for (const namespace of namespaces) {
+      const lastHash = (await this.options.store.loadLastHash(target.ed25519Hex, pubkey, namespace)) ?? '';
+      const params = signedRetrieveParams(account, {
+        namespace,
+        timestamp,
+        lastHash,
+        ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}),
+      });
+      requests.push({ method: 'retrieve', params: { ...params, pubkey } });
+    }
+    const answer = await this.send(target, { method: 'batch', params: { requests } }, context);
+    const results = isObject(answer.body) && Array.isArray(answer.body['results']) ? (answer.body['results'] as unknown[]) : [];
+    const byNamespace: Record<number, NamespaceMessages> = {};
+    namespaces.forEach((namespace, i) => {
+      const result = results[i];
+      byNamespace[namespace] = readMessages(isObject(result) ? result['body'] : undefined);
+    });
+    return { node: target.ed25519Hex, byNamespace };
+  }
+
+  /**
+   * Runs `attempt` on a swarm member under the retry policy: a new member when the policy asks for
+   * one, the swarm replaced after a 421, the clock corrected after a 406.
+   */
+  private onSwarm<T>(
+    pubkey: string,
+    signal: AbortSignal | undefined,
+    onClockCorrected: (() => void) | undefined,
+    attempt: (target: Snode, context: AttemptContext) => Promise<T>,
+    start: { first?: Snode; tried?: Set<string> } = {},
+  ): Promise<T> {
+    const tried = start.tried ?? new Set<string>();
+    let target = start.first;
+    return withRetry(
+      async (context) => {
+        if (target === undefined || context.changeTarget) {
+          const members = await this.options.swarms.members(pubkey, signal);
+          target = members.find((m) => !tried.has(m.ed25519Hex)) ?? members[0];
+        }
+        if (target === undefined) throw new ParleyError('pool_unavailable', 'the swarm has no member', { reason: 'no_swarm_members' });
+        tried.add(target.ed25519Hex);
+        return attempt(target, context);
+      },
+      {
+        ...this.retryOptions(signal),
+        hooks: {
+          updateSwarm: (error) => this.options.swarms.replace(pubkey, error.swarm, String(error.details['node'])),
+          resyncClock: async (s) => {
+            await this.resyncClock(s);
+            onClockCorrected?.();
+          },
+        },
+      },
+    );
+  }
+
+  private send(target: Snode, rpc: { method: string; params: Record<string, unknown> }, context: AttemptContext) {
+    return this.options.requester.sendToSnode(target, rpc, { signal: context.signal, avoidGuards: context.avoidGuards });
+  }
+
+  private retryOptions(signal: AbortSignal | undefined) {
+    return {
+      signal,
+      random: this.random,
+      ...(this.options.retryPolicy ? { policy: this.options.retryPolicy } : {}),
+    };
+  }
+}
+
+function readMessages(body: unknown): NamespaceMessages {
+  if (!isObject(body) || !Array.isArray(body['messages'])) return { messages: [], more: false };
+  const messages: RetrievedMessage[] = [];
+  for (const entry of body['messages'] as unknown[]) {
+    if (!isObject(entry)) continue;
+    const { hash, data, timestamp, expiration } = entry;
+    if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash) || typeof data !== 'string') continue;
+    if (typeof timestamp !== 'number' || typeof expiration !== 'number') continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(data, 'data');
+    } catch {
+      continue;
+    }
+    messages.push({ hash, data: bytes, timestamp, expiration });
+  }
+  return { messages, more: body['more'] === true };
+}
+
+function firstResultBody(answer: { body: unknown }): Readonly<Record<string, unknown>> {
+  const results = isObject(answer.body) ? answer.body['results'] : undefined;
+  const first = Array.isArray(results) ? (results[0] as unknown) : undefined;
+  const body = isObject(first) ? first['body'] : undefined;
+  return isObject(body) ? body : {};
+}
+
+function deletedHashes(body: unknown): string[] {
+  const swarm = isObject(body) ? body['swarm'] : undefined;
+  const hashes = new Set<string>();
+  if (!isObject(swarm)) return [];
+  for (const entry of Object.values(swarm)) {
+    const deleted = isObject(entry) ? entry['deleted'] : undefined;
+    const lists = Array.isArray(deleted) ? [deleted] : isObject(deleted) ? Object.values(deleted) : [];
+    for (const list of lists) if (Array.isArray(list)) for (const h of list) if (typeof h === 'string') hashes.add(h);
+  }
+  return [...hashes].sort();
+}
+
+function checkPubkey(pubkey: unknown, name: string): string {
+  checkString(pubkey, name);
+  if (!PUBKEY.test(pubkey)) {
+    throw new ParleyError('invalid_argument', `${name} must be 66 hex characters`, { param: name, problem: 'encoding' });
+  }
+  return pubkey.toLowerCase();
+}
+
+function checkAccount(account: AccountKeys): void {
+  if (!isObject(account)) throw new ParleyError('invalid_argument', 'account must hold keys', { param: 'account', problem: 'type' });
+  checkPubkey(account.sessionId, 'account.sessionId');
+}
+
+function checkNamespaces(namespaces: readonly number[]): void {
+  if (!Array.isArray(namespaces) || namespaces.length === 0 || namespaces.length > MAX_SUBREQUESTS) {
+    throw new ParleyError('invalid_argument', `namespaces must list 1 to ${MAX_SUBREQUESTS} namespaces`, {
+      param: 'namespaces',
+      problem: 'length',
+    });
+  }
+  namespaces.forEach((ns, i) => checkInteger(ns, `namespaces[${i}]`, NAMESPACE_MIN, NAMESPACE_MAX));
+  if (new Set(namespaces).size !== namespaces.length) {
+    throw new ParleyError('invalid_argument', 'namespaces must not repeat', { param: 'namespaces', problem: 'value' });
+  }
+}
+
+function checkStoreRequest(request: StoreRequest): void {
+  if (!isObject(request)) throw new ParleyError('invalid_argument', 'request must be an object', { param: 'request', problem: 'type' });
+  checkInteger(request.namespace, 'request.namespace', NAMESPACE_MIN, NAMESPACE_MAX);
+  checkInteger(request.ttl, 'request.ttl', 1);
+  checkString(request.dataBase64, 'request.dataBase64');
+  if (request.dataBase64.length === 0 || request.dataBase64.length > MAX_DATA_BASE64) {
+    throw new ParleyError('invalid_argument', `request.dataBase64 must be 1 to ${MAX_DATA_BASE64} characters`, {
+      param: 'request.dataBase64',
+      problem: 'length',
+    });
+  }
+  try {
+    fromBase64(request.dataBase64, 'request.dataBase64');
+  } catch (error) {
+    if (isParleyError(error)) throw error;
+    throw new ParleyError('invalid_argument', 'request.dataBase64 is not base64', { param: 'request.dataBase64', problem: 'encoding' });
+  }
+  if (request.timestamp !== undefined) checkInteger(request.timestamp, 'request.timestamp', 0);
+}

@@ -1,0 +1,124 @@
+/**
+ * The relay client (network-protocol.md §6.1, relay/api.ts): the only place the core touches the
+ * network. It moves opaque onion bytes to a guard and asks the seeds for the node list; it never
+ * interprets a node's answer. A fetch that throws means the relay cannot be reached: `network_offline`.
+ */
+import { utf8 } from '../../../wasm/bytes.ts';
+import { ParleyError } from '../../../wasm/errors.ts';
+import { ONION_PATH_PREFIX, RELAY_ERROR_HEADER, SEED_PATH, type RelayErrorCode } from '../../../relay/api.ts';
+import { abortedError, deadline } from './abort.ts';
+import type { NetworkProfile } from './network-profile.ts';
+import { isObject, parseServiceNodeStates } from './snode-records.ts';
+import type { Snode } from './types.ts';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The guard's HTTP answer as the relay passed it on, or the relay's own refusal. */
+export interface OnionAnswer {
+  readonly status: number;
+  readonly body: Uint8Array;
+  /** Set when the relay itself answered (it could not reach the guard, refused it, …). */
+  readonly relayError?: RelayErrorCode;
+}
+
+/** What the seed is asked (§1.1); no `limit`, so the whole active list comes back. */
+const SEED_REQUEST = JSON.stringify({
+  jsonrpc: '2.0',
+  method: 'get_n_service_nodes',
+  params: {
+    active_only: true,
+    fields: { public_ip: true, storage_port: true, pubkey_x25519: true, pubkey_ed25519: true },
+  },
+});
+
+const RELAY_ERRORS: readonly RelayErrorCode[] = [
+  'bad_request',
+  'unknown_node',
+  'body_too_large',
+  'node_unreachable',
+  'node_timeout',
+  'seeds_unavailable',
+  'method_not_allowed',
+];
+
+export interface TransportEvents {
+  /** The relay answered (whatever it said): the network is there. */
+  readonly onReachable?: () => void;
+  /** The relay could not be reached at all. */
+  readonly onUnreachable?: () => void;
+}
+
+export class RelayTransport {
+  private readonly fetchFn: FetchLike;
+
+  constructor(
+    private readonly profile: NetworkProfile,
+    fetchFn: FetchLike = (input, init) => globalThis.fetch(input, init),
+    private readonly events: TransportEvents = {},
+  ) {
+    this.fetchFn = fetchFn;
+  }
+
+  /** The seed's node list through the relay; `pool_unavailable` when no seed answers sensibly. */
+  async fetchSeedNodes(signal?: AbortSignal): Promise<Snode[]> {
+    const limit = deadline(signal, this.profile.seedTimeoutMs);
+    try {
+      const answer = await this.post(SEED_PATH, utf8(SEED_REQUEST), 'application/json', limit.signal, limit.timedOut);
+      if (answer.status !== 200) {
+        throw new ParleyError('pool_unavailable', 'the seed list could not be fetched', {
+          reason: answer.relayError ?? 'status',
+          status: answer.status,
+        });
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(answer.body));
+      } catch {
+        throw new ParleyError('pool_unavailable', 'the seed answered something that is not JSON', { reason: 'not_json' });
+      }
+      const nodes = parseServiceNodeStates(isObject(json) ? json['result'] : undefined);
+      if (nodes.length === 0) {
+        throw new ParleyError('pool_unavailable', 'the seed listed no usable service node', { reason: 'empty' });
+      }
+      return nodes;
+    } finally {
+      limit.dispose();
+    }
+  }
+
+  /** POSTs an onion to the guard through the relay; any HTTP answer is returned, never thrown. */
+  postOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
+    return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, 'application/octet-stream', signal);
+  }
+
+  private async post(
+    path: string,
+    body: Uint8Array,
+    contentType: string,
+    signal: AbortSignal | undefined,
+    timedOut: () => boolean = () => false,
+  ): Promise<OnionAnswer> {
+    const url = new URL(path.replace(/^\//, ''), this.profile.relayUrl).href;
+    let response: Response;
+    let bytes: Uint8Array;
+    try {
+      response = await this.fetchFn(url, {
+        method: 'POST',
+        body: body as Uint8Array<ArrayBuffer>,
+        headers: { 'Content-Type': contentType },
+        signal,
+        credentials: 'omit',
+      });
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      if (timedOut()) throw new ParleyError('pool_unavailable', 'the seed list timed out', { reason: 'timeout' });
+      if (signal?.aborted) throw abortedError();
+      this.events.onUnreachable?.();
+      throw new ParleyError('network_offline', 'the relay cannot be reached');
+    }
+    this.events.onReachable?.();
+    const header = response.headers.get(RELAY_ERROR_HEADER);
+    const relayError = RELAY_ERRORS.find((code) => code === header);
+    return relayError === undefined ? { status: response.status, body: bytes } : { status: response.status, body: bytes, relayError };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A devnet and a relay in-process for the network layer's tests (src/core/net/*.devnet.test.ts),
+ * and a client network over them with an in-memory NetStore.
+ */
+import { startTestDevnet, type TestDevnet } from '../devnet/testing/test-devnet.ts';
+import type { DevnetOptions } from '../devnet/devnet.ts';
+import { createRelay } from '../relay/relay.ts';
+import { devnetProfile as relayDevnetProfile } from '../relay/profiles.ts';
+import { close, listen } from '../relay/server.ts';
+import { MemoryNetStore } from '../src/core/net/memory-net-store.ts';
+import { createNetwork, type Network, type NetworkOptions } from '../src/core/net/network.ts';
+import { devnetProfile, type NetworkProfile } from '../src/core/net/network-profile.ts';
+import { identityFromEntropy, type Identity } from '../wasm/identity.ts';
+import { randomBytes } from 'node:crypto';
+
+export interface NetFixture {
+  readonly net: TestDevnet;
+  relayUrl: string;
+  readonly relayLog: string[];
+  /** Closes the relay (for "relay down" tests); `restartRelay` brings one back on a new port. */
+  closeRelay(): Promise<void>;
+  restartRelay(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startNetFixture(options: Partial<DevnetOptions> = {}): Promise<NetFixture> {
+  const net = await startTestDevnet(options);
+  const relayLog: string[] = [];
+  const start = async () => {
+    const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: relayDevnetProfile([net.started.seedUrl]), log: (l) => relayLog.push(l) });
+    const url = await listen(server, 0, '127.0.0.1');
+    return { server, url };
+  };
+  let relay: Awaited<ReturnType<typeof start>> | undefined = await start();
+  const fixture: NetFixture = {
+    net,
+    relayUrl: relay.url,
+    relayLog,
+    async closeRelay() {
+      if (relay) await close(relay.server);
+      relay = undefined;
+    },
+    async restartRelay() {
+      if (relay) await close(relay.server);
+      relay = await start();
+      fixture.relayUrl = relay.url;
+      return relay.url;
+    },
+    async stop() {
+      if (relay) await close(relay.server);
+      relay = undefined;
+      await net.stop();
+    },
+  };
+  return fixture;
+}
+
+export interface ClientOptions extends Partial<Omit<NetworkOptions, 'profile'>> {
+  readonly profile?: Partial<NetworkProfile>;
+}
+
+export function clientNetwork(fixture: NetFixture, options: ClientOptions = {}): Network & { store: MemoryNetStore } {
+  const store = (options.store as MemoryNetStore | undefined) ?? new MemoryNetStore();
+  const network = createNetwork({
+    ...options,
+    profile: devnetProfile(fixture.relayUrl, { rpcTimeoutMs: 5_000, guardTestTimeoutMs: 3_000, ...options.profile }),
+    store,
+    retryPolicy: options.retryPolicy ?? { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 400, maxClockResyncs: 1, maxSwarmUpdates: 2 },
+  });
+  return Object.assign(network, { store });
+}
+
+export function randomIdentity(): Identity {
+  return identityFromEntropy(new Uint8Array(randomBytes(16)));
+}
