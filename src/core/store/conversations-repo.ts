@@ -1,0 +1,108 @@
+/**
+ * Conversations, keyed by the peer's Session ID, listed most recent first. They hold counters and
+ * names only; what the last message said is read from the messages store.
+ */
+import type { IDBPObjectStore, StoreNames } from 'idb';
+import { ParleyError } from '../../../wasm/errors.ts';
+import { checkInteger } from '../../../wasm/check.ts';
+import { checkNullableText, checkObject, checkSessionId, checkTime } from './checks.ts';
+import type { ParleyDB } from './database.ts';
+import type { ConversationRecord, ParleySchema, SessionId } from './schema.ts';
+import { storageCall } from './storage-errors.ts';
+import { writeTransaction } from './transaction.ts';
+
+/** How a new message changes its conversation (created if it does not exist yet). */
+export interface ConversationUpdate {
+  /** Used only if the conversation is created by this update. */
+  readonly createdAt: number;
+  /** Moves the conversation's lastMessageAt forward; a late old message never moves it back. */
+  readonly lastMessageAt: number;
+  /** 1 for an incoming message the user has not seen, else 0. */
+  readonly unreadIncrement: number;
+  /** A name from the peer's profile; leave out to keep the current one. */
+  readonly displayName?: string | null;
+}
+
+export function checkConversationUpdate(update: unknown, name: string): asserts update is ConversationUpdate {
+  checkObject(update, name);
+  checkTime(update['createdAt'], `${name}.createdAt`);
+  checkTime(update['lastMessageAt'], `${name}.lastMessageAt`);
+  checkInteger(update['unreadIncrement'], `${name}.unreadIncrement`, 0, 1_000_000);
+  if (update['displayName'] !== undefined) checkNullableText(update['displayName'], `${name}.displayName`);
+}
+
+/** Applies an update inside a caller's readwrite transaction (the atomic message writes use it). */
+export async function applyConversationUpdate<Tx extends ArrayLike<StoreNames<ParleySchema>>>(
+  store: IDBPObjectStore<ParleySchema, Tx, 'conversations', 'readwrite'>,
+  id: SessionId,
+  update: ConversationUpdate,
+): Promise<ConversationRecord> {
+  const current = await store.get(id);
+  const next: ConversationRecord = {
+    id,
+    displayName: update.displayName !== undefined ? update.displayName : (current?.displayName ?? null),
+    createdAt: current?.createdAt ?? update.createdAt,
+    lastMessageAt: Math.max(current?.lastMessageAt ?? update.createdAt, update.lastMessageAt),
+    unreadCount: (current?.unreadCount ?? 0) + update.unreadIncrement,
+  };
+  await store.put(next);
+  return next;
+}
+
+export function getConversation(db: ParleyDB, id: SessionId): Promise<ConversationRecord | undefined> {
+  checkSessionId(id, 'id');
+  return storageCall('getConversation', () => db.get('conversations', id));
+}
+
+/** The conversation list, most recently active first. */
+export function listConversations(db: ParleyDB, limit = 500): Promise<ConversationRecord[]> {
+  checkInteger(limit, 'limit', 1, 100_000);
+  return storageCall('listConversations', async () => {
+    const out: ConversationRecord[] = [];
+    const index = db.transaction('conversations').store.index('by-lastMessageAt');
+    for await (const cursor of index.iterate(null, 'prev')) {
+      out.push(cursor.value);
+      if (out.length >= limit) break;
+    }
+    return out;
+  });
+}
+
+/** Opens a conversation with someone (the user typed their Session ID); an existing one is returned as is. */
+export function ensureConversation(db: ParleyDB, id: SessionId, now: number): Promise<ConversationRecord> {
+  checkSessionId(id, 'id');
+  checkTime(now, 'now');
+  return writeTransaction(db, ['conversations'], 'ensureConversation', async (tx) => {
+    const existing = await tx.store.get(id);
+    if (existing !== undefined) return existing;
+    const created: ConversationRecord = { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0 };
+    await tx.store.add(created);
+    return created;
+  });
+}
+
+export function setConversationDisplayName(db: ParleyDB, id: SessionId, displayName: string | null): Promise<void> {
+  checkSessionId(id, 'id');
+  checkNullableText(displayName, 'displayName');
+  return changeConversation(db, id, 'setConversationDisplayName', (c) => ({ ...c, displayName }));
+}
+
+export function markConversationRead(db: ParleyDB, id: SessionId): Promise<void> {
+  checkSessionId(id, 'id');
+  return changeConversation(db, id, 'markConversationRead', (c) => ({ ...c, unreadCount: 0 }));
+}
+
+function changeConversation(
+  db: ParleyDB,
+  id: SessionId,
+  operation: string,
+  change: (current: ConversationRecord) => ConversationRecord,
+): Promise<void> {
+  return writeTransaction(db, ['conversations'], operation, async (tx) => {
+    const current = await tx.store.get(id);
+    if (current === undefined) {
+      throw new ParleyError('storage_not_found', `storage: ${operation}: no such conversation`, { operation });
+    }
+    await tx.store.put(change(current));
+  });
+}

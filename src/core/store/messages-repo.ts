@@ -1,0 +1,175 @@
+/**
+ * Messages: paged per conversation in envelope-time order, deduplicated by (sender, envelope
+ * timestamp), and the atomic write for a message that arrived from the swarm.
+ */
+import type { IDBPObjectStore, StoreNames } from 'idb';
+import { checkInteger } from '../../../wasm/check.ts';
+import type { ErrorCode } from '../../../wasm/errors.ts';
+import {
+  checkArray,
+  checkErrorCode,
+  checkMaxLength,
+  checkNullableTime,
+  checkObject,
+  checkOneOf,
+  checkSessionId,
+  checkText,
+  checkTime,
+} from './checks.ts';
+import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
+import type { ParleyDB } from './database.ts';
+import {
+  OUTGOING_STATUSES,
+  type MessageRecord,
+  type NewMessage,
+  type OutgoingMessageRecord,
+  type OutgoingStatus,
+  type ParleySchema,
+  type SessionId,
+} from './schema.ts';
+import { markSeenIn } from './seen-hashes-repo.ts';
+import { keyRange } from './idb-env.ts';
+import { storageCall } from './storage-errors.ts';
+import { writeTransaction } from './transaction.ts';
+
+/** Longest body kept; a stored payload is at most 76,800 bytes, so real bodies are far shorter. */
+export const MAX_BODY_LENGTH = 100_000;
+
+/** The outcome of an insert: a duplicate (same sender and sentAt) is reported, never written twice. */
+export type InsertResult = { readonly inserted: true; readonly id: number } | { readonly inserted: false; readonly existingId: number };
+
+/** Where a page of a conversation ends: the oldest message already shown. */
+export interface PageCursor {
+  readonly sentAt: number;
+  readonly id: number;
+}
+
+type MessagesStore<Tx extends ArrayLike<StoreNames<ParleySchema>>> = IDBPObjectStore<ParleySchema, Tx, 'messages', 'readwrite'>;
+
+/** Checks a new message and copies exactly the schema's fields (nothing else reaches the database). */
+export function toNewMessage(message: unknown, name: string): NewMessage {
+  checkObject(message, name);
+  checkOneOf(message['direction'], `${name}.direction`, ['incoming', 'outgoing'] as const);
+  checkSessionId(message['conversationId'], `${name}.conversationId`);
+  checkSessionId(message['senderSessionId'], `${name}.senderSessionId`);
+  checkTime(message['sentAt'], `${name}.sentAt`);
+  checkTime(message['receivedAt'], `${name}.receivedAt`);
+  checkMaxLength(message['body'], `${name}.body`, MAX_BODY_LENGTH);
+  const swarmHashes = message['swarmHashes'];
+  checkArray(swarmHashes, `${name}.swarmHashes`);
+  swarmHashes.forEach((hash, i) => checkText(hash, `${name}.swarmHashes[${i}]`));
+  checkNullableTime(message['expiresAt'], `${name}.expiresAt`);
+  const fields = {
+    conversationId: message['conversationId'],
+    senderSessionId: message['senderSessionId'],
+    sentAt: message['sentAt'],
+    receivedAt: message['receivedAt'],
+    body: message['body'],
+    swarmHashes: [...(swarmHashes as string[])],
+    expiresAt: message['expiresAt'],
+  };
+  if (message['direction'] === 'incoming') return { direction: 'incoming', ...fields };
+  checkOneOf(message['status'], `${name}.status`, OUTGOING_STATUSES);
+  const failureCode = message['failureCode'];
+  if (failureCode !== null) checkErrorCode(failureCode, `${name}.failureCode`);
+  return { direction: 'outgoing', ...fields, status: message['status'], failureCode: failureCode as ErrorCode | null };
+}
+
+/** Inserts inside a caller's transaction unless (sender, sentAt) is already there. */
+export async function insertMessageIn<Tx extends ArrayLike<StoreNames<ParleySchema>>>(
+  store: MessagesStore<Tx>,
+  message: NewMessage,
+): Promise<InsertResult> {
+  // Checked before adding: a failed unique-index add would abort the caller's whole transaction.
+  const existingId = await store.index('by-sender-sentAt').getKey([message.senderSessionId, message.sentAt]);
+  if (existingId !== undefined) return { inserted: false, existingId };
+  const id = await store.add(message as MessageRecord);
+  return { inserted: true, id };
+}
+
+export function insertMessage(db: ParleyDB, message: NewMessage): Promise<InsertResult> {
+  const record = toNewMessage(message, 'message');
+  return writeTransaction(db, ['messages'], 'insertMessage', (tx) => insertMessageIn(tx.objectStore('messages'), record));
+}
+
+export interface IncomingMessageWrite {
+  /** An incoming message, or a sync copy of our own (direction 'outgoing', status 'sent'). */
+  readonly message: NewMessage;
+  readonly conversationUpdate: ConversationUpdate;
+  /** The swarm hash it came under, marked seen in the same transaction (even for a duplicate). */
+  readonly seenHash: { readonly hash: string; readonly expiresAt: number } | null;
+}
+
+/**
+ * One transaction: the seen hash, then, unless (sender, sentAt) is known, the message and its
+ * conversation's update. A duplicate leaves the conversation alone and reports the existing id.
+ */
+export function recordIncomingMessage(db: ParleyDB, write: IncomingMessageWrite): Promise<InsertResult> {
+  checkObject(write, 'write');
+  const message = toNewMessage(write.message, 'write.message');
+  checkConversationUpdate(write.conversationUpdate, 'write.conversationUpdate');
+  const seen = write.seenHash;
+  if (seen !== null) {
+    checkObject(seen, 'write.seenHash');
+    checkText(seen.hash, 'write.seenHash.hash');
+    checkTime(seen.expiresAt, 'write.seenHash.expiresAt');
+  }
+  const update = write.conversationUpdate;
+  return writeTransaction(db, ['messages', 'conversations', 'seenHashes'], 'recordIncomingMessage', async (tx) => {
+    if (seen !== null) await markSeenIn(tx.objectStore('seenHashes'), [seen.hash], seen.expiresAt);
+    const result = await insertMessageIn(tx.objectStore('messages'), message);
+    if (result.inserted) await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    return result;
+  });
+}
+
+export function getMessage(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
+  checkInteger(id, 'id', 1);
+  return storageCall('getMessage', () => db.get('messages', id));
+}
+
+export function findMessageBySender(db: ParleyDB, senderSessionId: SessionId, sentAt: number): Promise<MessageRecord | undefined> {
+  checkSessionId(senderSessionId, 'senderSessionId');
+  checkTime(sentAt, 'sentAt');
+  return storageCall('findMessageBySender', () => db.getFromIndex('messages', 'by-sender-sentAt', [senderSessionId, sentAt]));
+}
+
+/**
+ * The `limit` latest messages of a conversation before `before` (or the latest of all), oldest
+ * first. Messages with the same sentAt are ordered by id, so paging never skips or repeats one.
+ */
+export function pageConversation(
+  db: ParleyDB,
+  conversationId: SessionId,
+  options: { readonly before?: PageCursor; readonly limit?: number } = {},
+): Promise<MessageRecord[]> {
+  checkSessionId(conversationId, 'conversationId');
+  const { before, limit = 50 } = options;
+  checkInteger(limit, 'limit', 1, 10_000);
+  if (before !== undefined) {
+    checkTime(before.sentAt, 'before.sentAt');
+    checkInteger(before.id, 'before.id', 1);
+  }
+  return storageCall('pageConversation', async () => {
+    const upper = before === undefined ? Number.MAX_SAFE_INTEGER : before.sentAt;
+    const range = keyRange().bound([conversationId, 0], [conversationId, upper]);
+    const index = db.transaction('messages').store.index('by-conversation-sentAt');
+    const newestFirst: MessageRecord[] = [];
+    for await (const cursor of index.iterate(range, 'prev')) {
+      const isBeforeCursor = before === undefined || cursor.value.sentAt < before.sentAt || cursor.value.id < before.id;
+      if (!isBeforeCursor) continue;
+      newestFirst.push(cursor.value);
+      if (newestFirst.length >= limit) break;
+    }
+    return newestFirst.reverse();
+  });
+}
+
+/** Outgoing messages in one state, oldest first (e.g. 'failed' for a retry list). */
+export function listOutgoingByStatus(db: ParleyDB, status: OutgoingStatus): Promise<OutgoingMessageRecord[]> {
+  checkOneOf(status, 'status', OUTGOING_STATUSES);
+  return storageCall('listOutgoingByStatus', async () => {
+    const found = (await db.getAllFromIndex('messages', 'by-status', status)) as OutgoingMessageRecord[];
+    return found.sort((a, b) => a.sentAt - b.sentAt || a.id - b.id);
+  });
+}

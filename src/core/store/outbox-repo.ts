@@ -1,0 +1,235 @@
+/**
+ * The outbox: outgoing messages are on disk, with the exact bytes to store, before any send starts
+ * ("write first, then send"). Each step of a send (attempt, failure, a destination stored) updates
+ * the outbox entry and the message's status in one transaction, so they never disagree.
+ */
+import { checkInteger } from '../../../wasm/check.ts';
+import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import {
+  checkBase64,
+  checkErrorCode,
+  checkNullableTime,
+  checkObject,
+  checkOneOf,
+  checkSessionId,
+  checkText,
+  checkTime,
+} from './checks.ts';
+import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
+import type { ParleyDB } from './database.ts';
+import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
+import type { NewMessage, OutboxRecord, OutgoingMessageRecord, SessionId } from './schema.ts';
+import { markSeenIn } from './seen-hashes-repo.ts';
+import { keyRange } from './idb-env.ts';
+import { storageCall } from './storage-errors.ts';
+import { writeTransaction } from './transaction.ts';
+
+export interface NewOutboxEntry {
+  readonly recipient: SessionId;
+  readonly recipientPayload: string;
+  readonly syncPayload: string | null;
+  readonly nextAttemptAt: number;
+  readonly createdAt: number;
+}
+
+export interface OutgoingMessageWrite {
+  /** direction 'outgoing', status 'queued'. */
+  readonly message: NewMessage;
+  readonly outboxEntry: NewOutboxEntry;
+  readonly conversationUpdate: ConversationUpdate;
+}
+
+export type Destination = 'recipient' | 'sync';
+
+/**
+ * One transaction: the message, its outbox entry and the conversation's update. A duplicate
+ * (sender, sentAt) writes nothing and reports the existing message.
+ */
+export function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageWrite): Promise<InsertResult> {
+  checkObject(write, 'write');
+  const message = toNewMessage(write.message, 'write.message');
+  if (message.direction !== 'outgoing' || message.status !== 'queued') {
+    throw new ParleyError('invalid_argument', 'write.message must be outgoing and queued', {
+      param: 'write.message',
+      problem: 'value',
+    });
+  }
+  const entry = write.outboxEntry;
+  checkObject(entry, 'write.outboxEntry');
+  checkSessionId(entry.recipient, 'write.outboxEntry.recipient');
+  if (entry.recipient !== message.conversationId) {
+    throw new ParleyError('invalid_argument', 'write.outboxEntry.recipient must be the message conversation', {
+      param: 'write.outboxEntry.recipient',
+      problem: 'value',
+    });
+  }
+  checkBase64(entry.recipientPayload, 'write.outboxEntry.recipientPayload');
+  if (entry.syncPayload !== null) checkBase64(entry.syncPayload, 'write.outboxEntry.syncPayload');
+  checkTime(entry.nextAttemptAt, 'write.outboxEntry.nextAttemptAt');
+  checkTime(entry.createdAt, 'write.outboxEntry.createdAt');
+  checkConversationUpdate(write.conversationUpdate, 'write.conversationUpdate');
+  const update = write.conversationUpdate;
+
+  return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'queueOutgoingMessage', async (tx) => {
+    const result = await insertMessageIn(tx.objectStore('messages'), message);
+    if (!result.inserted) return result;
+    await tx.objectStore('outbox').add({
+      messageId: result.id,
+      recipient: entry.recipient,
+      recipientPayload: entry.recipientPayload,
+      syncPayload: entry.syncPayload,
+      recipientStored: false,
+      syncStored: entry.syncPayload === null,
+      attempts: 0,
+      nextAttemptAt: entry.nextAttemptAt,
+      lastErrorCode: null,
+      createdAt: entry.createdAt,
+    });
+    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    return result;
+  });
+}
+
+export function getOutboxEntry(db: ParleyDB, messageId: number): Promise<OutboxRecord | undefined> {
+  checkInteger(messageId, 'messageId', 1);
+  return storageCall('getOutboxEntry', () => db.get('outbox', messageId));
+}
+
+/** Entries due by `now`, oldest message first, so messages go out in the order they were written. */
+export function listDueOutbox(db: ParleyDB, now: number, limit = 100): Promise<OutboxRecord[]> {
+  checkTime(now, 'now');
+  checkInteger(limit, 'limit', 1, 10_000);
+  return storageCall('listDueOutbox', async () => {
+    const due = await db.getAllFromIndex('outbox', 'by-nextAttemptAt', keyRange().upperBound(now));
+    return due.sort((a, b) => a.createdAt - b.createdAt || a.messageId - b.messageId).slice(0, limit);
+  });
+}
+
+/** The earliest nextAttemptAt of all entries still being tried, for the sender's timer. */
+export function nextOutboxAttemptAt(db: ParleyDB): Promise<number | undefined> {
+  return storageCall('nextOutboxAttemptAt', async () => {
+    const cursor = await db.transaction('outbox').store.index('by-nextAttemptAt').openKeyCursor();
+    return cursor?.key;
+  });
+}
+
+/** An attempt begins: counts it and marks the message 'sending'. Returns the updated entry. */
+export function startSendAttempt(db: ParleyDB, messageId: number): Promise<OutboxRecord> {
+  checkInteger(messageId, 'messageId', 1);
+  return updateSend(db, messageId, 'startSendAttempt', (entry, message) => ({
+    entry: { ...entry, attempts: entry.attempts + 1 },
+    message: { ...message, status: 'sending', failureCode: null },
+  }));
+}
+
+/**
+ * An attempt failed. With a `nextAttemptAt` the message is queued again; with null the send is
+ * given up: the message is 'failed' with the code, and the entry stays (for a manual retry) but
+ * leaves the due index.
+ */
+export function recordSendFailure(
+  db: ParleyDB,
+  failure: { readonly messageId: number; readonly errorCode: ErrorCode; readonly nextAttemptAt: number | null },
+): Promise<OutboxRecord> {
+  checkObject(failure, 'failure');
+  checkInteger(failure.messageId, 'failure.messageId', 1);
+  checkErrorCode(failure.errorCode, 'failure.errorCode');
+  checkNullableTime(failure.nextAttemptAt, 'failure.nextAttemptAt');
+  const giveUp = failure.nextAttemptAt === null;
+  return updateSend(db, failure.messageId, 'recordSendFailure', (entry, message) => ({
+    entry: { ...entry, nextAttemptAt: failure.nextAttemptAt, lastErrorCode: failure.errorCode },
+    message: { ...message, status: giveUp ? 'failed' : 'queued', failureCode: giveUp ? failure.errorCode : null },
+  }));
+}
+
+/**
+ * One destination (the recipient's swarm, or our own for the sync copy) has stored the payload
+ * under `hash`. The hash joins the message and the seen hashes (so our own sync copy is not
+ * processed again when polled). Once every destination is stored, the entry goes and the message
+ * is 'sent'. Returns whether the send is complete.
+ */
+export function recordDestinationStored(
+  db: ParleyDB,
+  stored: { readonly messageId: number; readonly destination: Destination; readonly hash: string; readonly expiresAt: number },
+): Promise<{ readonly complete: boolean }> {
+  checkObject(stored, 'stored');
+  checkInteger(stored.messageId, 'stored.messageId', 1);
+  checkOneOf(stored.destination, 'stored.destination', ['recipient', 'sync'] as const);
+  checkText(stored.hash, 'stored.hash');
+  checkTime(stored.expiresAt, 'stored.expiresAt');
+  return writeTransaction(db, ['outbox', 'messages', 'seenHashes'], 'recordDestinationStored', async (tx) => {
+    const { entry, message } = await loadSend(tx.objectStore('outbox'), tx.objectStore('messages'), stored.messageId);
+    const nextEntry: OutboxRecord = stored.destination === 'recipient'
+      ? { ...entry, recipientStored: true }
+      : { ...entry, syncStored: true };
+    const complete = nextEntry.recipientStored && nextEntry.syncStored;
+    const swarmHashes = message.swarmHashes.includes(stored.hash) ? message.swarmHashes : [...message.swarmHashes, stored.hash];
+    await markSeenIn(tx.objectStore('seenHashes'), [stored.hash], stored.expiresAt);
+    await tx.objectStore('messages').put({
+      ...message,
+      swarmHashes,
+      ...(complete ? { status: 'sent' as const, failureCode: null } : {}),
+    });
+    if (complete) await tx.objectStore('outbox').delete(entry.messageId);
+    else await tx.objectStore('outbox').put(nextEntry);
+    return { complete };
+  });
+}
+
+/** The user asks to retry a failed message: queued again, due at `now`, with a fresh attempt count. */
+export function retryFailedMessage(db: ParleyDB, messageId: number, now: number): Promise<OutboxRecord> {
+  checkInteger(messageId, 'messageId', 1);
+  checkTime(now, 'now');
+  return updateSend(db, messageId, 'retryFailedMessage', (entry, message) => ({
+    entry: { ...entry, attempts: 0, nextAttemptAt: now },
+    message: { ...message, status: 'queued', failureCode: null },
+  }));
+}
+
+/**
+ * At start-up: messages left 'sending' by a closed tab are queued again, due at `now`. Re-storing
+ * the same bytes is harmless (same hash; the server answers "already"). Returns how many.
+ */
+export function requeueInterruptedSends(db: ParleyDB, now: number): Promise<number> {
+  checkTime(now, 'now');
+  return writeTransaction(db, ['outbox', 'messages'], 'requeueInterruptedSends', async (tx) => {
+    const messages = tx.objectStore('messages');
+    const outbox = tx.objectStore('outbox');
+    const sending = (await messages.index('by-status').getAll('sending')) as OutgoingMessageRecord[];
+    for (const message of sending) {
+      await messages.put({ ...message, status: 'queued' });
+      const entry = await outbox.get(message.id);
+      if (entry !== undefined) await outbox.put({ ...entry, nextAttemptAt: now });
+    }
+    return sending.length;
+  });
+}
+
+type SendChange = (
+  entry: OutboxRecord,
+  message: OutgoingMessageRecord,
+) => { entry: OutboxRecord; message: OutgoingMessageRecord };
+
+function updateSend(db: ParleyDB, messageId: number, operation: string, change: SendChange): Promise<OutboxRecord> {
+  return writeTransaction(db, ['outbox', 'messages'], operation, async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const messages = tx.objectStore('messages');
+    const current = await loadSend(outbox, messages, messageId);
+    const next = change(current.entry, current.message);
+    await Promise.all([outbox.put(next.entry), messages.put(next.message)]);
+    return next.entry;
+  });
+}
+
+async function loadSend(
+  outbox: { get(key: number): Promise<OutboxRecord | undefined> },
+  messages: { get(key: number): Promise<unknown> },
+  messageId: number,
+): Promise<{ entry: OutboxRecord; message: OutgoingMessageRecord }> {
+  const [entry, message] = await Promise.all([outbox.get(messageId), messages.get(messageId)]);
+  const outgoing = message as OutgoingMessageRecord | undefined;
+  if (entry === undefined || outgoing === undefined || outgoing.direction !== 'outgoing') {
+    throw new ParleyError('storage_not_found', 'storage: no outbox entry for this message', { messageId });
+  }
+  return { entry, message: outgoing };
+}

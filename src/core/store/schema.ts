@@ -1,0 +1,177 @@
+/**
+ * The one IndexedDB schema of the core: every store, its records and its indexes. The stores are
+ * created by the numbered migrations in ./migrations/; docs/core.md "Storage schema" describes them.
+ */
+import type { DBSchema } from 'idb';
+import type { ErrorCode } from '../../../wasm/errors.ts';
+import type { Snode } from '../net/types.ts';
+
+/** A standard Session ID: "05" and 64 lowercase hex digits (the peer's X25519 public key). */
+export type SessionId = string;
+
+/**
+ * The seed under a passphrase, as wasm/passphrase.ts produces it (`LockedSecret`). Written out
+ * structurally so that the store depends on its shape, not on the module that makes it.
+ */
+export interface StoredLockedSecret {
+  readonly version: 1;
+  readonly algorithm: 'argon2id13+xchacha20poly1305';
+  readonly salt: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  readonly opsLimit: number;
+  readonly memLimit: number;
+}
+
+/** The account's Ed25519 seed: in the clear, or locked. Never both: locking replaces the record. */
+export type AccountSeed =
+  | { readonly kind: 'plain'; readonly ed25519Seed: Uint8Array }
+  | { readonly kind: 'locked'; readonly locked: StoredLockedSecret };
+
+export const ACCOUNT_KEY = 'self';
+
+export interface AccountRecord {
+  readonly id: typeof ACCOUNT_KEY;
+  readonly sessionId: SessionId;
+  readonly displayName: string | null;
+  readonly createdAt: number;
+  readonly seed: AccountSeed;
+}
+
+/** One 1:1 conversation. No message content here: previews are derived from the messages store. */
+export interface ConversationRecord {
+  /** The peer's Session ID. */
+  readonly id: SessionId;
+  /** From the peer's profile, when one has been received. */
+  readonly displayName: string | null;
+  readonly createdAt: number;
+  /** Orders the conversation list; starts at createdAt so a new, empty conversation shows first. */
+  readonly lastMessageAt: number;
+  readonly unreadCount: number;
+}
+
+export type MessageDirection = 'incoming' | 'outgoing';
+export const OUTGOING_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
+
+interface MessageFields {
+  /** Local id (autoincrement); meaningless on other devices. */
+  readonly id: number;
+  /** The peer's Session ID (for a sync copy of our own message: its syncTarget). */
+  readonly conversationId: SessionId;
+  readonly senderSessionId: SessionId;
+  /** Envelope timestamp (ms): with the sender, the message's identity across devices. */
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly body: string;
+  /** Swarm hashes this message is known under (incoming hash; recipient and sync copies once stored). */
+  readonly swarmHashes: readonly string[];
+  /** Disappearing messages are not implemented yet: always null. */
+  readonly expiresAt: number | null;
+}
+
+export interface IncomingMessageRecord extends MessageFields {
+  readonly direction: 'incoming';
+}
+
+export interface OutgoingMessageRecord extends MessageFields {
+  readonly direction: 'outgoing';
+  readonly status: OutgoingStatus;
+  /** Why the last attempt failed for good (status 'failed'), else null. */
+  readonly failureCode: ErrorCode | null;
+}
+
+/** Incoming records carry no `status`, so the status index (the outbox view) holds outgoing ones only. */
+export type MessageRecord = IncomingMessageRecord | OutgoingMessageRecord;
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+/** A message before IndexedDB gives it an id. */
+export type NewMessage = WithoutId<MessageRecord>;
+
+/** One outgoing message still to be sent, with the bytes to store, built once so retries hash the same. */
+export interface OutboxRecord {
+  /** The message's local id: one outbox entry per message. */
+  readonly messageId: number;
+  readonly recipient: SessionId;
+  /** Base64 of the stored payload for the recipient's swarm (namespace 0). */
+  readonly recipientPayload: string;
+  /** Base64 of the sync copy for our own swarm; null when none is sent (a note to self). */
+  readonly syncPayload: string | null;
+  readonly recipientStored: boolean;
+  readonly syncStored: boolean;
+  /** Attempts started so far. */
+  readonly attempts: number;
+  /** When to try next (ms); null once given up, which also keeps the entry out of the due index. */
+  readonly nextAttemptAt: number | null;
+  readonly lastErrorCode: ErrorCode | null;
+  readonly createdAt: number;
+}
+
+export interface SeenHashRecord {
+  readonly hash: string;
+  /** The swarm message's expiry (ms); the record can go after it, the message cannot come back. */
+  readonly expiresAt: number;
+}
+
+export interface SettingRecord {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/** One onion path: the nodes' Ed25519 keys, guard first. */
+export interface PathRecord {
+  readonly index: number;
+  readonly nodes: readonly string[];
+}
+
+export interface SwarmRecord {
+  readonly pubkey: string;
+  readonly members: readonly string[];
+  readonly fetchedAt: number;
+}
+
+export interface LastHashRecord {
+  readonly nodeEd25519Hex: string;
+  readonly pubkey: string;
+  readonly namespace: number;
+  readonly hash: string;
+  readonly expiresAt: number;
+}
+
+export interface ParleySchema extends DBSchema {
+  account: { key: typeof ACCOUNT_KEY; value: AccountRecord };
+  conversations: {
+    key: SessionId;
+    value: ConversationRecord;
+    indexes: { 'by-lastMessageAt': number };
+  };
+  messages: {
+    key: number;
+    value: MessageRecord;
+    indexes: {
+      'by-conversation-sentAt': [SessionId, number];
+      'by-sender-sentAt': [SessionId, number];
+      'by-status': OutgoingStatus;
+    };
+  };
+  outbox: {
+    key: number;
+    value: OutboxRecord;
+    indexes: { 'by-nextAttemptAt': number };
+  };
+  seenHashes: {
+    key: string;
+    value: SeenHashRecord;
+    indexes: { 'by-expiresAt': number };
+  };
+  settings: { key: string; value: SettingRecord };
+  netPool: { key: string; value: Snode };
+  netPaths: { key: number; value: PathRecord };
+  swarms: { key: string; value: SwarmRecord };
+  lastHashes: {
+    key: [string, string, number];
+    value: LastHashRecord;
+    indexes: { 'by-expiresAt': number };
+  };
+}
+

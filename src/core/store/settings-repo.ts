@@ -1,0 +1,62 @@
+/**
+ * Settings: key → value, typed per key. A new setting is one line in `SettingsMap` and one check in
+ * `SETTING_CHECKS`; a stored value that no longer passes its check reads as unset.
+ */
+import { ParleyError } from '../../../wasm/errors.ts';
+import { checkOneOf } from './checks.ts';
+import type { ParleyDB } from './database.ts';
+import { storageCall } from './storage-errors.ts';
+
+export interface SettingsMap {
+  /** The network profile chosen once (devnet or mainnet). */
+  networkProfile: 'devnet' | 'mainnet';
+  notificationsEnabled: boolean;
+  /** How much a notification may show; the default is decided by the UI. */
+  notificationContent: 'none' | 'sender' | 'sender-and-text';
+}
+
+export type SettingKey = keyof SettingsMap;
+
+const SETTING_CHECKS: { readonly [K in SettingKey]: (value: unknown) => value is SettingsMap[K] } = {
+  networkProfile: (value): value is SettingsMap['networkProfile'] => value === 'devnet' || value === 'mainnet',
+  notificationsEnabled: (value): value is boolean => typeof value === 'boolean',
+  notificationContent: (value): value is SettingsMap['notificationContent'] =>
+    value === 'none' || value === 'sender' || value === 'sender-and-text',
+};
+
+const SETTING_KEYS = Object.keys(SETTING_CHECKS) as SettingKey[];
+
+export function getSetting<K extends SettingKey>(db: ParleyDB, key: K): Promise<SettingsMap[K] | undefined> {
+  checkOneOf(key, 'key', SETTING_KEYS);
+  return storageCall('getSetting', async () => {
+    const record = await db.get('settings', key);
+    return record !== undefined && SETTING_CHECKS[key](record.value) ? (record.value as SettingsMap[K]) : undefined;
+  });
+}
+
+export function setSetting<K extends SettingKey>(db: ParleyDB, key: K, value: SettingsMap[K]): Promise<void> {
+  checkOneOf(key, 'key', SETTING_KEYS);
+  if (!SETTING_CHECKS[key](value)) {
+    throw new ParleyError('invalid_argument', `value is not valid for setting ${key}`, { param: 'value', problem: 'value', key });
+  }
+  return storageCall('setSetting', async () => {
+    await db.put('settings', { key, value });
+  });
+}
+
+export function deleteSetting(db: ParleyDB, key: SettingKey): Promise<void> {
+  checkOneOf(key, 'key', SETTING_KEYS);
+  return storageCall('deleteSetting', () => db.delete('settings', key));
+}
+
+/** Every setting that is set (and valid). */
+export function getAllSettings(db: ParleyDB): Promise<Partial<SettingsMap>> {
+  return storageCall('getAllSettings', async () => {
+    const out: Partial<Record<SettingKey, unknown>> = {};
+    for (const record of await db.getAll('settings')) {
+      const key = record.key as SettingKey;
+      if (SETTING_KEYS.includes(key) && SETTING_CHECKS[key](record.value)) out[key] = record.value;
+    }
+    return out as Partial<SettingsMap>;
+  });
+}
