@@ -44,6 +44,8 @@ const MAX_SAFE_HI = 2 ** 21;
 
 const textDecoder = new TextDecoder('utf-8');
 const textEncoder = new TextEncoder();
+/** The cheap test first: most text has no surrogates at all, and the lookbehind scan is slower. */
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function malformed(path: string, problem: string, message: string, offset?: number): ParleyError {
@@ -374,7 +376,9 @@ export class Writer {
 
 export function encodeString(value: unknown, path: string): Uint8Array {
   if (typeof value !== 'string') throw invalid(path, 'type', 'must be a string');
-  if (LONE_SURROGATE.test(value)) throw invalid(path, 'encoding', 'has a lone surrogate (not valid Unicode)');
+  if (ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value)) {
+    throw invalid(path, 'encoding', 'has a lone surrogate (not valid Unicode)');
+  }
   return textEncoder.encode(value);
 }
 
