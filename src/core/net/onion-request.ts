@@ -66,7 +66,7 @@ export class OnionRequester {
       timeoutMs: options.timeoutMs ?? this.options.profile.rpcTimeoutMs,
       signal,
     });
-    if (outcome.kind !== 'reply') throw await this.pathFailure(path, outcome);
+    if (outcome.kind !== 'reply') throw await this.pathFailure(path, target, outcome);
 
     const body = parseBody(outcome.body);
     this.options.time.record(serverTimeOf(body));
@@ -85,7 +85,11 @@ export class OnionRequester {
   }
 
   /** No answer from the destination: whom to blame, and the coded error for the retry policy. */
-  private async pathFailure(path: OnionPath, outcome: Exclude<ExchangeOutcome, { kind: 'reply' }>): Promise<ParleyError> {
+  private async pathFailure(
+    path: OnionPath,
+    target: Snode,
+    outcome: Exclude<ExchangeOutcome, { kind: 'reply' }>,
+  ): Promise<ParleyError> {
     const { paths, pool } = this.options;
     const guard = path[0].ed25519Hex;
     const failed = (reason: string, extra: Record<string, number> = {}) =>
@@ -93,7 +97,9 @@ export class OnionRequester {
     this.log(`net: path via ${shortNode(guard)}: ${outcome.kind === 'path_error' ? (outcome.relayError ?? outcome.status) : outcome.kind}`);
 
     if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply') {
+      // Silence or garbage may come from any hop, the target included: every suspect is counted.
       await paths.reportFailure(path);
+      await pool.recordFailure(target.ed25519Hex);
       return failed(outcome.kind);
     }
     switch (outcome.relayError) {
@@ -116,6 +122,8 @@ export class OnionRequester {
       return new ParleyError('snode_not_found', 'a node on the way does not exist', { node: missing });
     }
     await paths.reportFailure(path);
+    // 504 "Request time out": some hop after the guard, possibly the target, did not answer.
+    if (outcome.status === 504) await pool.recordFailure(target.ed25519Hex);
     return failed('status', { status: outcome.status });
   }
 }

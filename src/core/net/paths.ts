@@ -70,6 +70,15 @@ export class PathManager {
     return this.paths;
   }
 
+  /** Drops every path and builds new ones with newly tested guards (the user's "new path" action). */
+  async rebuild(signal?: AbortSignal): Promise<readonly OnionPath[]> {
+    await this.building?.catch(() => undefined);
+    this.loaded ??= Promise.resolve();
+    this.failures.clear();
+    await this.update([]);
+    return this.ensure(signal);
+  }
+
   /**
    * A random path for a request to `targetEd` (never one that contains it), preferring paths whose
    * guard has not failed this request yet. When the target sits on every path, a one-off path

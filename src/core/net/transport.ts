@@ -6,7 +6,7 @@
 import { utf8 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../../wasm/errors.ts';
 import { ONION_PATH_PREFIX, RELAY_ERROR_HEADER, SEED_PATH, type RelayErrorCode } from '../../../relay/api.ts';
-import { abortedError, deadline } from './abort.ts';
+import { abortedError, deadline, throwIfAborted } from './abort.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { isObject, parseServiceNodeStates } from './snode-records.ts';
 import type { Snode } from './types.ts';
@@ -98,6 +98,7 @@ export class RelayTransport {
     signal: AbortSignal | undefined,
     timedOut: () => boolean = () => false,
   ): Promise<OnionAnswer> {
+    throwIfAborted(signal);
     const url = new URL(path.replace(/^\//, ''), this.profile.relayUrl).href;
     let response: Response;
     let bytes: Uint8Array;
