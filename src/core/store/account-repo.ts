@@ -18,12 +18,12 @@ export interface NewAccount {
   readonly seed: AccountSeed;
 }
 
-export function getAccount(db: ParleyDB): Promise<AccountRecord | undefined> {
+export async function getAccount(db: ParleyDB): Promise<AccountRecord | undefined> {
   return storageCall('getAccount', () => db.get('account', ACCOUNT_KEY));
 }
 
 /** Creates or replaces the account (a new one, or one restored from its recovery phrase). */
-export function saveAccount(db: ParleyDB, account: NewAccount): Promise<void> {
+export async function saveAccount(db: ParleyDB, account: NewAccount): Promise<void> {
   checkObject(account, 'account');
   checkSessionId(account.sessionId, 'account.sessionId');
   checkNullableText(account.displayName, 'account.displayName');
@@ -42,23 +42,23 @@ export function saveAccount(db: ParleyDB, account: NewAccount): Promise<void> {
  * Replaces the seed by its locked form. The plain seed goes with the replaced record. Fails with
  * `storage_not_found` when there is no account.
  */
-export function lockAccountSeed(db: ParleyDB, locked: StoredLockedSecret): Promise<void> {
+export async function lockAccountSeed(db: ParleyDB, locked: StoredLockedSecret): Promise<void> {
   const seed = copySeed({ kind: 'locked', locked });
   return putAccount(db, 'lockAccountSeed', (current) => ({ ...current, seed }));
 }
 
 /** Replaces a locked seed by the plain one (the passphrase was removed). */
-export function unlockAccountSeed(db: ParleyDB, ed25519Seed: Uint8Array): Promise<void> {
+export async function unlockAccountSeed(db: ParleyDB, ed25519Seed: Uint8Array): Promise<void> {
   const seed = copySeed({ kind: 'plain', ed25519Seed });
   return putAccount(db, 'unlockAccountSeed', (current) => ({ ...current, seed }));
 }
 
-export function setAccountDisplayName(db: ParleyDB, displayName: string | null): Promise<void> {
+export async function setAccountDisplayName(db: ParleyDB, displayName: string | null): Promise<void> {
   checkNullableText(displayName, 'displayName');
   return putAccount(db, 'setAccountDisplayName', (current) => ({ ...current, displayName }));
 }
 
-export function deleteAccount(db: ParleyDB): Promise<void> {
+export async function deleteAccount(db: ParleyDB): Promise<void> {
   return storageCall('deleteAccount', () => db.delete('account', ACCOUNT_KEY));
 }
 

@@ -42,20 +42,20 @@ export async function applyConversationUpdate<Tx extends ArrayLike<StoreNames<Pa
     id,
     displayName: update.displayName !== undefined ? update.displayName : (current?.displayName ?? null),
     createdAt: current?.createdAt ?? update.createdAt,
-    lastMessageAt: Math.max(current?.lastMessageAt ?? update.createdAt, update.lastMessageAt),
+    lastMessageAt: current === undefined ? update.lastMessageAt : Math.max(current.lastMessageAt, update.lastMessageAt),
     unreadCount: (current?.unreadCount ?? 0) + update.unreadIncrement,
   };
   await store.put(next);
   return next;
 }
 
-export function getConversation(db: ParleyDB, id: SessionId): Promise<ConversationRecord | undefined> {
+export async function getConversation(db: ParleyDB, id: SessionId): Promise<ConversationRecord | undefined> {
   checkSessionId(id, 'id');
   return storageCall('getConversation', () => db.get('conversations', id));
 }
 
 /** The conversation list, most recently active first. */
-export function listConversations(db: ParleyDB, limit = 500): Promise<ConversationRecord[]> {
+export async function listConversations(db: ParleyDB, limit = 500): Promise<ConversationRecord[]> {
   checkInteger(limit, 'limit', 1, 100_000);
   return storageCall('listConversations', async () => {
     const out: ConversationRecord[] = [];
@@ -69,7 +69,7 @@ export function listConversations(db: ParleyDB, limit = 500): Promise<Conversati
 }
 
 /** Opens a conversation with someone (the user typed their Session ID); an existing one is returned as is. */
-export function ensureConversation(db: ParleyDB, id: SessionId, now: number): Promise<ConversationRecord> {
+export async function ensureConversation(db: ParleyDB, id: SessionId, now: number): Promise<ConversationRecord> {
   checkSessionId(id, 'id');
   checkTime(now, 'now');
   return writeTransaction(db, ['conversations'], 'ensureConversation', async (tx) => {
@@ -81,13 +81,13 @@ export function ensureConversation(db: ParleyDB, id: SessionId, now: number): Pr
   });
 }
 
-export function setConversationDisplayName(db: ParleyDB, id: SessionId, displayName: string | null): Promise<void> {
+export async function setConversationDisplayName(db: ParleyDB, id: SessionId, displayName: string | null): Promise<void> {
   checkSessionId(id, 'id');
   checkNullableText(displayName, 'displayName');
   return changeConversation(db, id, 'setConversationDisplayName', (c) => ({ ...c, displayName }));
 }
 
-export function markConversationRead(db: ParleyDB, id: SessionId): Promise<void> {
+export async function markConversationRead(db: ParleyDB, id: SessionId): Promise<void> {
   checkSessionId(id, 'id');
   return changeConversation(db, id, 'markConversationRead', (c) => ({ ...c, unreadCount: 0 }));
 }

@@ -103,7 +103,7 @@ export async function openParleyDatabase(options: OpenParleyDatabaseOptions = {}
 }
 
 /** Empties every store, the account included, in one transaction ("remove this account from this device"). */
-export function wipeAllData(db: ParleyDB): Promise<void> {
+export async function wipeAllData(db: ParleyDB): Promise<void> {
   const stores = [...db.objectStoreNames] as StoreNames<ParleySchema>[];
   return writeTransaction(db, stores, 'wipeAllData', async (tx) => {
     await Promise.all(stores.map((store) => tx.objectStore(store).clear()));

@@ -87,7 +87,7 @@ export async function insertMessageIn<Tx extends ArrayLike<StoreNames<ParleySche
   return { inserted: true, id };
 }
 
-export function insertMessage(db: ParleyDB, message: NewMessage): Promise<InsertResult> {
+export async function insertMessage(db: ParleyDB, message: NewMessage): Promise<InsertResult> {
   const record = toNewMessage(message, 'message');
   return writeTransaction(db, ['messages'], 'insertMessage', (tx) => insertMessageIn(tx.objectStore('messages'), record));
 }
@@ -104,7 +104,7 @@ export interface IncomingMessageWrite {
  * One transaction: the seen hash, then, unless (sender, sentAt) is known, the message and its
  * conversation's update. A duplicate leaves the conversation alone and reports the existing id.
  */
-export function recordIncomingMessage(db: ParleyDB, write: IncomingMessageWrite): Promise<InsertResult> {
+export async function recordIncomingMessage(db: ParleyDB, write: IncomingMessageWrite): Promise<InsertResult> {
   checkObject(write, 'write');
   const message = toNewMessage(write.message, 'write.message');
   checkConversationUpdate(write.conversationUpdate, 'write.conversationUpdate');
@@ -123,12 +123,12 @@ export function recordIncomingMessage(db: ParleyDB, write: IncomingMessageWrite)
   });
 }
 
-export function getMessage(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
+export async function getMessage(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
   checkInteger(id, 'id', 1);
   return storageCall('getMessage', () => db.get('messages', id));
 }
 
-export function findMessageBySender(db: ParleyDB, senderSessionId: SessionId, sentAt: number): Promise<MessageRecord | undefined> {
+export async function findMessageBySender(db: ParleyDB, senderSessionId: SessionId, sentAt: number): Promise<MessageRecord | undefined> {
   checkSessionId(senderSessionId, 'senderSessionId');
   checkTime(sentAt, 'sentAt');
   return storageCall('findMessageBySender', () => db.getFromIndex('messages', 'by-sender-sentAt', [senderSessionId, sentAt]));
@@ -138,7 +138,7 @@ export function findMessageBySender(db: ParleyDB, senderSessionId: SessionId, se
  * The `limit` latest messages of a conversation before `before` (or the latest of all), oldest
  * first. Messages with the same sentAt are ordered by id, so paging never skips or repeats one.
  */
-export function pageConversation(
+export async function pageConversation(
   db: ParleyDB,
   conversationId: SessionId,
   options: { readonly before?: PageCursor; readonly limit?: number } = {},
@@ -166,7 +166,7 @@ export function pageConversation(
 }
 
 /** Outgoing messages in one state, oldest first (e.g. 'failed' for a retry list). */
-export function listOutgoingByStatus(db: ParleyDB, status: OutgoingStatus): Promise<OutgoingMessageRecord[]> {
+export async function listOutgoingByStatus(db: ParleyDB, status: OutgoingStatus): Promise<OutgoingMessageRecord[]> {
   checkOneOf(status, 'status', OUTGOING_STATUSES);
   return storageCall('listOutgoingByStatus', async () => {
     const found = (await db.getAllFromIndex('messages', 'by-status', status)) as OutgoingMessageRecord[];

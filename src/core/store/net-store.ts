@@ -25,7 +25,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
   return {
     loadSnodePool: () => storageCall('loadSnodePool', () => db.getAll('netPool')),
 
-    saveSnodePool(nodes) {
+    async saveSnodePool(nodes) {
       checkArray(nodes, 'nodes');
       const records = nodes.map((node, i) => toSnode(node, `nodes[${i}]`));
       return writeTransaction(db, ['netPool'], 'saveSnodePool', async (tx) => {
@@ -37,7 +37,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
     loadPaths: () =>
       storageCall('loadPaths', async () => (await db.getAll('netPaths')).map((path) => [...path.nodes])),
 
-    savePaths(paths) {
+    async savePaths(paths) {
       checkArray(paths, 'paths');
       paths.forEach((path, i) => checkNodeKeys(path, `paths[${i}]`));
       const records = paths.map((path, index) => ({ index, nodes: [...path] }));
@@ -47,7 +47,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
       });
     },
 
-    loadSwarm(pubkey) {
+    async loadSwarm(pubkey) {
       checkAccountPubkey(pubkey, 'pubkey');
       return storageCall('loadSwarm', async () => {
         const record = await db.get('swarms', pubkey);
@@ -55,7 +55,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
       });
     },
 
-    saveSwarm(pubkey, members, fetchedAt) {
+    async saveSwarm(pubkey, members, fetchedAt) {
       checkAccountPubkey(pubkey, 'pubkey');
       checkNodeKeys(members, 'members');
       checkTime(fetchedAt, 'fetchedAt');
@@ -65,7 +65,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
       });
     },
 
-    loadLastHash(nodeEd25519Hex, pubkey, namespace) {
+    async loadLastHash(nodeEd25519Hex, pubkey, namespace) {
       checkLastHashKey(nodeEd25519Hex, pubkey, namespace);
       return storageCall('loadLastHash', async () => {
         const record = await db.get('lastHashes', [nodeEd25519Hex, pubkey, namespace]);
@@ -74,7 +74,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
       });
     },
 
-    saveLastHash(nodeEd25519Hex, pubkey, namespace, hash, expiresAt) {
+    async saveLastHash(nodeEd25519Hex, pubkey, namespace, hash, expiresAt) {
       checkLastHashKey(nodeEd25519Hex, pubkey, namespace);
       checkText(hash, 'hash');
       checkTime(expiresAt, 'expiresAt');
@@ -87,7 +87,7 @@ export function createNetStore(db: ParleyDB, options: NetStoreOptions = {}): Net
 }
 
 /** Deletes last hashes that expired by `now`; returns how many went. */
-export function pruneLastHashes(db: ParleyDB, now: number): Promise<number> {
+export async function pruneLastHashes(db: ParleyDB, now: number): Promise<number> {
   checkTime(now, 'now');
   return writeTransaction(db, ['lastHashes'], 'pruneLastHashes', async (tx) => {
     let removed = 0;

@@ -45,7 +45,7 @@ export type Destination = 'recipient' | 'sync';
  * One transaction: the message, its outbox entry and the conversation's update. A duplicate
  * (sender, sentAt) writes nothing and reports the existing message.
  */
-export function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageWrite): Promise<InsertResult> {
+export async function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageWrite): Promise<InsertResult> {
   checkObject(write, 'write');
   const message = toNewMessage(write.message, 'write.message');
   if (message.direction !== 'outgoing' || message.status !== 'queued') {
@@ -90,13 +90,13 @@ export function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageWrite):
   });
 }
 
-export function getOutboxEntry(db: ParleyDB, messageId: number): Promise<OutboxRecord | undefined> {
+export async function getOutboxEntry(db: ParleyDB, messageId: number): Promise<OutboxRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
   return storageCall('getOutboxEntry', () => db.get('outbox', messageId));
 }
 
 /** Entries due by `now`, oldest message first, so messages go out in the order they were written. */
-export function listDueOutbox(db: ParleyDB, now: number, limit = 100): Promise<OutboxRecord[]> {
+export async function listDueOutbox(db: ParleyDB, now: number, limit = 100): Promise<OutboxRecord[]> {
   checkTime(now, 'now');
   checkInteger(limit, 'limit', 1, 10_000);
   return storageCall('listDueOutbox', async () => {
@@ -106,7 +106,7 @@ export function listDueOutbox(db: ParleyDB, now: number, limit = 100): Promise<O
 }
 
 /** The earliest nextAttemptAt of all entries still being tried, for the sender's timer. */
-export function nextOutboxAttemptAt(db: ParleyDB): Promise<number | undefined> {
+export async function nextOutboxAttemptAt(db: ParleyDB): Promise<number | undefined> {
   return storageCall('nextOutboxAttemptAt', async () => {
     const cursor = await db.transaction('outbox').store.index('by-nextAttemptAt').openKeyCursor();
     return cursor?.key;
@@ -114,7 +114,7 @@ export function nextOutboxAttemptAt(db: ParleyDB): Promise<number | undefined> {
 }
 
 /** An attempt begins: counts it and marks the message 'sending'. Returns the updated entry. */
-export function startSendAttempt(db: ParleyDB, messageId: number): Promise<OutboxRecord> {
+export async function startSendAttempt(db: ParleyDB, messageId: number): Promise<OutboxRecord> {
   checkInteger(messageId, 'messageId', 1);
   return updateSend(db, messageId, 'startSendAttempt', (entry, message) => ({
     entry: { ...entry, attempts: entry.attempts + 1 },
@@ -127,7 +127,7 @@ export function startSendAttempt(db: ParleyDB, messageId: number): Promise<Outbo
  * given up: the message is 'failed' with the code, and the entry stays (for a manual retry) but
  * leaves the due index.
  */
-export function recordSendFailure(
+export async function recordSendFailure(
   db: ParleyDB,
   failure: { readonly messageId: number; readonly errorCode: ErrorCode; readonly nextAttemptAt: number | null },
 ): Promise<OutboxRecord> {
@@ -148,7 +148,7 @@ export function recordSendFailure(
  * processed again when polled). Once every destination is stored, the entry goes and the message
  * is 'sent'. Returns whether the send is complete.
  */
-export function recordDestinationStored(
+export async function recordDestinationStored(
   db: ParleyDB,
   stored: { readonly messageId: number; readonly destination: Destination; readonly hash: string; readonly expiresAt: number },
 ): Promise<{ readonly complete: boolean }> {
@@ -177,7 +177,7 @@ export function recordDestinationStored(
 }
 
 /** The user asks to retry a failed message: queued again, due at `now`, with a fresh attempt count. */
-export function retryFailedMessage(db: ParleyDB, messageId: number, now: number): Promise<OutboxRecord> {
+export async function retryFailedMessage(db: ParleyDB, messageId: number, now: number): Promise<OutboxRecord> {
   checkInteger(messageId, 'messageId', 1);
   checkTime(now, 'now');
   return updateSend(db, messageId, 'retryFailedMessage', (entry, message) => ({
@@ -190,7 +190,7 @@ export function retryFailedMessage(db: ParleyDB, messageId: number, now: number)
  * At start-up: messages left 'sending' by a closed tab are queued again, due at `now`. Re-storing
  * the same bytes is harmless (same hash; the server answers "already"). Returns how many.
  */
-export function requeueInterruptedSends(db: ParleyDB, now: number): Promise<number> {
+export async function requeueInterruptedSends(db: ParleyDB, now: number): Promise<number> {
   checkTime(now, 'now');
   return writeTransaction(db, ['outbox', 'messages'], 'requeueInterruptedSends', async (tx) => {
     const messages = tx.objectStore('messages');

@@ -24,14 +24,14 @@ export async function markSeenIn<Tx extends ArrayLike<StoreNames<ParleySchema>>>
   );
 }
 
-export function markSeen(db: ParleyDB, hashes: readonly string[], expiresAt: number): Promise<void> {
+export async function markSeen(db: ParleyDB, hashes: readonly string[], expiresAt: number): Promise<void> {
   checkHashes(hashes);
   checkTime(expiresAt, 'expiresAt');
   return writeTransaction(db, ['seenHashes'], 'markSeen', (tx) => markSeenIn(tx.objectStore('seenHashes'), hashes, expiresAt));
 }
 
 /** The hashes not seen before, in their given order, each once. */
-export function filterUnseen(db: ParleyDB, hashes: readonly string[]): Promise<string[]> {
+export async function filterUnseen(db: ParleyDB, hashes: readonly string[]): Promise<string[]> {
   checkHashes(hashes);
   return storageCall('filterUnseen', async () => {
     const unique = [...new Set(hashes)];
@@ -42,7 +42,7 @@ export function filterUnseen(db: ParleyDB, hashes: readonly string[]): Promise<s
 }
 
 /** Deletes the hashes whose messages have expired by `now`; returns how many went. */
-export function pruneSeenHashes(db: ParleyDB, now: number): Promise<number> {
+export async function pruneSeenHashes(db: ParleyDB, now: number): Promise<number> {
   checkTime(now, 'now');
   return writeTransaction(db, ['seenHashes'], 'pruneSeenHashes', async (tx) => {
     let removed = 0;

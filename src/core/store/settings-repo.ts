@@ -26,7 +26,7 @@ const SETTING_CHECKS: { readonly [K in SettingKey]: (value: unknown) => value is
 
 const SETTING_KEYS = Object.keys(SETTING_CHECKS) as SettingKey[];
 
-export function getSetting<K extends SettingKey>(db: ParleyDB, key: K): Promise<SettingsMap[K] | undefined> {
+export async function getSetting<K extends SettingKey>(db: ParleyDB, key: K): Promise<SettingsMap[K] | undefined> {
   checkOneOf(key, 'key', SETTING_KEYS);
   return storageCall('getSetting', async () => {
     const record = await db.get('settings', key);
@@ -34,7 +34,7 @@ export function getSetting<K extends SettingKey>(db: ParleyDB, key: K): Promise<
   });
 }
 
-export function setSetting<K extends SettingKey>(db: ParleyDB, key: K, value: SettingsMap[K]): Promise<void> {
+export async function setSetting<K extends SettingKey>(db: ParleyDB, key: K, value: SettingsMap[K]): Promise<void> {
   checkOneOf(key, 'key', SETTING_KEYS);
   if (!SETTING_CHECKS[key](value)) {
     throw new ParleyError('invalid_argument', `value is not valid for setting ${key}`, { param: 'value', problem: 'value', key });
@@ -44,13 +44,13 @@ export function setSetting<K extends SettingKey>(db: ParleyDB, key: K, value: Se
   });
 }
 
-export function deleteSetting(db: ParleyDB, key: SettingKey): Promise<void> {
+export async function deleteSetting(db: ParleyDB, key: SettingKey): Promise<void> {
   checkOneOf(key, 'key', SETTING_KEYS);
   return storageCall('deleteSetting', () => db.delete('settings', key));
 }
 
 /** Every setting that is set (and valid). */
-export function getAllSettings(db: ParleyDB): Promise<Partial<SettingsMap>> {
+export async function getAllSettings(db: ParleyDB): Promise<Partial<SettingsMap>> {
   return storageCall('getAllSettings', async () => {
     const out: Partial<Record<SettingKey, unknown>> = {};
     for (const record of await db.getAll('settings')) {

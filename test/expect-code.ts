@@ -1,0 +1,13 @@
+import { expect } from 'vitest';
+import { isParleyError, type ErrorCode } from '../wasm/errors.ts';
+
+/** Awaits `promise` and checks that it failed with a ParleyError of `code` (and names `param`, if given). */
+export async function expectCode(promise: Promise<unknown>, code: ErrorCode, param?: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isParleyError(error), `expected a ParleyError ${code}, got ${String(error)}`).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  if (param !== undefined) expect((error as { details: Record<string, unknown> }).details['param']).toBe(param);
+}
