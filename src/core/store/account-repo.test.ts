@@ -1,6 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toBase64, toHex } from '../../../wasm/bytes.ts';
 import { isParleyError } from '../../../wasm/errors.ts';
+import { MIN_LOCK_COST, lockSecret, unlockSecret } from '../../../wasm/passphrase.ts';
+import { ready } from '../../../wasm/sodium.ts';
 import { expectCode } from '../../../test/expect-code.ts';
 import { dumpDatabase, freshIndexedDB, type TestIndexedDB } from '../../../test/fake-indexeddb.ts';
 import {
@@ -64,6 +66,8 @@ function tracesOf(value: unknown, needle: Uint8Array, path = '$'): string[] {
 
 let indexedDB: TestIndexedDB;
 let db: ParleyDB;
+
+beforeAll(ready);
 
 beforeEach(async () => {
   indexedDB = freshIndexedDB();
@@ -132,6 +136,17 @@ describe('account repository', () => {
       createdAt: 1_700_000_000_000,
       seed: { kind: 'locked', locked: lockedSecret() },
     });
+  });
+
+  it('stores what wasm/passphrase.ts locks, and it unlocks to the seed after a reopen', async () => {
+    await saveAccount(db, plainAccount());
+    await lockAccountSeed(db, lockSecret(seedBytes(), 'correct horse', MIN_LOCK_COST));
+    expect(tracesOf(await dumpDatabase(indexedDB, 'parley'), seedBytes())).toEqual([]);
+    db.close();
+    db = await openParleyDatabase({ indexedDB });
+    const account = await getAccount(db);
+    if (account?.seed.kind !== 'locked') throw new Error('expected a locked seed');
+    expect(unlockSecret(account.seed.locked, 'correct horse')).toEqual(seedBytes());
   });
 
   it('unlocking puts the plain seed back in place of the locked one', async () => {

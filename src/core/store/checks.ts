@@ -73,10 +73,6 @@ export function checkOneOf<T extends string>(value: unknown, name: string, allow
   }
 }
 
-export function checkBoolean(value: unknown, name: string): asserts value is boolean {
-  if (typeof value !== 'boolean') throw invalid(name, 'type', 'must be a boolean');
-}
-
 export function checkArray(value: unknown, name: string): asserts value is readonly unknown[] {
   if (!Array.isArray(value)) throw invalid(name, 'type', 'must be an array');
 }

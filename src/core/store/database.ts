@@ -12,7 +12,7 @@ import { checkText } from './checks.ts';
 import { globalIndexedDB, type IndexedDBFactory, type OpenRequest } from './idb-env.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import type { ParleySchema } from './schema.ts';
-import { toStorageError } from './storage-errors.ts';
+import { errorName, toStorageError } from './storage-errors.ts';
 import { writeTransaction } from './transaction.ts';
 
 export type ParleyDB = IDBPDatabase<ParleySchema>;
@@ -62,7 +62,7 @@ export async function openParleyDatabase(options: OpenParleyDatabaseOptions = {}
   } catch (error) {
     // Some browsers refuse IndexedDB outright in private modes (SecurityError).
     throw new ParleyError('storage_unavailable', 'storage: IndexedDB refused to open', {
-      name: toStorageError(error, 'open').details['name'] ?? 'unknown',
+      name: errorName(error),
     });
   }
 
@@ -118,7 +118,7 @@ function openResult(request: OpenRequest): Promise<RawDatabase> {
 }
 
 function openError(error: unknown, upgradingTo: number | undefined): ParleyError {
-  const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : 'unknown';
+  const name = errorName(error);
   if (name === 'VersionError') {
     return new ParleyError('storage_version_newer', 'storage: the database was upgraded by newer code', { name });
   }

@@ -1,6 +1,7 @@
 /** The core's IndexedDB storage: open the database, then use the repositories on it. */
 export { openParleyDatabase, wipeAllData, DEFAULT_DATABASE_NAME } from './database.ts';
 export type { ParleyDB, OpenParleyDatabaseOptions, ClosedReason } from './database.ts';
+export type { IndexedDBFactory } from './idb-env.ts';
 export { SCHEMA_VERSION } from './migrations/index.ts';
 export type * from './schema.ts';
 export { ACCOUNT_KEY, OUTGOING_STATUSES } from './schema.ts';

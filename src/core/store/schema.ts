@@ -4,24 +4,17 @@
  */
 import type { DBSchema } from 'idb';
 import type { ErrorCode } from '../../../wasm/errors.ts';
+import type { LockedSecret } from '../../../wasm/passphrase.ts';
 import type { Snode } from '../net/types.ts';
 
 /** A standard Session ID: "05" and 64 lowercase hex digits (the peer's X25519 public key). */
 export type SessionId = string;
 
 /**
- * The seed under a passphrase, as wasm/passphrase.ts produces it (`LockedSecret`). Written out
- * structurally so that the store depends on its shape, not on the module that makes it.
+ * The seed under a passphrase, as wasm/passphrase.ts makes it. Type-only import: the store needs
+ * the shape, not the crypto.
  */
-export interface StoredLockedSecret {
-  readonly version: 1;
-  readonly algorithm: 'argon2id13+xchacha20poly1305';
-  readonly salt: Uint8Array;
-  readonly nonce: Uint8Array;
-  readonly ciphertext: Uint8Array;
-  readonly opsLimit: number;
-  readonly memLimit: number;
-}
+export type StoredLockedSecret = LockedSecret;
 
 /** The account's Ed25519 seed: in the clear, or locked. Never both: locking replaces the record. */
 export type AccountSeed =

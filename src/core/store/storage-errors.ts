@@ -23,7 +23,8 @@ export async function storageCall<T>(operation: string, body: () => Promise<T>):
   }
 }
 
-function errorName(error: unknown): string {
+/** The DOMException's name (e.g. 'QuotaExceededError'), or 'unknown'. */
+export function errorName(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string') {
     return error.name;
   }
