@@ -1,0 +1,306 @@
+/**
+ * Turns what the swarm held into stored messages (client-protocol.md §2.2 step 7, §5.4, §5.6).
+ * For each retrieved message, in order: skip a hash already seen; open it (decode, decrypt,
+ * verify, unpad, parse and the policy checks of `openStoredMessage`); file a visible message in
+ * its conversation — an incoming one under its sender, a sync copy from our other device under its
+ * `syncTarget` as outgoing 'sent' — together with its seen hash in one transaction.
+ *
+ * Junk (bytes that do not parse, boxes not for us, bad signatures, refused messages) is counted by
+ * error code and its hash marked seen, so it is never tried again; one bad message never stops the
+ * ones after it. Only a failing database stops a batch: then nothing after it is marked, the poller
+ * does not commit its last hashes, and the next poll brings the rest again.
+ * Control messages (typing, receipts, unsend, …) are decoded but not acted on yet: counted as
+ * `ignored` by kind and marked seen. Logs hold counts only.
+ */
+import { utf8 } from '../../../wasm/bytes.ts';
+import { checkString } from '../../../wasm/check.ts';
+import { isParleyError, ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { parseSessionId } from '../../../wasm/session-id.ts';
+import { throwIfAborted } from '../net/abort.ts';
+import type { RetrievedMessage } from '../net/storage-client.ts';
+import type { Content } from '../protocol/content.ts';
+import type { DataMessage } from '../protocol/data-message.ts';
+import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
+import { openStoredMessage, type OpenedMessage } from '../protocol/envelope.ts';
+import {
+  filterUnseen,
+  getConversation,
+  markSeen,
+  recordIncomingMessage,
+  type ConversationUpdate,
+  type MessageRecord,
+  type NewMessage,
+} from '../store/index.ts';
+import type { CoreContext } from './context.ts';
+import { conversationView, messageView } from './views.ts';
+
+/** Content kinds decoded but not shown yet. */
+export type IgnoredKind =
+  | 'typing'
+  | 'receipt'
+  | 'unsend'
+  | 'data_extraction'
+  | 'message_request_response'
+  | 'expiration_timer'
+  | 'reaction'
+  /** A DataMessage without text: attachments only, an invitation, a profile update. */
+  | 'no_body'
+  /** Nothing we decode (a call message, a newer client's field). */
+  | 'unknown';
+
+/** Junk is counted by the error code that refused it; 'internal' is a bug of ours (not a ParleyError). */
+export type JunkCode = ErrorCode | 'internal';
+
+export interface ReceiveResult {
+  /** Distinct hashes handed in. */
+  readonly fetched: number;
+  /** Skipped because the hash was seen before (layer 3 of §5.4). */
+  readonly alreadySeen: number;
+  /** New messages written (incoming and sync copies). */
+  readonly stored: number;
+  /** Same sender and sent time as a message already stored, under another hash (layer 4). */
+  readonly duplicates: number;
+  readonly junk: Readonly<Partial<Record<JunkCode, number>>>;
+  readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
+}
+
+/**
+ * Running totals since the receiver was made: the Core API's `ReceiveStats` (api.ts), where
+ * `duplicates` counts both kinds (a hash seen before, and the same sender and sent time).
+ */
+export interface ReceiveStats {
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly junk: Readonly<Partial<Record<JunkCode, number>>>;
+  readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
+}
+
+/** libsession's display-name limit (client-protocol.md §7); a longer name is not taken. */
+export const MAX_DISPLAY_NAME_BYTES = 100;
+/** How long a seen hash is kept when a node gave no usable expiration: the longest 1:1 TTL. */
+const FALLBACK_SEEN_MS = 14 * 24 * 60 * 60_000;
+
+/** The database failed: stop the batch (the poller retries it), never count it as junk. */
+const STORAGE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'storage_unavailable',
+  'storage_version_newer',
+  'storage_migration_failed',
+  'storage_closed',
+  'storage_quota_exceeded',
+  'storage_failed',
+]);
+
+type Classified =
+  | { readonly kind: 'visible'; readonly data: DataMessage; readonly body: string }
+  | { readonly kind: 'ignored'; readonly ignored: IgnoredKind };
+
+type Outcome =
+  | { readonly kind: 'stored' }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'junk'; readonly code: JunkCode }
+  | { readonly kind: 'ignored'; readonly ignored: IgnoredKind };
+
+export class Receiver {
+  private stored = 0;
+  private duplicates = 0;
+  private readonly junk: Partial<Record<JunkCode, number>> = {};
+  private readonly ignored: Partial<Record<IgnoredKind, number>> = {};
+
+  constructor(private readonly ctx: CoreContext) {}
+
+  /**
+   * Handles a poll's messages in the order given. Throws only when the account is not unlocked,
+   * on `signal`'s abort, or when the database fails (`storage_*`); everything else is counted.
+   */
+  async receive(messages: readonly RetrievedMessage[], options: { readonly signal?: AbortSignal } = {}): Promise<ReceiveResult> {
+    checkMessages(messages);
+    const identity = this.ctx.session.identity();
+    const unseen = new Set(await filterUnseen(this.ctx.db, messages.map((m) => m.hash)));
+    const tally = new Tally();
+    const handled = new Set<string>();
+    for (const message of messages) {
+      if (handled.has(message.hash)) continue;
+      handled.add(message.hash);
+      if (!unseen.has(message.hash)) {
+        tally.alreadySeen++;
+        continue;
+      }
+      throwIfAborted(options.signal);
+      const outcome = await this.handle(message, identity);
+      tally.add(outcome);
+      this.count(outcome);
+    }
+    this.duplicates += tally.alreadySeen;
+    return tally.result(handled.size);
+  }
+
+  stats(): ReceiveStats {
+    return {
+      stored: this.stored,
+      duplicates: this.duplicates,
+      junk: { ...this.junk },
+      ignored: { ...this.ignored },
+    };
+  }
+
+  private async handle(message: RetrievedMessage, identity: ReturnType<CoreContext['session']['identity']>): Promise<Outcome> {
+    const seenUntil = this.seenUntil(message);
+    let outcome: Outcome;
+    try {
+      const opened = openStoredMessage(message.data, identity);
+      const classified = classify(opened.content);
+      if (classified.kind === 'ignored') {
+        outcome = classified;
+      } else {
+        return await this.store(message.hash, seenUntil, opened, classified, identity.sessionId);
+      }
+    } catch (error) {
+      if (isParleyError(error) && STORAGE_FAILURES.has(error.code)) throw error;
+      outcome = { kind: 'junk', code: isParleyError(error) ? error.code : 'internal' };
+    }
+    // Junk and ignored kinds are marked too: a message that failed once fails again (§5.4 layer 3).
+    await markSeen(this.ctx.db, [message.hash], seenUntil);
+    return outcome;
+  }
+
+  private async store(
+    hash: string,
+    seenUntil: number,
+    opened: OpenedMessage,
+    visible: Extract<Classified, { kind: 'visible' }>,
+    ourSessionId: string,
+  ): Promise<Outcome> {
+    const now = this.ctx.clock();
+    const sentAt = opened.envelopeTimestamp;
+    const fromUs = opened.senderSessionId === ourSessionId;
+    // A sync copy names its conversation; our own message without one is a note to self.
+    const conversationId = fromUs ? parseSessionId(visible.data.syncTarget ?? ourSessionId).sessionId : opened.senderSessionId;
+    const common = {
+      conversationId,
+      senderSessionId: opened.senderSessionId,
+      sentAt,
+      receivedAt: now,
+      body: visible.body,
+      swarmHashes: [hash],
+      expiresAt: null,
+    };
+    const message: NewMessage = fromUs
+      ? { direction: 'outgoing', ...common, status: 'sent', failureCode: null }
+      : { direction: 'incoming', ...common };
+    const displayName = fromUs ? undefined : profileName(visible.data);
+    const conversationUpdate: ConversationUpdate = {
+      createdAt: now,
+      // The sender's clock orders the list, but never from the future: a skewed peer cannot pin itself on top.
+      lastMessageAt: Math.min(sentAt, now),
+      unreadIncrement: fromUs ? 0 : 1,
+      ...(displayName !== undefined ? { displayName } : {}),
+    };
+    const result = await recordIncomingMessage(this.ctx.db, {
+      message,
+      conversationUpdate,
+      seenHash: { hash, expiresAt: seenUntil },
+    });
+    if (!result.inserted) return { kind: 'duplicate' };
+    this.ctx.events.emit({ type: 'message_added', message: messageView({ ...message, id: result.id } as MessageRecord) });
+    const conversation = await getConversation(this.ctx.db, conversationId);
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
+    return { kind: 'stored' };
+  }
+
+  private seenUntil(message: RetrievedMessage): number {
+    const { expiration } = message;
+    return Number.isSafeInteger(expiration) && expiration >= 0 ? expiration : this.ctx.clock() + FALLBACK_SEEN_MS;
+  }
+
+  private count(outcome: Outcome): void {
+    switch (outcome.kind) {
+      case 'stored':
+        this.stored++;
+        break;
+      case 'duplicate':
+        this.duplicates++;
+        break;
+      case 'junk':
+        this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + 1;
+        break;
+      case 'ignored':
+        this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + 1;
+        break;
+    }
+  }
+}
+
+/** What a decrypted Content is, for this client: a message to show, or a kind not handled yet. */
+export function classify(content: Content): Classified {
+  const data = content.dataMessage;
+  if (data !== undefined) {
+    if (data.body !== undefined && data.body.length > 0) return { kind: 'visible', data, body: data.body };
+    if (data.reaction !== undefined) return { kind: 'ignored', ignored: 'reaction' };
+    if (((data.flags ?? 0) & DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE) !== 0) return { kind: 'ignored', ignored: 'expiration_timer' };
+    return { kind: 'ignored', ignored: 'no_body' };
+  }
+  if (content.typingMessage !== undefined) return { kind: 'ignored', ignored: 'typing' };
+  if (content.receiptMessage !== undefined) return { kind: 'ignored', ignored: 'receipt' };
+  if (content.unsendRequest !== undefined) return { kind: 'ignored', ignored: 'unsend' };
+  if (content.dataExtractionNotification !== undefined) return { kind: 'ignored', ignored: 'data_extraction' };
+  if (content.messageRequestResponse !== undefined) return { kind: 'ignored', ignored: 'message_request_response' };
+  return { kind: 'ignored', ignored: 'unknown' };
+}
+
+/** The sender's display name, trimmed, when it is there and within libsession's 100 bytes. */
+export function profileName(data: DataMessage): string | undefined {
+  const name = data.profile?.displayName?.trim();
+  if (name === undefined || name.length === 0) return undefined;
+  return utf8(name).length <= MAX_DISPLAY_NAME_BYTES ? name : undefined;
+}
+
+class Tally {
+  alreadySeen = 0;
+  stored = 0;
+  duplicates = 0;
+  readonly junk: Partial<Record<JunkCode, number>> = {};
+  readonly ignored: Partial<Record<IgnoredKind, number>> = {};
+
+  add(outcome: Outcome): void {
+    if (outcome.kind === 'stored') this.stored++;
+    else if (outcome.kind === 'duplicate') this.duplicates++;
+    else if (outcome.kind === 'junk') this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + 1;
+    else this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + 1;
+  }
+
+  result(fetched: number): ReceiveResult {
+    return {
+      fetched,
+      alreadySeen: this.alreadySeen,
+      stored: this.stored,
+      duplicates: this.duplicates,
+      junk: this.junk,
+      ignored: this.ignored,
+    };
+  }
+}
+
+function checkMessages(messages: readonly RetrievedMessage[]): void {
+  if (!Array.isArray(messages)) {
+    throw new ParleyError('invalid_argument', 'messages must be an array', { param: 'messages', problem: 'type' });
+  }
+  messages.forEach((message: unknown, i) => {
+    if (typeof message !== 'object' || message === null) {
+      throw new ParleyError('invalid_argument', `messages[${i}] must be an object`, { param: `messages[${i}]`, problem: 'type' });
+    }
+    const { hash, data, expiration } = message as Record<string, unknown>;
+    checkString(hash, `messages[${i}].hash`);
+    if (hash.length === 0) {
+      throw new ParleyError('invalid_argument', `messages[${i}].hash must not be empty`, { param: `messages[${i}].hash`, problem: 'length' });
+    }
+    if (!(data instanceof Uint8Array)) {
+      throw new ParleyError('invalid_argument', `messages[${i}].data must be a Uint8Array`, { param: `messages[${i}].data`, problem: 'type' });
+    }
+    if (typeof expiration !== 'number') {
+      throw new ParleyError('invalid_argument', `messages[${i}].expiration must be a number`, {
+        param: `messages[${i}].expiration`,
+        problem: 'type',
+      });
+    }
+  });
+}
