@@ -17,7 +17,7 @@ export interface NetFixture {
   readonly net: TestDevnet;
   relayUrl: string;
   readonly relayLog: string[];
-  /** Closes the relay (for "relay down" tests); `restartRelay` brings one back on a new port. */
+  /** Closes the relay (for "relay down" tests); `restartRelay` brings one back on the same port. */
   closeRelay(): Promise<void>;
   restartRelay(): Promise<string>;
   stop(): Promise<void>;
@@ -26,9 +26,11 @@ export interface NetFixture {
 export async function startNetFixture(options: Partial<DevnetOptions> = {}): Promise<NetFixture> {
   const net = await startTestDevnet(options);
   const relayLog: string[] = [];
+  let port = 0;
   const start = async () => {
     const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: relayDevnetProfile([net.started.seedUrl]), log: (l) => relayLog.push(l) });
-    const url = await listen(server, 0, '127.0.0.1');
+    const url = await listen(server, port, '127.0.0.1');
+    port = Number(new URL(url).port);
     return { server, url };
   };
   let relay: Awaited<ReturnType<typeof start>> | undefined = await start();

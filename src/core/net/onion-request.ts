@@ -67,6 +67,8 @@ export class OnionRequester {
       signal,
     });
     if (outcome.kind !== 'reply') throw await this.pathFailure(path, target, outcome);
+    // The path delivered, whatever the destination said.
+    this.options.paths.reportSuccess(path);
 
     const body = parseBody(outcome.body);
     this.options.time.record(serverTimeOf(body));
@@ -76,10 +78,15 @@ export class OnionRequester {
           ? subRequestFailure(body)
           : undefined
         : { status: outcome.status, body };
-    if (failure === undefined) return { status: outcome.status, body };
+    const { pool } = this.options;
+    if (failure === undefined) {
+      pool.resetFailures(target.ed25519Hex);
+      return { status: outcome.status, body };
+    }
     const error = destinationError(failure.status, failure.body, target);
-    if (error.code === 'snode_unavailable') await this.options.pool.recordFailure(target.ed25519Hex);
-    if (error.code === 'snode_not_found') await this.options.pool.drop(String(error.details['node']));
+    if (error.code === 'snode_unavailable') await pool.recordFailure(target.ed25519Hex);
+    else pool.resetFailures(target.ed25519Hex);
+    if (error.code === 'snode_not_found') await pool.drop(String(error.details['node']));
     this.log(`net: ${rpc.method} → ${shortNode(target.ed25519Hex)}: ${error.code} (${failure.status})`);
     throw error;
   }
@@ -93,11 +100,18 @@ export class OnionRequester {
     const { paths, pool } = this.options;
     const guard = path[0].ed25519Hex;
     const failed = (reason: string, extra: Record<string, number> = {}) =>
-      new ParleyError('path_failed', 'the onion path did not deliver the request', { guard, reason, ...extra });
+      new ParleyError('path_failed', 'the onion path did not deliver the request', {
+        guard,
+        target: target.ed25519Hex,
+        reason,
+        ...extra,
+      });
     this.log(`net: path via ${shortNode(guard)}: ${outcome.kind === 'path_error' ? (outcome.relayError ?? outcome.status) : outcome.kind}`);
 
     if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply') {
-      // Silence or garbage may come from any hop, the target included: every suspect is counted.
+      // Silence or garbage may come from any hop, the target included: every suspect is counted (desktop
+      // counts only the path); counts are of consecutive failures, so the innocent are cleared by their
+      // next success.
       await paths.reportFailure(path);
       await pool.recordFailure(target.ed25519Hex);
       return failed(outcome.kind);
@@ -122,7 +136,7 @@ export class OnionRequester {
       return new ParleyError('snode_not_found', 'a node on the way does not exist', { node: missing });
     }
     await paths.reportFailure(path);
-    // 504 "Request time out": some hop after the guard, possibly the target, did not answer.
+    // 504 "Request time out": some hop after the guard, the target included, did not answer in time.
     if (outcome.status === 504) await pool.recordFailure(target.ed25519Hex);
     return failed('status', { status: outcome.status });
   }

@@ -101,7 +101,8 @@ export class PathManager {
   /**
    * A request through `path` got no usable answer (§4.5): each relay's failure count goes up (at
    * the threshold it leaves the pool and is replaced), and so does the path's; at the threshold
-   * the path is dropped and rebuilt on the next request. `guardDown` (the relay could not reach
+   * the path is dropped and rebuilt on the next request. Counts are of failures in a row: a
+   * success through the path clears them (reportSuccess). `guardDown` (the relay could not reach
    * the guard) counts the guard too.
    */
   async reportFailure(path: OnionPath, options: { guardDown?: boolean } = {}): Promise<void> {
@@ -114,6 +115,12 @@ export class PathManager {
       this.log(`net: path through ${shortNode(guard)} failed ${PATH_FAILURE_THRESHOLD} times; dropped`);
       await this.update(this.paths.filter((p) => p[0].ed25519Hex !== guard));
     }
+  }
+
+  /** A request went through `path` and back: its count, and its relays', start again. */
+  reportSuccess(path: OnionPath): void {
+    this.failures.reset(path[0].ed25519Hex);
+    for (const relay of path.slice(1)) this.options.pool.resetFailures(relay.ed25519Hex);
   }
 
   private async load(): Promise<void> {

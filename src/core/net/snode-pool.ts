@@ -104,12 +104,17 @@ export class SnodePool {
     return 'seed';
   }
 
-  /** Counts a failure of a node; at the threshold it is dropped. True when it was dropped. */
+  /** Counts a failure of a node; at the threshold (3 in a row) it is dropped. True when it was dropped. */
   async recordFailure(ed25519Hex: string): Promise<boolean> {
     if (!this.byEd.has(ed25519Hex)) return false;
     if (!this.failures.add(ed25519Hex)) return false;
     await this.drop(ed25519Hex);
     return true;
+  }
+
+  /** The node answered: its count is of consecutive failures, so it starts again. */
+  resetFailures(ed25519Hex: string): void {
+    this.failures.reset(ed25519Hex);
   }
 
   failureCount(ed25519Hex: string): number {
