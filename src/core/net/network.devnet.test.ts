@@ -139,6 +139,13 @@ describe('network layer on a devnet, through the relay', () => {
       await expect(pending).rejects.toMatchObject({ code: 'aborted' });
       expect(Date.now() - started).toBeLessThan(1_000);
       await expect(network.storage.info({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'aborted' });
+      // While paths are still being built (guard tests waiting on slow nodes), too.
+      const fresh = clientNetwork(fixture);
+      const building = new AbortController();
+      const since = Date.now();
+      setTimeout(() => building.abort(), 100);
+      await expect(fresh.storage.info({ signal: building.signal })).rejects.toMatchObject({ code: 'aborted' });
+      expect(Date.now() - since).toBeLessThan(1_000);
     } finally {
       for (const node of fixture.net.devnet.nodes) node.delay(0);
     }

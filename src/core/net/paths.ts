@@ -5,7 +5,7 @@
  * per node and per path with desktop's thresholds; what fails too often is replaced.
  */
 import { ParleyError } from '../../../wasm/errors.ts';
-import { throwIfAborted } from './abort.ts';
+import { raceAbort } from './abort.ts';
 import { FailureCounter, PATH_FAILURE_THRESHOLD } from './failure-counters.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { pickOne, shuffled, subnetOf, type Random } from './random.ts';
@@ -63,8 +63,9 @@ export class PathManager {
     this.loaded ??= this.load();
     await this.loaded;
     if (this.paths.length < this.options.profile.guardCount) {
-      this.building ??= this.buildMissing(signal).finally(() => (this.building = undefined));
-      await this.building;
+      // Shared by concurrent callers, so no one caller's abort cancels it (guard-test timeouts bound it).
+      this.building ??= this.buildMissing().finally(() => (this.building = undefined));
+      await raceAbort(this.building, signal);
     }
     if (this.paths.length === 0) throw new ParleyError('path_failed', 'no onion path could be built', { reason: 'no_path' });
     return this.paths;
@@ -138,7 +139,7 @@ export class PathManager {
     if (this.paths.length === 0) this.paths = paths;
   }
 
-  private async buildMissing(signal: AbortSignal | undefined): Promise<void> {
+  private async buildMissing(): Promise<void> {
     const { profile, pool, testGuard } = this.options;
     this.options.events?.onBuilding?.();
     const needed = profile.guardCount - this.paths.length;
@@ -147,8 +148,7 @@ export class PathManager {
     const guards: Snode[] = [];
     for (let round = 0; round < profile.maxGuardRounds && guards.length < needed && candidates.length > 0; round++) {
       const batch = candidates.splice(0, Math.max(GUARDS_PER_ROUND, needed - guards.length));
-      const passed = await Promise.all(batch.map((candidate) => testGuard(candidate, signal)));
-      throwIfAborted(signal);
+      const passed = await Promise.all(batch.map((candidate) => testGuard(candidate)));
       batch.forEach((candidate, i) => passed[i] && guards.length < needed && guards.push(candidate));
     }
     const built: OnionPath[] = [];

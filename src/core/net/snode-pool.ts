@@ -5,7 +5,7 @@
  * that fail are dropped and the ones interested (paths, swarms) are told.
  */
 import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
-import { abortedError, throwIfAborted } from './abort.ts';
+import { abortedError, raceAbort, throwIfAborted } from './abort.ts';
 import { FailureCounter, SNODE_FAILURE_THRESHOLD } from './failure-counters.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { shuffled, type Random } from './random.ts';
@@ -64,18 +64,21 @@ export class SnodePool {
     return this.nodes;
   }
 
-  /** Replaces the pool with the seed's list; concurrent callers share one fetch. */
+  /**
+   * Replaces the pool with the seed's list. Concurrent callers share one fetch, which no single
+   * caller's abort cancels (the seed timeout bounds it); each caller stops waiting on its own abort.
+   */
   async bootstrapFromSeed(signal?: AbortSignal): Promise<void> {
     this.bootstrapping ??= (async () => {
       try {
-        const nodes = await this.options.transport.fetchSeedNodes(signal);
+        const nodes = await this.options.transport.fetchSeedNodes();
         await this.replace(nodes);
         this.log(`net: pool bootstrapped from the seed (${nodes.length} nodes)`);
       } finally {
         this.bootstrapping = undefined;
       }
     })();
-    await this.bootstrapping;
+    await raceAbort(this.bootstrapping, signal);
   }
 
   /**

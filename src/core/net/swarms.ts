@@ -5,6 +5,7 @@
  * `swarmMaxAgeMs`. A 421 answer names the right swarm, which replaces the cached one.
  */
 import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import { raceAbort } from './abort.ts';
 import { shortSessionId } from '../../../wasm/session-id.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import type { OnionRequester } from './onion-request.ts';
@@ -55,14 +56,17 @@ export class SwarmCache {
     }
   }
 
-  /** Asks a random pool node for the swarm (another one on failure); concurrent callers share it. */
+  /**
+   * Asks a random pool node for the swarm (another one on failure). Concurrent callers share one
+   * lookup, which no single caller's abort cancels (bounded attempts and timeouts end it).
+   */
   refresh(pubkey: string, signal?: AbortSignal): Promise<Snode[]> {
     let pending = this.inFlight.get(pubkey);
     if (pending === undefined) {
-      pending = this.fetch(pubkey, signal).finally(() => this.inFlight.delete(pubkey));
+      pending = this.fetch(pubkey).finally(() => this.inFlight.delete(pubkey));
       this.inFlight.set(pubkey, pending);
     }
-    return pending;
+    return raceAbort(pending, signal);
   }
 
   /** Takes the swarm a 421 named; an empty list only removes the node that answered. */
@@ -77,9 +81,9 @@ export class SwarmCache {
     await this.options.store.saveSwarm(pubkey, cached.members.filter((m) => m !== answeredBy), cached.fetchedAt);
   }
 
-  private async fetch(pubkey: string, signal: AbortSignal | undefined): Promise<Snode[]> {
+  private async fetch(pubkey: string): Promise<Snode[]> {
     const { pool, requester, store } = this.options;
-    await pool.ensure(signal);
+    await pool.ensure();
     const tried = new Set<string>();
     let target: Snode | undefined;
     const answer = await withRetry(
@@ -90,9 +94,9 @@ export class SwarmCache {
         }
         if (target === undefined) throw new ParleyError('pool_unavailable', 'the pool is empty', { reason: 'empty' });
         tried.add(target.ed25519Hex);
-        return requester.sendToSnode(target, { method: 'get_swarm', params: { pubkey } }, { signal, avoidGuards });
+        return requester.sendToSnode(target, { method: 'get_swarm', params: { pubkey } }, { avoidGuards });
       },
-      { signal, random: this.random, ...(this.options.retryPolicy ? { policy: this.options.retryPolicy } : {}) },
+      { random: this.random, ...(this.options.retryPolicy ? { policy: this.options.retryPolicy } : {}) },
     );
     const snodes = parseSwarmSnodes(answer.body);
     if (snodes === undefined || snodes.length === 0) {
