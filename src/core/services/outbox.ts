@@ -1,0 +1,396 @@
+/**
+ * Sending, with an outbox that never loses a message (docs/core.md "Sending and the outbox").
+ *
+ * `queue` writes the message and both stored payloads (recipient copy, sync copy) to disk in one
+ * transaction before anything touches the network; only then is the sender kicked. The sender
+ * stores the recipient copy in the recipient's swarm, then the sync copy in ours, recording each
+ * hash as it goes, so that after a crash or a reload it resumes exactly where it stopped, and
+ * re-stores the very same bytes (same swarm hash: never a second copy under another identity).
+ *
+ * Statuses: queued → sending → sent, or back to queued (a retry is scheduled), or failed (attempts
+ * used up, or an error no retry can fix; `retry` queues it again). Offline is not a failure: the
+ * message stays queued and the sender waits for the network (NetworkWaiter), then resumes.
+ */
+import { checkInteger } from '../../../wasm/check.ts';
+import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { parseSessionId, shortSessionId } from '../../../wasm/session-id.ts';
+import type { OutgoingStatus } from '../api.ts';
+import {
+  getAccount,
+  getConversation,
+  getMessage,
+  listDueOutbox,
+  queueOutgoingMessage,
+  recordDestinationStored,
+  recordSendFailure,
+  requeueInterruptedSends,
+  retryFailedMessage,
+  startSendAttempt,
+  type Destination,
+  type OutboxRecord,
+  type OutgoingMessageRecord,
+  type SessionId,
+} from '../store/index.ts';
+import type { CoreContext } from './context.ts';
+import { NetworkWaiter } from './network-waiter.ts';
+import {
+  classifySendFailure,
+  DEFAULT_OUTBOX_SCHEDULE,
+  nextAttemptAfter,
+  probeDelay,
+  type OutboxSchedule,
+} from './outbox-policy.ts';
+import { buildOutgoingPayloads, checkMessageBody } from './outgoing-message.ts';
+import { SentAtClock } from './sent-at-clock.ts';
+import { conversationView, messageView } from './views.ts';
+
+/** How long a message lives in a swarm: desktop's TTL for content messages, the server's maximum for namespace 0. */
+export const MESSAGE_TTL_MS = 14 * 24 * 60 * 60_000;
+/** Seen hashes outlive the stored message a little, so our poller never meets our sync copy as new. */
+const SEEN_HASH_MARGIN_MS = 24 * 60 * 60_000;
+/** Every entry still being tried, in one listing (far more than a person ever has waiting). */
+const LIST_LIMIT = 10_000;
+/** setTimeout's longest delay; the sender's waits are far shorter, this only guards the arithmetic. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A duplicate (sender, sentAt) is met only when another device used the same millisecond; a few bumps suffice. */
+const MAX_SENT_AT_BUMPS = 5;
+
+export interface OutboxOptions {
+  /** Attempts and backoff (tests shorten them). */
+  readonly schedule?: Partial<OutboxSchedule>;
+  /** Jitter source. */
+  readonly random?: () => number;
+}
+
+type AttemptOutcome = 'sent' | 'later' | 'failed' | 'offline' | 'stopped';
+
+export class Outbox {
+  private readonly schedule: OutboxSchedule;
+  private readonly random: () => number;
+  private readonly sentAt: SentAtClock;
+  private readonly waiter: NetworkWaiter;
+  /** `queue` calls run one at a time, so sentAt and the outbox order follow the order of the calls. */
+  private queueChain: Promise<unknown> = Promise.resolve();
+  private running = false;
+  private controller: AbortController | undefined;
+  private pass: Promise<void> | undefined;
+  private rerun = false;
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private passFailures = 0;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    options: OutboxOptions = {},
+  ) {
+    this.schedule = { ...DEFAULT_OUTBOX_SCHEDULE, ...options.schedule };
+    checkInteger(this.schedule.maxAttempts, 'options.schedule.maxAttempts', 1, 1_000);
+    for (const key of ['retryBaseMs', 'retryMaxMs', 'probeBaseMs', 'probeMaxMs'] as const) {
+      checkInteger(this.schedule[key], `options.schedule.${key}`, 1, MAX_TIMER_MS);
+    }
+    this.random = options.random ?? Math.random;
+    this.sentAt = new SentAtClock(ctx.db, () => ctx.network.time.now());
+    this.waiter = new NetworkWaiter({
+      state: ctx.network.state,
+      probeDelay: (probes) => probeDelay(probes, this.schedule, this.random),
+      onBack: () => this.kick(),
+      log: ctx.log,
+    });
+  }
+
+  /**
+   * Writes a message to `conversationId` (a Session ID; our own for Note to Self) with its
+   * payloads, status 'queued', then emits `message_added` and wakes the sender. Errors:
+   * `invalid_argument`, `message_empty`, `message_too_long` {length, max}, the `session_id_*`
+   * codes, `no_account` / `account_locked`, storage codes. Nothing is sent before the write is done.
+   */
+  async queue(conversationId: SessionId, body: string): Promise<OutgoingMessageRecord> {
+    checkMessageBody(body);
+    const recipient = parseSessionId(conversationId).sessionId;
+    this.ctx.session.identity(); // no_account / account_locked now, before waiting for earlier messages
+    const write = this.queueChain.then(() => this.write(recipient, body));
+    this.queueChain = write.catch(() => undefined);
+    const record = await write;
+
+    this.ctx.events.emit({ type: 'message_added', message: messageView(record) });
+    const conversation = await getConversation(this.ctx.db, recipient).catch(() => undefined);
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
+    this.kick();
+    return record;
+  }
+
+  /** Starts the sender: messages a crash left 'sending' are queued again, then due entries go out. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.controller = new AbortController();
+    try {
+      const requeued = await requeueInterruptedSends(this.ctx.db, this.ctx.clock());
+      if (requeued > 0) this.ctx.log(`outbox: ${requeued} interrupted send(s) queued again`);
+    } catch (error) {
+      this.ctx.log(`outbox: could not requeue interrupted sends (${codeOf(error)})`);
+    }
+    this.kick();
+  }
+
+  /** Stops the sender: aborts the attempt in flight and waits for it; no timer is left running. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.controller?.abort();
+    this.clearWake();
+    await this.pass;
+    // After the pass: its last attempt may just have found the network gone and begun a wait.
+    await this.waiter.cancel();
+  }
+
+  /** Look for due messages now (a new message, a retry, the network back). */
+  kick(): void {
+    if (!this.running || this.waiter.waiting) return;
+    if (this.pass !== undefined) {
+      this.rerun = true;
+      return;
+    }
+    this.clearWake();
+    const signal = this.controller!.signal;
+    this.pass = this.runPass(signal).finally(() => {
+      this.pass = undefined;
+      if (this.rerun && this.running) this.kick();
+    });
+  }
+
+  /** The browser's `online` event: when waiting for the network, probe it now. */
+  async networkMayBeBack(): Promise<void> {
+    if (this.waiter.waiting) await this.waiter.nudge();
+    else this.kick();
+  }
+
+  /**
+   * The person asks to send a failed (or still queued) message again: it is queued with a fresh
+   * count of attempts, due now. `message_not_found` when there is no such outgoing message; a
+   * message that is sent or being sent is left alone.
+   */
+  async retry(messageId: number): Promise<void> {
+    checkInteger(messageId, 'messageId', 1);
+    const message = await getMessage(this.ctx.db, messageId);
+    if (message === undefined || message.direction !== 'outgoing') {
+      throw new ParleyError('message_not_found', 'no outgoing message with this id', { messageId });
+    }
+    if (message.status === 'sent' || message.status === 'sending') return;
+    await retryFailedMessage(this.ctx.db, messageId, this.ctx.clock());
+    this.emitStatus(messageId, message.conversationId, 'queued', null);
+    await this.networkMayBeBack();
+  }
+
+  // Queueing
+
+  private async write(recipient: SessionId, body: string): Promise<OutgoingMessageRecord> {
+    const me = this.ctx.session.identity().sessionId;
+    const account = await getAccount(this.ctx.db);
+    const displayName = account?.sessionId === me ? account.displayName : null;
+    let sentAt = await this.sentAt.next(me);
+    for (let bumps = 0; ; bumps++) {
+      // Taken again after the awaits: the keys must be the ones unlocked now (locking wipes them).
+      const sender = this.ctx.session.identity();
+      const payloads = buildOutgoingPayloads({ sender, recipient, body, displayName, sentAt });
+      const now = this.ctx.clock();
+      const message = {
+        direction: 'outgoing' as const,
+        conversationId: recipient,
+        senderSessionId: sender.sessionId,
+        sentAt,
+        receivedAt: now,
+        body,
+        swarmHashes: [],
+        expiresAt: null,
+        status: 'queued' as const,
+        failureCode: null,
+      };
+      const result = await queueOutgoingMessage(this.ctx.db, {
+        message,
+        // createdAt orders the outbox: sentAt, strictly increasing, keeps the order of the calls
+        // even if the device clock steps back between two messages.
+        outboxEntry: { recipient, ...payloads, nextAttemptAt: now, createdAt: sentAt },
+        conversationUpdate: { createdAt: now, lastMessageAt: sentAt, unreadIncrement: 0 },
+      });
+      if (result.inserted) return { id: result.id, ...message };
+      if (bumps >= MAX_SENT_AT_BUMPS) {
+        throw new ParleyError('storage_failed', 'storage: no free sentAt for the message', { operation: 'queueOutgoingMessage' });
+      }
+      sentAt = this.sentAt.bump();
+    }
+  }
+
+  // The sender
+
+  private async runPass(signal: AbortSignal): Promise<void> {
+    this.rerun = false;
+    try {
+      const stopped = await this.sendDue(signal);
+      this.passFailures = 0;
+      if (!stopped && !signal.aborted) await this.scheduleWake();
+    } catch (error) {
+      if (signal.aborted) return;
+      // The outbox's own bookkeeping failed (the database): the whole pass is tried again later.
+      this.passFailures++;
+      this.ctx.log(`outbox: pass failed (${codeOf(error)}), again later`);
+      this.setWake(this.ctx.clock() + probeDelay(this.passFailures - 1, this.schedule, this.random));
+    }
+  }
+
+  /**
+   * One pass over every entry still being tried, oldest first. Per recipient only the oldest entry
+   * may go: while it waits for its retry, later ones to the same recipient wait too (others go on).
+   * True when the pass stopped early (offline, or stop()).
+   */
+  private async sendDue(signal: AbortSignal): Promise<boolean> {
+    const pending = await listDueOutbox(this.ctx.db, Number.MAX_SAFE_INTEGER, LIST_LIMIT);
+    const waiting = new Set<string>();
+    for (const entry of pending) {
+      if (signal.aborted) return true;
+      if (waiting.has(entry.recipient)) continue;
+      if (entry.nextAttemptAt === null || entry.nextAttemptAt > this.ctx.clock()) {
+        waiting.add(entry.recipient);
+        continue;
+      }
+      const outcome = await this.attempt(entry, signal);
+      if (outcome === 'offline' || outcome === 'stopped') return true;
+      if (outcome === 'later') waiting.add(entry.recipient);
+    }
+    return false;
+  }
+
+  /** Wakes the sender when the first recipient's oldest entry is due. */
+  private async scheduleWake(): Promise<void> {
+    const pending = await listDueOutbox(this.ctx.db, Number.MAX_SAFE_INTEGER, LIST_LIMIT);
+    const heads = new Map<string, number>();
+    for (const entry of pending) {
+      if (!heads.has(entry.recipient) && entry.nextAttemptAt !== null) heads.set(entry.recipient, entry.nextAttemptAt);
+    }
+    if (heads.size > 0) this.setWake(Math.min(...heads.values()));
+  }
+
+  private setWake(at: number): void {
+    if (!this.running) return;
+    this.clearWake();
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.ctx.clock()));
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.kick();
+    }, delay);
+  }
+
+  private clearWake(): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+  }
+
+  /** One attempt at one entry: whatever is not stored yet, recipient copy first, then the sync copy. */
+  private async attempt(entry: OutboxRecord, signal: AbortSignal): Promise<AttemptOutcome> {
+    // Found out before the attempt is counted: waiting offline never uses up a message's attempts.
+    let notReady: unknown;
+    try {
+      await this.ctx.network.ready(signal);
+    } catch (error) {
+      const failure = classifySendFailure(error);
+      if (failure.kind === 'offline') return this.goOffline();
+      if (failure.kind === 'aborted') return 'stopped';
+      notReady = error;
+    }
+
+    const started = await startSendAttempt(this.ctx.db, entry.messageId);
+    this.emitStatus(entry.messageId, entry.recipient, 'sending', null);
+    try {
+      if (notReady !== undefined) throw notReady;
+      if (!started.recipientStored) {
+        const complete = await this.storeCopy(started, 'recipient', started.recipient, started.recipientPayload, signal);
+        if (complete) return 'sent';
+        await this.emitStoredStatus(started);
+      }
+      if (!started.syncStored && started.syncPayload !== null) {
+        await this.storeCopy(started, 'sync', this.ownSessionId(), started.syncPayload, signal);
+      }
+      return 'sent';
+    } catch (error) {
+      return this.attemptFailed(started, error);
+    }
+  }
+
+  /** Stores one copy and records it; true when that completed the send (the message is 'sent'). */
+  private async storeCopy(
+    entry: OutboxRecord,
+    destination: Destination,
+    pubkey: SessionId,
+    dataBase64: string,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const stored = await this.ctx.network.storage.store(pubkey, { namespace: 0, ttl: MESSAGE_TTL_MS, dataBase64 }, { signal });
+    const { complete } = await recordDestinationStored(this.ctx.db, {
+      messageId: entry.messageId,
+      destination,
+      hash: stored.hash,
+      expiresAt: stored.t + MESSAGE_TTL_MS + SEEN_HASH_MARGIN_MS,
+    });
+    this.ctx.log(`outbox: message ${entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);
+    if (complete) this.emitStatus(entry.messageId, entry.recipient, 'sent', null);
+    return complete;
+  }
+
+  /**
+   * After the recipient's copy, the store decides whether the message already counts as sent (the
+   * sync copy still to go): the status is read back rather than assumed.
+   */
+  private async emitStoredStatus(entry: OutboxRecord): Promise<void> {
+    const message = await getMessage(this.ctx.db, entry.messageId);
+    if (message?.direction === 'outgoing' && message.status !== 'sending') {
+      this.emitStatus(entry.messageId, entry.recipient, message.status, message.failureCode);
+    }
+  }
+
+  private async attemptFailed(entry: OutboxRecord, error: unknown): Promise<AttemptOutcome> {
+    const failure = classifySendFailure(error);
+    const now = this.ctx.clock();
+    const record = async (errorCode: ErrorCode, nextAttemptAt: number | null) => {
+      await recordSendFailure(this.ctx.db, { messageId: entry.messageId, errorCode, nextAttemptAt });
+      const status = nextAttemptAt === null ? 'failed' : 'queued';
+      this.emitStatus(entry.messageId, entry.recipient, status, status === 'failed' ? errorCode : null);
+    };
+    switch (failure.kind) {
+      case 'offline':
+        await record('network_offline', now);
+        return this.goOffline();
+      case 'aborted':
+        await record('aborted', now);
+        return 'stopped';
+      case 'retry': {
+        const next = nextAttemptAfter(entry.attempts, now, this.schedule, this.random);
+        this.ctx.log(`outbox: message ${entry.messageId} attempt ${entry.attempts} failed (${failure.code})${next === null ? ', giving up' : ''}`);
+        await record(failure.code, next);
+        return next === null ? 'failed' : 'later';
+      }
+      case 'give_up':
+        this.ctx.log(`outbox: message ${entry.messageId} failed (${failure.code})`);
+        await record(failure.code, null);
+        return 'failed';
+    }
+  }
+
+  private goOffline(): 'offline' {
+    if (this.running) this.waiter.begin();
+    return 'offline';
+  }
+
+  private ownSessionId(): SessionId {
+    const state = this.ctx.session.current;
+    if (state.kind === 'unlocked') return state.identity.sessionId;
+    if (state.kind === 'locked') return state.sessionId;
+    throw new ParleyError('no_account', 'there is no account on this device');
+  }
+
+  private emitStatus(messageId: number, conversationId: SessionId, status: OutgoingStatus, failureCode: ErrorCode | null): void {
+    this.ctx.events.emit({ type: 'message_status', messageId, conversationId, status, failureCode });
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof ParleyError ? error.code : 'unknown';
+}
