@@ -140,6 +140,12 @@ describe('relay forwarding', () => {
     expect((await call(again.url, 'POST', again.built.body)).status).toBe(200);
   });
 
+  it('says which network it fronts', async () => {
+    const answer = await call(`${relayUrl}v1/network`, 'GET');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body.toString())).toEqual({ network: 'devnet' });
+  });
+
   it('only accepts POST', async () => {
     const guard = net.started.nodes[0]!;
     const answer = await call(`${relayUrl}v1/onion/${guard.ip}:${guard.httpsPort}`, 'GET');

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
-import { MAX_NODE_ANSWER_BYTES, MAX_REQUEST_BYTES, NODE_TIMEOUT_MS, ONION_PATH_PREFIX, SEED_PATH } from './api.ts';
+import { MAX_NODE_ANSWER_BYTES, MAX_REQUEST_BYTES, NETWORK_PATH, NODE_TIMEOUT_MS, ONION_PATH_PREFIX, SEED_PATH } from './api.ts';
 import { BodyTooLargeError, readBody, sendRelayError } from './http-io.ts';
 import { postHttps } from './https-post.ts';
 import type { NodeDirectory } from './node-directory.ts';
@@ -21,7 +21,23 @@ export interface ForwardingOptions {
 
 export function forwardingRoutes(options: ForwardingOptions): Route[] {
   const log = options.log ?? ((line: string) => console.log(line));
-  return [onionRoute(options, log), seedRoute(options, log)];
+  return [onionRoute(options, log), seedRoute(options, log), networkRoute(options)];
+}
+
+function networkRoute(options: ForwardingOptions): Route {
+  return (req, res) => {
+    if (pathOf(req) !== NETWORK_PATH) return false;
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET');
+      sendRelayError(res, 405, 'method_not_allowed', 'GET only');
+      return true;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(JSON.stringify({ network: options.profile.name }));
+    return true;
+  };
 }
 
 function onionRoute(options: ForwardingOptions, log: (line: string) => void): Route {

@@ -1,11 +1,13 @@
 /**
  * `npm start` (after the build): brings up everything Parley needs on this machine, in order,
- * and stops it all in reverse on Ctrl-C: the devnet (seed + service nodes, data in .devnet/), then
- * the relay that serves the built app and forwards its onion requests to the devnet.
+ * and stops it all in reverse on Ctrl-C: the devnet (seed + service nodes, data in .devnet/), the
+ * relay that serves the built app and forwards its onion requests to the devnet, and the echo peer,
+ * a devnet account that answers every message.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Devnet } from '../devnet/devnet.ts';
+import { startEchoPeer } from '../devnet/echo-peer.ts';
 import { devnetProfile } from '../relay/profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
@@ -33,12 +35,14 @@ const DEVNET_BASE_PORT = Number(process.env['DEVNET_PORT'] ?? 22100);
 let appUrl = '';
 let seedUrl = '';
 let controlUrl = '';
+let echoSessionId = '';
+const dataDir = path.resolve(import.meta.dirname, '..', '.devnet');
 
 const devnet: Service = {
   name: 'devnet',
   async start() {
     const network = new Devnet({
-      dataDir: path.resolve(import.meta.dirname, '..', '.devnet'),
+      dataDir,
       basePort: DEVNET_BASE_PORT,
       controlPort: DEVNET_BASE_PORT === 0 ? 0 : DEVNET_BASE_PORT - 1,
     });
@@ -61,8 +65,17 @@ const relay: Service = {
   },
 };
 
+const echoPeer: Service = {
+  name: 'echo peer',
+  async start() {
+    const peer = await startEchoPeer({ relayUrl: appUrl, dataDir });
+    echoSessionId = peer.sessionId;
+    return { name: 'echo peer', stop: () => peer.stop() };
+  },
+};
+
 /** Started in this order, stopped in reverse. */
-const services: readonly Service[] = [devnet, relay];
+const services: readonly Service[] = [devnet, relay, echoPeer];
 
 const running: RunningService[] = [];
 
@@ -89,4 +102,5 @@ try {
 console.log(`Parley is running at ${appUrl}`);
 console.log(`Local Session network (devnet) seed: ${seedUrl}`);
 if (controlUrl) console.log(`Devnet fault-injection control: ${controlUrl}`);
+console.log(`Echo peer (answers every message): ${echoSessionId}`);
 console.log('Press Ctrl-C to stop.');

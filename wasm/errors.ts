@@ -49,7 +49,17 @@ export type ErrorCode =
   | 'wrong_swarm'
   | 'clock_out_of_sync'
   | 'snode_unavailable'
-  | 'request_failed';
+  | 'request_failed'
+  // account and messaging (src/core/services/)
+  | 'no_account'
+  | 'account_exists'
+  | 'account_locked'
+  | 'no_passphrase'
+  | 'message_empty'
+  | 'message_too_long'
+  | 'display_name_too_long'
+  | 'message_not_found'
+  | 'leader_unavailable';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 

@@ -42,3 +42,14 @@ export function wipe(...buffers: (Uint8Array | undefined)[]): void {
     else buffer.fill(0);
   }
 }
+
+/** Cryptographically secure random bytes (libsodium's randombytes_buf). */
+export function randomBytes(length: number): Uint8Array {
+  if (!Number.isSafeInteger(length) || length < 0 || length > 65_536) {
+    throw new ParleyError('invalid_argument', `length must be an integer within [0, 65536], got ${String(length)}`, {
+      param: 'length',
+      problem: 'range',
+    });
+  }
+  return sodium().randombytes_buf(length);
+}

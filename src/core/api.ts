@@ -3,6 +3,7 @@
  * The UI imports these with `import type` only, so no core code ends up on the main thread.
  * Every method returns a Promise (it crosses the worker boundary through Comlink), and every
  * failure arrives as a ParleyError with a `code` the UI turns into a sentence.
+ * No secret key ever crosses this boundary; the recovery phrase does only on explicit request.
  */
 
 export interface CoreStatus {
@@ -10,9 +11,124 @@ export interface CoreStatus {
   readonly sodiumReady: boolean;
   /** libsodium's own version string, e.g. "1.0.20". */
   readonly sodiumVersion: string;
+  /** What the poller has taken in since the engine started, junk counted by error code. */
+  readonly received: ReceiveStats;
 }
+
+export interface ReceiveStats {
+  /** Messages stored (incoming, and sync copies of our own). */
+  readonly stored: number;
+  /** Already known: the same hash, or the same (sender, sent time) under another hash. */
+  readonly duplicates: number;
+  /** Well-formed but not shown yet (typing, receipts, reactions …), by kind. */
+  readonly ignored: Readonly<Record<string, number>>;
+  /** Dropped: undecryptable, badly signed, malformed, refused — by error code. */
+  readonly junk: Readonly<Record<string, number>>;
+}
+
+export interface AccountView {
+  readonly sessionId: string;
+  readonly displayName: string | null;
+  /** A passphrase protects the seed at rest. */
+  readonly hasPassphrase: boolean;
+  /** The seed is encrypted and not yet unlocked in this session: messaging is paused. */
+  readonly locked: boolean;
+}
+
+export interface ConversationView {
+  /** The peer's Session ID. */
+  readonly id: string;
+  readonly displayName: string | null;
+  readonly createdAt: number;
+  /** The last message's time, or the creation time of an empty conversation: orders the list. */
+  readonly lastActivityAt: number;
+  readonly unreadCount: number;
+}
+
+export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface MessageView {
+  /** Local id, stable on this device. */
+  readonly id: number;
+  readonly conversationId: string;
+  readonly direction: 'incoming' | 'outgoing';
+  readonly senderSessionId: string;
+  /** The sender's timestamp (ms): the message's identity across devices. */
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly body: string;
+  /** Outgoing messages only. */
+  readonly status: OutgoingStatus | null;
+  /** Why the last attempt failed (an error code), for a failed or retrying outgoing message. */
+  readonly failureCode: string | null;
+}
+
+/** A position in a conversation, for paging back: the oldest message shown so far. */
+export interface MessageCursor {
+  readonly sentAt: number;
+  readonly id: number;
+}
+
+export interface PathNodeView {
+  readonly role: 'guard' | 'relay';
+  /** Short Ed25519 key, e.g. "8a88…6f5c". */
+  readonly shortKey: string;
+}
+
+export type NetworkState =
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'building_path' }
+  | { readonly kind: 'connected'; readonly path: readonly PathNodeView[] };
+
+export type CoreEvent =
+  | { readonly type: 'account'; readonly account: AccountView | null }
+  | { readonly type: 'message_added'; readonly message: MessageView }
+  | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: string | null }
+  | { readonly type: 'conversation'; readonly conversation: ConversationView }
+  | { readonly type: 'network'; readonly state: NetworkState };
+
+export type CoreListener = (event: CoreEvent) => void;
 
 export interface CoreApi {
   /** Resolves once the engine is ready to work (libsodium loaded), with what it runs on. */
   status(): Promise<CoreStatus>;
+
+  // Account
+  getAccount(): Promise<AccountView | null>;
+  /** 16 random bytes → a new account; returns the 13-word recovery phrase to show once. */
+  createAccount(displayName?: string): Promise<{ account: AccountView; recoveryPhrase: string }>;
+  /** Restores from a 13-word phrase and fetches what the account's swarm still holds. */
+  restoreAccount(recoveryPhrase: string): Promise<AccountView>;
+  /** The recovery phrase, on the person's explicit request (the one secret that crosses to the UI). */
+  revealRecoveryPhrase(): Promise<string>;
+  setDisplayName(displayName: string): Promise<AccountView>;
+  /** Sets or changes the passphrase; `current` is required when one is set. */
+  setPassphrase(passphrase: string, current?: string): Promise<AccountView>;
+  removePassphrase(current: string): Promise<AccountView>;
+  unlock(passphrase: string): Promise<AccountView>;
+  /** Deletes the account from this device; with `fromNetwork`, first deletes everything its swarm holds. */
+  deleteAccount(options: { fromNetwork: boolean }): Promise<void>;
+
+  // Conversations and messages
+  listConversations(): Promise<ConversationView[]>;
+  /** Validates the Session ID (coded errors say what is wrong) and opens or creates the conversation. */
+  openConversation(sessionId: string): Promise<ConversationView>;
+  /** The latest `limit` messages (default 50) before `before` (a message's sentAt and id), oldest first. */
+  listMessages(conversationId: string, options?: { before?: MessageCursor; limit?: number }): Promise<MessageView[]>;
+  /** Writes the message to disk first (status `queued`), then sends it when the network allows. */
+  sendMessage(conversationId: string, body: string): Promise<MessageView>;
+  retryMessage(messageId: number): Promise<void>;
+  markRead(conversationId: string): Promise<void>;
+
+  // What the person is looking at (drives the polling interval)
+  setActiveConversation(conversationId: string | null): Promise<void>;
+  setVisible(visible: boolean): Promise<void>;
+
+  // Network
+  getNetworkState(): Promise<NetworkState>;
+  rebuildPath(): Promise<void>;
+
+  /** Events from the engine; returns an id for `unsubscribe`. The listener is a Comlink proxy. */
+  subscribe(listener: CoreListener): Promise<number>;
+  unsubscribe(subscriptionId: number): Promise<void>;
 }

@@ -1,12 +1,23 @@
 /**
  * The core's entry point: a dedicated module Web Worker. It exposes the Core API through Comlink
- * and nothing else. Secret keys will live here, never on the UI thread.
+ * and nothing else. Secret keys live here, never on the UI thread.
+ *
+ * With several tabs open, only the worker that leads (tab-leadership.ts) opens the Core; the
+ * others forward every call to it and relay its events (tab-forwarding.ts).
  */
 import { expose } from 'comlink';
 import { ParleyError } from '../../wasm/errors.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
-import type { CoreApi, CoreStatus } from './api.ts';
+import { NETWORK_PATH } from '../../relay/api.ts';
+import type { CoreApi, CoreEvent, CoreListener } from './api.ts';
+import { Core } from './core.ts';
 import { registerErrorTransfer } from './errors-transfer.ts';
+import { devnetProfile, mainnetProfile, type NetworkProfile } from './net/network-profile.ts';
+import { CoreEvents } from './services/events.ts';
+import { broadcastEvent, ForwardingClient, serveForwardedCalls } from './tab-forwarding.ts';
+import { awaitLeadership } from './tab-leadership.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
 
 registerErrorTransfer();
 
@@ -24,11 +35,69 @@ async function loadSodium(): Promise<void> {
 const sodiumLoaded = loadSodium();
 sodiumLoaded.catch(() => undefined); // reported through status(); no unhandled rejection meanwhile
 
-const core: CoreApi = {
-  async status(): Promise<CoreStatus> {
+/** The relay that serves the app says which network it fronts; the profile follows from it. */
+async function networkProfile(): Promise<NetworkProfile> {
+  const origin = self.location.origin;
+  const answer = (await (await fetch(new URL(NETWORK_PATH, origin))).json()) as { network?: unknown };
+  if (answer.network === 'mainnet') return mainnetProfile(origin);
+  if (answer.network === 'devnet') return devnetProfile(origin);
+  throw new ParleyError('request_failed', 'the relay did not say which network it fronts');
+}
+
+const localEvents = new CoreEvents();
+const channel = new BroadcastChannel('parley-core');
+const follower = new ForwardingClient(channel, crypto.randomUUID(), (event) => localEvents.emit(event));
+let leader: Core | undefined;
+
+void awaitLeadership(navigator.locks, async () => {
+  await sodiumLoaded;
+  const core = await Core.open({ profile: await networkProfile(), log: (line) => console.info(line) });
+  follower.close();
+  await core.subscribe((event: CoreEvent) => {
+    localEvents.emit(event);
+    broadcastEvent(channel, event);
+  });
+  serveForwardedCalls(channel, core);
+  self.addEventListener('online', () => void core.networkMayBeBack());
+  leader = core;
+}).catch((error: unknown) => console.error('the engine could not start in this tab', error));
+
+/** Runs a Core API call on this worker's Core when it leads, else on the leading tab's. */
+function call<K extends keyof CoreApi>(method: K, ...args: Parameters<CoreApi[K]>): ReturnType<CoreApi[K]> {
+  if (leader !== undefined) {
+    return (leader[method] as (...a: unknown[]) => unknown).apply(leader, args) as ReturnType<CoreApi[K]>;
+  }
+  return follower.call(method, args) as ReturnType<CoreApi[K]>;
+}
+
+const api: CoreApi = {
+  async status() {
     await sodiumLoaded;
-    return { sodiumReady: true, sodiumVersion: sodiumVersion() };
+    const status = await call('status');
+    return { ...status, sodiumReady: true, sodiumVersion: sodiumVersion() };
   },
+  getAccount: () => call('getAccount'),
+  createAccount: (displayName) => call('createAccount', displayName),
+  restoreAccount: (phrase) => call('restoreAccount', phrase),
+  revealRecoveryPhrase: () => call('revealRecoveryPhrase'),
+  setDisplayName: (name) => call('setDisplayName', name),
+  setPassphrase: (passphrase, current) => call('setPassphrase', passphrase, current),
+  removePassphrase: (current) => call('removePassphrase', current),
+  unlock: (passphrase) => call('unlock', passphrase),
+  deleteAccount: (options) => call('deleteAccount', options),
+  listConversations: () => call('listConversations'),
+  openConversation: (sessionId) => call('openConversation', sessionId),
+  listMessages: (conversationId, options) => call('listMessages', conversationId, options),
+  sendMessage: (conversationId, body) => call('sendMessage', conversationId, body),
+  retryMessage: (messageId) => call('retryMessage', messageId),
+  markRead: (conversationId) => call('markRead', conversationId),
+  setActiveConversation: (conversationId) => call('setActiveConversation', conversationId),
+  setVisible: (visible) => call('setVisible', visible),
+  getNetworkState: () => call('getNetworkState'),
+  rebuildPath: () => call('rebuildPath'),
+  // Listeners are this tab's own: events reach them from the local Core or from the leading tab.
+  subscribe: async (listener: CoreListener) => localEvents.subscribe(listener),
+  unsubscribe: async (id: number) => localEvents.unsubscribe(id),
 };
 
-expose(core);
+expose(api);

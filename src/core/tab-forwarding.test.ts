@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ParleyError } from '../../wasm/errors.ts';
+import type { CoreEvent } from './api.ts';
+import { broadcastEvent, ForwardingClient, serveForwardedCalls, type Channel } from './tab-forwarding.ts';
+
+// Node's BroadcastChannel behaves like the browser's: every other instance with the same name receives.
+const opened: InstanceType<typeof BroadcastChannel>[] = [];
+function channel(name: string): Channel {
+  const c = new BroadcastChannel(name);
+  opened.push(c);
+  return c as unknown as Channel;
+}
+
+afterEach(() => {
+  for (const c of opened.splice(0)) c.close();
+});
+
+class Engine {
+  calls: unknown[][] = [];
+  async echo(text: string, n: number): Promise<{ text: string; n: number }> {
+    this.calls.push([text, n]);
+    return { text, n };
+  }
+  async refuse(): Promise<never> {
+    throw new ParleyError('account_locked', 'locked');
+  }
+  async crash(): Promise<never> {
+    throw new TypeError('a bug');
+  }
+}
+
+describe('forwarding Core API calls between tabs', () => {
+  it('runs a follower call on the leader and returns its value', async () => {
+    const engine = new Engine();
+    serveForwardedCalls(channel('t1'), engine);
+    const client = new ForwardingClient(channel('t1'), 'tab-a', () => undefined);
+    await expect(client.call('echo', ['hi', 3])).resolves.toEqual({ text: 'hi', n: 3 });
+    expect(engine.calls).toEqual([['hi', 3]]);
+    client.close();
+  });
+
+  it('answers only the tab that asked', async () => {
+    serveForwardedCalls(channel('t2'), new Engine());
+    const a = new ForwardingClient(channel('t2'), 'tab-a', () => undefined);
+    const b = new ForwardingClient(channel('t2'), 'tab-b', () => undefined);
+    const [ra, rb] = await Promise.all([a.call('echo', ['a', 1]), b.call('echo', ['b', 2])]);
+    expect(ra).toEqual({ text: 'a', n: 1 });
+    expect(rb).toEqual({ text: 'b', n: 2 });
+    a.close();
+    b.close();
+  });
+
+  it('keeps error codes across tabs, and codes unexpected failures', async () => {
+    serveForwardedCalls(channel('t3'), new Engine());
+    const client = new ForwardingClient(channel('t3'), 'tab-a', () => undefined);
+    await expect(client.call('refuse', [])).rejects.toMatchObject({ name: 'ParleyError', code: 'account_locked' });
+    await expect(client.call('crash', [])).rejects.toMatchObject({ code: 'request_failed' });
+    await expect(client.call('nope', [])).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(client.call('subscribe', [])).rejects.toMatchObject({ code: 'invalid_argument' });
+    client.close();
+  });
+
+  it("delivers the leader's events to every follower", async () => {
+    const leaderSide = channel('t4');
+    const seen: CoreEvent[][] = [[], []];
+    const a = new ForwardingClient(channel('t4'), 'tab-a', (e) => seen[0]!.push(e));
+    const b = new ForwardingClient(channel('t4'), 'tab-b', (e) => seen[1]!.push(e));
+    const event: CoreEvent = { type: 'network', state: { kind: 'offline' } };
+    broadcastEvent(leaderSide, event);
+    await expect.poll(() => seen.map((s) => s.length)).toEqual([1, 1]);
+    expect(seen[0]![0]).toEqual(event);
+    a.close();
+    b.close();
+  });
+
+  it('fails with leader_unavailable when no tab leads', async () => {
+    const client = new ForwardingClient(channel('t5'), 'tab-a', () => undefined, 50);
+    await expect(client.call('echo', ['x', 1])).rejects.toMatchObject({ code: 'leader_unavailable' });
+    client.close();
+  });
+
+  it('fails waiting calls when the tab becomes the leader itself', async () => {
+    const client = new ForwardingClient(channel('t6'), 'tab-a', () => undefined);
+    const pending = client.call('echo', ['x', 1]);
+    client.close();
+    await expect(pending).rejects.toMatchObject({ code: 'leader_unavailable' });
+  });
+});
