@@ -12,7 +12,7 @@ import type { NetworkProfile } from './network-profile.ts';
 import { serverTimeOf, type NetworkTime } from './network-time.ts';
 import { onionExchange, type ExchangeOutcome, type SnodeRpc } from './onion-exchange.ts';
 import type { PathManager } from './paths.ts';
-import { shortNode } from './snode-records.ts';
+import { checkSnode, isObject, shortNode } from './snode-records.ts';
 import type { SnodePool } from './snode-pool.ts';
 import type { RelayTransport } from './transport.ts';
 import type { OnionPath, Snode } from './types.ts';
@@ -57,6 +57,10 @@ export class OnionRequester {
    */
   async sendToSnode(target: Snode, rpc: SnodeRpc, options: SendOptions = {}): Promise<SnodeAnswer> {
     const { signal } = options;
+    checkSnode(target, 'target');
+    if (!isObject(rpc) || typeof rpc.method !== 'string' || rpc.method === '' || !isObject(rpc.params)) {
+      throw new ParleyError('invalid_argument', 'rpc must be {method: string, params: object}', { param: 'rpc', problem: 'type' });
+    }
     throwIfAborted(signal);
     const path = await this.options.paths.pathFor(target.ed25519Hex, options.avoidGuards ?? new Set(), signal);
     const outcome = await onionExchange(this.options.transport, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServiceNodeStates, parseSwarmSnodes, snodeFrom } from './snode-records.ts';
+import { checkSnode, parseServiceNodeStates, parseSwarmSnodes, snodeFrom } from './snode-records.ts';
 
 const ED = 'AB'.repeat(32);
 const X = 'cd'.repeat(32);
@@ -61,5 +61,13 @@ describe('service-node records', () => {
   it('snodeFrom accepts exactly the valid shapes', () => {
     expect(snodeFrom({ ip: '127.0.0.1', port: '443', ed25519: ED, x25519: X })?.port).toBe(443);
     expect(snodeFrom({ ip: '127.0.0.1', port: '443a', ed25519: ED, x25519: X })).toBeUndefined();
+  });
+
+  it('checkSnode refuses anything but a well-formed node, naming the parameter', () => {
+    const node = { ed25519Hex: 'ab'.repeat(32), x25519Hex: 'cd'.repeat(32), ip: '10.0.0.1', port: 22021 };
+    expect(() => checkSnode(node, 'target')).not.toThrow();
+    for (const bad of [null, 'node', { ...node, ed25519Hex: 'AB'.repeat(32) }, { ...node, ip: '0.0.0.0' }, { ...node, port: '22021' }, { ...node, x25519Hex: 'cd' }]) {
+      expect(() => checkSnode(bad, 'target')).toThrow(expect.objectContaining({ code: 'invalid_argument', details: { param: 'target', problem: 'value' } }));
+    }
   });
 });

@@ -5,6 +5,7 @@
  * one bad record must not cost the whole list.
  */
 import { fromHex } from '../../../wasm/bytes.ts';
+import { ParleyError } from '../../../wasm/errors.ts';
 import type { OnionHop } from '../../../wasm/onion/index.ts';
 import type { Snode } from './types.ts';
 
@@ -63,6 +64,21 @@ export function parseSwarmSnodes(body: unknown): Snode[] | undefined {
         : undefined,
     ),
   );
+}
+
+/** Entry check for a node handed in by a caller: the shape `snodeFrom` would have produced. */
+export function checkSnode(value: unknown, name: string): asserts value is Snode {
+  const node = isObject(value)
+    ? snodeFrom({ ip: value['ip'], port: value['port'], ed25519: value['ed25519Hex'], x25519: value['x25519Hex'] })
+    : undefined;
+  const fields = ['ed25519Hex', 'x25519Hex', 'ip', 'port'] as const;
+  const same = node !== undefined && isObject(value) && fields.every((k) => node[k] === value[k]);
+  if (!same) {
+    throw new ParleyError('invalid_argument', `${name} must be a service node (IPv4, port, lower-case hex keys)`, {
+      param: name,
+      problem: 'value',
+    });
+  }
 }
 
 export function onionHop(node: Snode): OnionHop {

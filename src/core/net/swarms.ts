@@ -43,6 +43,9 @@ export class SwarmCache {
 
   /** The swarm's members that the pool knows, in random order; asks the network when needed. */
   async members(pubkey: string, signal?: AbortSignal): Promise<Snode[]> {
+    if (typeof pubkey !== 'string' || !/^[0-9a-f]{66}$/.test(pubkey)) {
+      throw new ParleyError('invalid_argument', 'pubkey must be 66 lower-case hex characters', { param: 'pubkey', problem: 'encoding' });
+    }
     const cached = await this.options.store.loadSwarm(pubkey);
     const resolved = cached ? this.resolve(cached.members) : [];
     const fresh = cached !== undefined && this.clock() - cached.fetchedAt < this.options.profile.swarmMaxAgeMs;
