@@ -3,7 +3,9 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { close, createRelayServer, listen } from '../relay/server.ts';
+import { devnetProfile } from '../relay/profiles.ts';
+import { createRelay } from '../relay/relay.ts';
+import { close, listen } from '../relay/server.ts';
 
 // This test publishes a new version while the page is open, so it serves its own copy of dist/
 // on its own port (its own origin, so its service worker is its own too).
@@ -16,7 +18,8 @@ test.beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'parley-update-'));
   distCopy = path.join(workDir, 'dist');
   await cp(path.resolve('dist'), distCopy, { recursive: true });
-  server = createRelayServer({ distDir: distCopy });
+  // A relay like the real one (it tells the app its network); no devnet runs behind it.
+  server = createRelay({ distDir: distCopy, profile: devnetProfile(['https://127.0.0.1:9/']), log: () => undefined });
   baseUrl = await listen(server, 0, '127.0.0.1');
 });
 

@@ -29,15 +29,23 @@ import { Poller, type PollerOptions } from './services/poller.ts';
 import { messageView, networkView } from './services/views.ts';
 import {
   createNetStore,
+  getSetting,
   openParleyDatabase,
+  setSetting,
   pruneLastHashes,
   pruneSeenHashes,
   type ParleyDB,
 } from './store/index.ts';
 import type { IndexedDBFactory } from './store/idb-env.ts';
 
+/**
+ * The network is chosen once per database: given outright (tests, the echo peer), or decided by a
+ * resolver that is told the stored choice, if any (the worker asks the relay only the first time).
+ */
+export type ProfileChoice = NetworkProfile | ((stored: NetworkProfile['name'] | undefined) => Promise<NetworkProfile>);
+
 export interface CoreOptions {
-  readonly profile: NetworkProfile;
+  readonly profile: ProfileChoice;
   /** Default: the environment's `indexedDB` (the browser's; fake-indexeddb under Node). */
   readonly indexedDB?: IndexedDBFactory;
   readonly databaseName?: string;
@@ -77,8 +85,10 @@ export class Core implements CoreApi {
       ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
       ...(options.databaseName ? { name: options.databaseName } : {}),
     });
+    const profile = typeof options.profile === 'function' ? await options.profile(await getSetting(db, 'networkProfile')) : options.profile;
+    await setSetting(db, 'networkProfile', profile.name);
     const network = createNetwork({
-      profile: options.profile,
+      profile,
       store: createNetStore(db),
       clock,
       log,

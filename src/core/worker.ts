@@ -6,7 +6,7 @@
  * others forward every call to it and relay its events (tab-forwarding.ts).
  */
 import { expose } from 'comlink';
-import { ParleyError } from '../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../wasm/errors.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
 import { NETWORK_PATH } from '../../relay/api.ts';
 import type { CoreApi, CoreEvent, CoreListener } from './api.ts';
@@ -35,39 +35,68 @@ async function loadSodium(): Promise<void> {
 const sodiumLoaded = loadSodium();
 sodiumLoaded.catch(() => undefined); // reported through status(); no unhandled rejection meanwhile
 
-/** The relay that serves the app says which network it fronts; the profile follows from it. */
-async function networkProfile(): Promise<NetworkProfile> {
+/**
+ * The network profile: the one stored with this device's data, or — the first time — the one the
+ * relay that serves the app says it fronts. The relay is the app's origin.
+ */
+async function networkProfile(stored: NetworkProfile['name'] | undefined): Promise<NetworkProfile> {
   const origin = self.location.origin;
-  const answer = (await (await fetch(new URL(NETWORK_PATH, origin))).json()) as { network?: unknown };
-  if (answer.network === 'mainnet') return mainnetProfile(origin);
-  if (answer.network === 'devnet') return devnetProfile(origin);
-  throw new ParleyError('request_failed', 'the relay did not say which network it fronts');
+  const name = stored ?? (await askRelayForNetwork(origin));
+  return name === 'mainnet' ? mainnetProfile(origin) : devnetProfile(origin);
+}
+
+async function askRelayForNetwork(origin: string): Promise<NetworkProfile['name']> {
+  try {
+    const answer = (await (await fetch(new URL(NETWORK_PATH, origin))).json()) as { network?: unknown };
+    if (answer.network === 'mainnet' || answer.network === 'devnet') return answer.network;
+  } catch {
+    // Offline on the very first start: reported below as the engine not starting.
+  }
+  throw new ParleyError('network_offline', 'the relay could not say which network it fronts');
 }
 
 const localEvents = new CoreEvents();
 const channel = new BroadcastChannel('parley-core');
 const follower = new ForwardingClient(channel, crypto.randomUUID(), (event) => localEvents.emit(event));
-let leader: Core | undefined;
+/** Set the moment this worker wins the lock: from then on calls wait for its own Core. */
+let leading: Promise<Core> | undefined;
 
 void awaitLeadership(navigator.locks, async () => {
-  await sodiumLoaded;
-  const core = await Core.open({ profile: await networkProfile(), log: (line) => console.info(line) });
+  leading = openLeaderCore();
+  // Calls already forwarded would wait for a leader that is now this tab: they fail over to it.
   follower.close();
+  await leading;
+}).catch((error: unknown) => console.error('the engine could not start in this tab', error));
+
+async function openLeaderCore(): Promise<Core> {
+  await sodiumLoaded;
+  const core = await Core.open({ profile: networkProfile, log: (line) => console.info(line) });
   await core.subscribe((event: CoreEvent) => {
     localEvents.emit(event);
     broadcastEvent(channel, event);
   });
   serveForwardedCalls(channel, core);
   self.addEventListener('online', () => void core.networkMayBeBack());
-  leader = core;
-}).catch((error: unknown) => console.error('the engine could not start in this tab', error));
+  return core;
+}
 
 /** Runs a Core API call on this worker's Core when it leads, else on the leading tab's. */
 function call<K extends keyof CoreApi>(method: K, ...args: Parameters<CoreApi[K]>): ReturnType<CoreApi[K]> {
-  if (leader !== undefined) {
-    return (leader[method] as (...a: unknown[]) => unknown).apply(leader, args) as ReturnType<CoreApi[K]>;
+  return dispatch(method, args) as ReturnType<CoreApi[K]>;
+}
+
+async function dispatch(method: keyof CoreApi, args: unknown[]): Promise<unknown> {
+  const local = async () => {
+    const core = await leading!;
+    return (core[method] as (...a: unknown[]) => unknown).apply(core, args);
+  };
+  if (leading !== undefined) return local();
+  try {
+    return await follower.call(method, args);
+  } catch (error) {
+    if (leading !== undefined && isParleyError(error, 'leader_unavailable')) return local();
+    throw error;
   }
-  return follower.call(method, args) as ReturnType<CoreApi[K]>;
 }
 
 const api: CoreApi = {
