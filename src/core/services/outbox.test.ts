@@ -207,7 +207,8 @@ describe('Outbox: sending through the devnet', () => {
     await waitForStatus(t, [queued.id], 'sent');
 
     expect(statusEvents(t, queued.id)).toEqual(['added:queued', 'sending', 'sent']);
-    expect(await getOutboxEntry(t.db, queued.id)).toBeUndefined();
+    // 'sent' means the recipient has it; the entry goes once the sync copy is stored too.
+    await expect.poll(() => getOutboxEntry(t.db, queued.id), { timeout: 10_000 }).toBeUndefined();
 
     const inbox = await swarmHolding(bob, 1);
     expect(inbox).toHaveLength(1);

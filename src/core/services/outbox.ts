@@ -298,13 +298,13 @@ export class Outbox {
     }
 
     const started = await startSendAttempt(this.ctx.db, entry.messageId);
-    this.emitStatus(entry.messageId, entry.recipient, 'sending', null);
+    if (!started.recipientStored) this.emitStatus(entry.messageId, entry.recipient, 'sending', null);
     try {
       if (notReady !== undefined) throw notReady;
       if (!started.recipientStored) {
-        const complete = await this.storeCopy(started, 'recipient', started.recipient, started.recipientPayload, signal);
-        if (complete) return 'sent';
-        await this.emitStoredStatus(started);
+        await this.storeCopy(started, 'recipient', started.recipient, started.recipientPayload, signal);
+        // In the recipient's swarm: that is what 'sent' means to the person (the sync copy may follow).
+        this.emitStatus(entry.messageId, entry.recipient, 'sent', null);
       }
       if (!started.syncStored && started.syncPayload !== null) {
         await this.storeCopy(started, 'sync', this.ownSessionId(), started.syncPayload, signal);
@@ -315,42 +315,31 @@ export class Outbox {
     }
   }
 
-  /** Stores one copy and records it; true when that completed the send (the message is 'sent'). */
+  /** Stores one copy (same bytes on every attempt, so the same hash) and records it. */
   private async storeCopy(
     entry: OutboxRecord,
     destination: Destination,
     pubkey: SessionId,
     dataBase64: string,
     signal: AbortSignal,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const stored = await this.ctx.network.storage.store(pubkey, { namespace: 0, ttl: MESSAGE_TTL_MS, dataBase64 }, { signal });
-    const { complete } = await recordDestinationStored(this.ctx.db, {
+    await recordDestinationStored(this.ctx.db, {
       messageId: entry.messageId,
       destination,
       hash: stored.hash,
       expiresAt: stored.t + MESSAGE_TTL_MS + SEEN_HASH_MARGIN_MS,
     });
     this.ctx.log(`outbox: message ${entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);
-    if (complete) this.emitStatus(entry.messageId, entry.recipient, 'sent', null);
-    return complete;
-  }
-
-  /**
-   * After the recipient's copy, the store decides whether the message already counts as sent (the
-   * sync copy still to go): the status is read back rather than assumed.
-   */
-  private async emitStoredStatus(entry: OutboxRecord): Promise<void> {
-    const message = await getMessage(this.ctx.db, entry.messageId);
-    if (message?.direction === 'outgoing' && message.status !== 'sending') {
-      this.emitStatus(entry.messageId, entry.recipient, message.status, message.failureCode);
-    }
   }
 
   private async attemptFailed(entry: OutboxRecord, error: unknown): Promise<AttemptOutcome> {
     const failure = classifySendFailure(error);
     const now = this.ctx.clock();
     const record = async (errorCode: ErrorCode, nextAttemptAt: number | null) => {
-      await recordSendFailure(this.ctx.db, { messageId: entry.messageId, errorCode, nextAttemptAt });
+      const recorded = await recordSendFailure(this.ctx.db, { messageId: entry.messageId, errorCode, nextAttemptAt });
+      // Only the sync copy was left: the message stays 'sent' for the person; the copy is retried quietly.
+      if (recorded.recipientStored) return;
       const status = nextAttemptAt === null ? 'failed' : 'queued';
       this.emitStatus(entry.messageId, entry.recipient, status, status === 'failed' ? errorCode : null);
     };

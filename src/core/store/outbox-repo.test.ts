@@ -176,12 +176,19 @@ describe('the steps of a send', () => {
     expect((await listDueOutbox(db, 7000)).map((e) => e.messageId)).toEqual([id]);
   });
 
-  it('records each stored destination, and completes once both are stored', async () => {
+  it("records each stored destination: 'sent' once the recipient has it, complete once both are stored", async () => {
     const id = await queued(send(peer(1), 100));
     await startSendAttempt(db, id);
     expect(await recordDestinationStored(db, { messageId: id, destination: 'recipient', hash: 'r-hash', expiresAt: 9000 })).toEqual({ complete: false });
     expect(await getOutboxEntry(db, id)).toMatchObject({ recipientStored: true, syncStored: false });
-    expect(await getMessage(db, id)).toMatchObject({ status: 'sending', swarmHashes: ['r-hash'] });
+    expect(await getMessage(db, id)).toMatchObject({ status: 'sent', swarmHashes: ['r-hash'] });
+
+    // Only the sync copy is left: attempts and failures for it leave the message 'sent'.
+    await startSendAttempt(db, id);
+    await recordSendFailure(db, { messageId: id, errorCode: 'path_failed', nextAttemptAt: 5000 });
+    expect(await getMessage(db, id)).toMatchObject({ status: 'sent', failureCode: null });
+    await startSendAttempt(db, id);
+    expect(await getMessage(db, id)).toMatchObject({ status: 'sent' });
 
     // A retry re-stores the same bytes and learns the same hash again: nothing doubles.
     await recordDestinationStored(db, { messageId: id, destination: 'recipient', hash: 'r-hash', expiresAt: 9000 });

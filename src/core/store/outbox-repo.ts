@@ -113,19 +113,23 @@ export async function nextOutboxAttemptAt(db: ParleyDB): Promise<number | undefi
   });
 }
 
-/** An attempt begins: counts it and marks the message 'sending'. Returns the updated entry. */
+/**
+ * An attempt begins: counts it and marks the message 'sending' — unless the recipient already has
+ * it, when only the sync copy is left and the message stays 'sent'. Returns the updated entry.
+ */
 export async function startSendAttempt(db: ParleyDB, messageId: number): Promise<OutboxRecord> {
   checkInteger(messageId, 'messageId', 1);
   return updateSend(db, messageId, 'startSendAttempt', (entry, message) => ({
     entry: { ...entry, attempts: entry.attempts + 1 },
-    message: { ...message, status: 'sending', failureCode: null },
+    message: entry.recipientStored ? message : { ...message, status: 'sending', failureCode: null },
   }));
 }
 
 /**
  * An attempt failed. With a `nextAttemptAt` the message is queued again; with null the send is
  * given up: the message is 'failed' with the code, and the entry stays (for a manual retry) but
- * leaves the due index.
+ * leaves the due index. A message the recipient already has stays 'sent' either way: only its
+ * sync copy is being retried.
  */
 export async function recordSendFailure(
   db: ParleyDB,
@@ -138,15 +142,18 @@ export async function recordSendFailure(
   const giveUp = failure.nextAttemptAt === null;
   return updateSend(db, failure.messageId, 'recordSendFailure', (entry, message) => ({
     entry: { ...entry, nextAttemptAt: failure.nextAttemptAt, lastErrorCode: failure.errorCode },
-    message: { ...message, status: giveUp ? 'failed' : 'queued', failureCode: giveUp ? failure.errorCode : null },
+    message: entry.recipientStored
+      ? message
+      : { ...message, status: giveUp ? 'failed' : 'queued', failureCode: giveUp ? failure.errorCode : null },
   }));
 }
 
 /**
  * One destination (the recipient's swarm, or our own for the sync copy) has stored the payload
  * under `hash`. The hash joins the message and the seen hashes (so our own sync copy is not
- * processed again when polled). Once every destination is stored, the entry goes and the message
- * is 'sent'. Returns whether the send is complete.
+ * processed again when polled). The message is 'sent' as soon as the recipient's swarm has it
+ * (what the person cares about); the entry goes once every destination is stored. Returns whether
+ * the send is complete.
  */
 export async function recordDestinationStored(
   db: ParleyDB,
@@ -168,7 +175,7 @@ export async function recordDestinationStored(
     await tx.objectStore('messages').put({
       ...message,
       swarmHashes,
-      ...(complete ? { status: 'sent' as const, failureCode: null } : {}),
+      ...(nextEntry.recipientStored ? { status: 'sent' as const, failureCode: null } : {}),
     });
     if (complete) await tx.objectStore('outbox').delete(entry.messageId);
     else await tx.objectStore('outbox').put(nextEntry);
