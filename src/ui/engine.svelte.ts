@@ -18,6 +18,7 @@ export class EngineState {
       const status = await Promise.race([core.api.status(), core.crashed]);
       this.sodiumVersion = status.sodiumVersion;
       this.phase = status.sodiumReady ? 'ready' : 'failed';
+      if (this.phase === 'ready') followVisibility(core);
     } catch (error) {
       console.error('secure engine failed to start', error);
       if (isParleyError(error)) this.errorCode = error.code;
@@ -25,4 +26,15 @@ export class EngineState {
       this.phase = 'failed';
     }
   }
+}
+
+/** The engine polls fast while the app is on screen and slowly while it is hidden. */
+function followVisibility(core: CoreConnection): void {
+  const report = () => {
+    core.api.setVisible(document.visibilityState === 'visible').catch((error: unknown) => {
+      console.warn('could not tell the engine whether the app is visible', error);
+    });
+  };
+  document.addEventListener('visibilitychange', report);
+  report();
 }
