@@ -85,4 +85,50 @@ describe('forwarding Core API calls between tabs', () => {
     client.close();
     await expect(pending).rejects.toMatchObject({ code: 'leader_unavailable' });
   });
+
+  it('a call posted before any tab leads is answered once a leader starts listening', async () => {
+    const client = new ForwardingClient(channel('t7'), 'tab-a', () => undefined);
+    const early = client.call('echo', ['early', 1]);
+    // The follower's message has gone out to nobody before the leader listens.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const engine = new Engine();
+    serveForwardedCalls(channel('t7'), engine);
+    await expect(early).resolves.toEqual({ text: 'early', n: 1 });
+    expect(engine.calls).toEqual([['early', 1]]);
+    client.close();
+  });
+
+  it('runs a call once when its re-posted copy reaches the leader too', async () => {
+    const engine = new Engine();
+    const leaderSide = channel('t8');
+    serveForwardedCalls(leaderSide, engine);
+    const probe = channel('t8');
+    const results: unknown[] = [];
+    probe.addEventListener('message', (event) => {
+      if ((event.data as { kind?: unknown }).kind === 'result') results.push(event.data);
+    });
+    const call = { kind: 'call', id: 1, from: 'tab-x', method: 'echo', args: ['once', 1] };
+    probe.postMessage(call);
+    probe.postMessage(call);
+    // Another tab may use the same id: calls are told apart by (from, id).
+    probe.postMessage({ ...call, from: 'tab-y' });
+    await expect.poll(() => results.length).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(results).toHaveLength(2);
+    expect(engine.calls).toEqual([
+      ['once', 1],
+      ['once', 1],
+    ]);
+  });
+
+  it('a call the old leader never answered is answered by the next leader', async () => {
+    const stopOld = serveForwardedCalls(channel('t9'), { echo: () => new Promise(() => undefined) });
+    const client = new ForwardingClient(channel('t9'), 'tab-a', () => undefined);
+    const call = client.call('echo', ['again', 2]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stopOld(); // its tab closed with the call in flight
+    serveForwardedCalls(channel('t9'), new Engine());
+    await expect(call).resolves.toEqual({ text: 'again', n: 2 });
+    client.close();
+  });
 });

@@ -8,6 +8,12 @@
  *   { kind: 'call', id, from, method, args }      a follower asks the leader
  *   { kind: 'result', id, to, ok, value | error } the leader answers that follower
  *   { kind: 'event', event }                      the leader's Core events, for every follower
+ *   { kind: 'leader' }                            a leader has just started answering
+ *
+ * A BroadcastChannel keeps nothing for a listener that is not there yet: a call posted while the
+ * leader is still opening its Core (two tabs opened together), or while a new leader takes over,
+ * reaches no one. So a leader announces itself once it listens, and followers then post their
+ * unanswered calls again; the leader answers each (from, id) once, whichever copy comes first.
  */
 import { isParleyError, ParleyError } from '../../wasm/errors.ts';
 import type { CoreEvent } from './api.ts';
@@ -26,18 +32,31 @@ type Result =
   | { kind: 'result'; id: number; to: string; ok: false; error: WireParleyError };
 
 type EventMessage = { kind: 'event'; event: CoreEvent };
+type LeaderMessage = { kind: 'leader' };
 
 /** How long a follower waits for the leader (a restore that fetches the swarm can take a while). */
 export const FORWARD_TIMEOUT_MS = 60_000;
 
-/** The leader's side: answers calls with `target` and broadcasts its events. Returns a stop function. */
+/** Calls remembered by the leader so a re-posted copy is not run twice (oldest forgotten first). */
+const REMEMBERED_CALLS = 1_000;
+
+/**
+ * The leader's side: answers calls with `target` (events go out through `broadcastEvent`), and
+ * announces itself so followers re-post calls nobody heard. Returns a stop function.
+ */
 export function serveForwardedCalls(channel: Channel, target: object): () => void {
+  const received = new Set<string>();
   const listener = (event: { data: unknown }) => {
     const message = event.data as Partial<Call>;
     if (message?.kind !== 'call' || typeof message.method !== 'string' || !Array.isArray(message.args)) return;
+    const key = `${String(message.from)}\u0000${String(message.id)}`;
+    if (received.has(key)) return;
+    received.add(key);
+    if (received.size > REMEMBERED_CALLS) received.delete(received.values().next().value!);
     void answer(channel, target, message as Call);
   };
   channel.addEventListener('message', listener);
+  channel.postMessage({ kind: 'leader' } satisfies LeaderMessage);
   return () => channel.removeEventListener('message', listener);
 }
 
@@ -64,7 +83,10 @@ async function answer(channel: Channel, target: object, call: Call): Promise<voi
 /** The follower's side: calls go to whichever worker leads; the leader's events reach `onEvent`. */
 export class ForwardingClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { call: Call; resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   private readonly listener = (event: { data: unknown }) => this.received(event.data);
 
   constructor(
@@ -83,8 +105,9 @@ export class ForwardingClient {
         this.pending.delete(id);
         reject(new ParleyError('leader_unavailable', 'no open tab answered for the engine', { method }));
       }, this.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.channel.postMessage({ kind: 'call', id, from: this.tabId, method, args } satisfies Call);
+      const call: Call = { kind: 'call', id, from: this.tabId, method, args };
+      this.pending.set(id, { call, resolve, reject, timer });
+      this.channel.postMessage(call);
     });
   }
 
@@ -102,6 +125,11 @@ export class ForwardingClient {
     const message = data as { kind?: unknown; event?: CoreEvent; id?: unknown; to?: unknown; ok?: unknown; value?: unknown; error?: unknown } | null;
     if (message?.kind === 'event' && message.event !== undefined) {
       this.onEvent(message.event);
+      return;
+    }
+    if (message?.kind === 'leader') {
+      // A leader has just started listening: calls posted before may have reached no one.
+      for (const { call } of this.pending.values()) this.channel.postMessage(call);
       return;
     }
     if (message?.kind !== 'result' || message.to !== this.tabId || typeof message.id !== 'number') return;

@@ -1,0 +1,143 @@
+/**
+ * Two open tabs run ONE engine (ARCHITECTURE.md "One tab leads"), seen from outside: the Web Locks
+ * the origin holds, and the answers to a probe posted on the tabs' own BroadcastChannel in the
+ * wire format of src/core/tab-forwarding.ts. Only read-only calls are probed: accounts are made
+ * through the UI, never behind its back.
+ */
+import { test, expect, type Page } from '@playwright/test';
+
+const LEADER_LOCK = 'parley-core-leader';
+const CHANNEL = 'parley-core';
+const PROBE_ID = 'e2e-probe';
+
+interface ProbeAnswer {
+  readonly kind: 'result';
+  readonly id: number;
+  readonly to: string;
+  readonly ok: boolean;
+  readonly value?: unknown;
+  readonly error?: unknown;
+}
+
+/** The leader lock as the origin's lock manager sees it (workers' locks included). */
+async function leaderLocks(page: Page): Promise<{ held: number; pending: number }> {
+  return page.evaluate(async (name) => {
+    // Runs in the page; e2e code type-checks without the DOM lib, hence the narrow shape.
+    type Snapshot = { held?: { name?: string }[]; pending?: { name?: string }[] };
+    const locks = (globalThis as unknown as { navigator: { locks: { query(): Promise<Snapshot> } } }).navigator.locks;
+    const snapshot = await locks.query();
+    return {
+      held: (snapshot.held ?? []).filter((lock) => lock.name === name).length,
+      pending: (snapshot.pending ?? []).filter((lock) => lock.name === name).length,
+    };
+  }, LEADER_LOCK);
+}
+
+/**
+ * Posts one Core API call on the tabs' channel and collects every answer addressed to the probe:
+ * until `waitMs` passes without any answer, or `settleMs` after the first one (a second leader
+ * would answer within that time too).
+ */
+async function probe(page: Page, method: string, { waitMs = 3_000, settleMs = 1_000 } = {}): Promise<ProbeAnswer[]> {
+  return page.evaluate(
+    async ({ channelName, from, method, waitMs, settleMs }) => {
+      const channel = new BroadcastChannel(channelName);
+      const id = Math.floor(Math.random() * 2 ** 31);
+      const answers: unknown[] = [];
+      try {
+        await new Promise<void>((resolve) => {
+          let deadline = setTimeout(resolve, waitMs);
+          channel.onmessage = (event: MessageEvent) => {
+            const message = event.data as { kind?: unknown; to?: unknown; id?: unknown } | null;
+            if (message?.kind !== 'result' || message.to !== from || message.id !== id) return;
+            answers.push(message);
+            if (answers.length === 1) {
+              clearTimeout(deadline);
+              deadline = setTimeout(resolve, settleMs);
+            }
+          };
+          channel.postMessage({ kind: 'call', id, from, method, args: [] });
+        });
+      } finally {
+        channel.close();
+      }
+      return answers;
+    },
+    { channelName: CHANNEL, from: PROBE_ID, method, waitMs, settleMs },
+  ) as Promise<ProbeAnswer[]>;
+}
+
+/** Probes until some worker answers (a new leader may still be opening its Core), then returns every answer. */
+async function probeUntilAnswered(page: Page, method: string, timeout = 20_000): Promise<ProbeAnswer[]> {
+  let answers: ProbeAnswer[] = [];
+  await expect
+    .poll(async () => (answers = await probe(page, method)).length, { timeout, message: `an answer to ${method}` })
+    .toBeGreaterThan(0);
+  return answers;
+}
+
+async function expectEngineReady(page: Page): Promise<void> {
+  await expect(page.getByRole('status', { name: 'Secure engine' })).toHaveText(/Secure engine ready \(libsodium \d+\.\d+\.\d+\)$/, {
+    timeout: 20_000,
+  });
+}
+
+const NETWORK_KINDS = ['offline', 'building_path', 'connected'];
+
+/** Exactly one worker answers a read-only call, successfully: one engine runs, and it serves the tabs. */
+async function expectOneEngineAnswers(page: Page): Promise<void> {
+  const network = await probeUntilAnswered(page, 'getNetworkState');
+  expect(network).toHaveLength(1);
+  expect(network[0]).toMatchObject({ kind: 'result', to: PROBE_ID, ok: true });
+  expect(NETWORK_KINDS).toContain((network[0]!.value as { kind?: unknown } | null)?.kind);
+}
+
+test('two tabs opened together both start, and one engine serves them', async ({ context }) => {
+  test.setTimeout(60_000);
+  const pages = [await context.newPage(), await context.newPage()];
+  try {
+    // Both workers start at once: the loser's first call goes out while the winner is still opening its Core.
+    await Promise.all(pages.map((page) => page.goto('/')));
+    await Promise.all(pages.map(expectEngineReady));
+    await expect.poll(() => leaderLocks(pages[0]!), { timeout: 10_000 }).toEqual({ held: 1, pending: 1 });
+    await expectOneEngineAnswers(pages[1]!);
+  } finally {
+    for (const page of pages) await page.close();
+  }
+});
+
+test('one tab leads while another waits; when the leading tab closes, the other takes over', async ({ context }) => {
+  test.setTimeout(90_000);
+  // The first tab alone: its worker takes the lock, so it is the one that leads.
+  const first = await context.newPage();
+  const second = await context.newPage();
+  try {
+    await first.goto('/');
+    await expectEngineReady(first);
+    await expect.poll(() => leaderLocks(first), { timeout: 10_000 }).toEqual({ held: 1, pending: 0 });
+
+    // The second tab follows: its worker waits for the lock, its UI is served by the first tab's engine.
+    await second.goto('/');
+    await expectEngineReady(second);
+    await expect.poll(() => leaderLocks(second), { timeout: 10_000 }).toEqual({ held: 1, pending: 1 });
+    await expectOneEngineAnswers(first);
+    // A fresh profile: no account, no conversations (accounts are made through the UI, never by the probe).
+    expect(await probe(second, 'getAccount')).toEqual([expect.objectContaining({ ok: true, value: null })]);
+    expect(await probe(second, 'listConversations')).toEqual([expect.objectContaining({ ok: true, value: [] })]);
+
+    // The leading tab closes: the browser releases its lock and the waiting worker takes it.
+    await first.close();
+    await expect.poll(() => leaderLocks(second), { timeout: 10_000 }).toEqual({ held: 1, pending: 0 });
+    await expectOneEngineAnswers(second);
+    expect(await probe(second, 'getAccount')).toEqual([expect.objectContaining({ ok: true, value: null })]);
+
+    // The survivor reloads: a new worker takes the lock its old one let go, and the engine starts again.
+    await second.reload();
+    await expectEngineReady(second);
+    await expect.poll(() => leaderLocks(second), { timeout: 10_000 }).toEqual({ held: 1, pending: 0 });
+    await expectOneEngineAnswers(second);
+  } finally {
+    if (!first.isClosed()) await first.close();
+    if (!second.isClosed()) await second.close();
+  }
+});
