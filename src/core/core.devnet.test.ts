@@ -71,6 +71,18 @@ async function waitForStatus(core: Core, conversationId: string, status: string,
     .toBe(count);
 }
 
+/**
+ * The sender's own swarm holds the sync copy of what it sent: its poller has met it (already
+ * seen, as the outbox marks the copy's hash when storing it, or the same message stored twice).
+ */
+async function waitForSyncCopyInSwarm(core: Core, timeout = 30_000): Promise<void> {
+  await expect.poll(async () => (await core.status()).received.duplicates, { timeout, interval: 200 }).toBeGreaterThan(0);
+}
+
+function waitQuietly(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 describe('the core on a devnet', () => {
   it('two accounts talk both ways; a device restored from the phrase sees both sides', async () => {
     const alice = await openCore();
@@ -191,6 +203,61 @@ describe('the core on a devnet', () => {
     await locked.unlock('correct horse battery staple');
     await locked.sendMessage(b.sessionId, 'unlocked');
     await waitForBodies(bob, a.sessionId, ['unlocked']);
+  });
+
+  it('deleting the account from the device and the network leaves nothing here nor in its swarm', async () => {
+    const alice = await openCore();
+    const bob = await openCore();
+    const carol = await openCore();
+    const { account: a, recoveryPhrase } = await alice.createAccount('Alice');
+    const { account: b } = await bob.createAccount();
+    const { account: c } = await carol.createAccount();
+    await alice.sendMessage(b.sessionId, 'to be forgotten');
+    await waitForStatus(alice, b.sessionId, 'sent', 1);
+    await waitForSyncCopyInSwarm(alice);
+
+    alice.events.length = 0;
+    await alice.deleteAccount({ fromNetwork: true });
+    expect(await alice.getAccount()).toBeNull();
+    expect(await alice.listConversations()).toEqual([]);
+    expect(alice.events).toContainEqual({ type: 'account', account: null });
+
+    // A marker stored in Alice's swarm after the deletion: once a device of hers has it, it has read the swarm.
+    await carol.sendMessage(a.sessionId, 'marker');
+    await waitForStatus(carol, a.sessionId, 'sent', 1);
+    const again = await openCore();
+    expect((await again.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
+    await waitForBodies(again, c.sessionId, ['marker']);
+    // A few more poll rounds (300 ms apart): the deleted message never comes back.
+    await waitQuietly(2_000);
+    expect((await again.listConversations()).map((conversation) => conversation.id)).toEqual([c.sessionId]);
+    // Only the marker was ever taken in (later polls of other members meet it again, as already seen).
+    expect((await again.status()).received).toMatchObject({ stored: 1, junk: {}, ignored: {} });
+  });
+
+  it('deleting the account from this device only leaves its swarm alone: a restored device gets the history', async () => {
+    const alice = await openCore();
+    const bob = await openCore();
+    const { account: a, recoveryPhrase } = await alice.createAccount('Alice');
+    const { account: b } = await bob.createAccount();
+    await alice.sendMessage(b.sessionId, 'kept in the swarm');
+    await waitForStatus(alice, b.sessionId, 'sent', 1);
+    await waitForSyncCopyInSwarm(alice);
+
+    alice.events.length = 0;
+    await alice.deleteAccount({ fromNetwork: false });
+    expect(await alice.getAccount()).toBeNull();
+    expect(await alice.listConversations()).toEqual([]);
+    expect(alice.events).toContainEqual({ type: 'account', account: null });
+
+    const again = await openCore();
+    expect((await again.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
+    const history = await waitForBodies(again, b.sessionId, ['kept in the swarm']);
+    expect(history.map((m) => [m.direction, m.status])).toEqual([['outgoing', 'sent']]);
+
+    // The device the account was deleted from can take it back too, and finds the same history.
+    expect((await alice.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
+    await waitForBodies(alice, b.sessionId, ['kept in the swarm']);
   });
 });
 
