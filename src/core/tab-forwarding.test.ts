@@ -79,11 +79,27 @@ describe('forwarding Core API calls between tabs', () => {
     client.close();
   });
 
-  it('fails waiting calls when the tab becomes the leader itself', async () => {
+  it('fails waiting calls when the tab becomes the leader itself, saying which are safe to run there', async () => {
     const client = new ForwardingClient(channel('t6'), 'tab-a', () => undefined);
-    const pending = client.call('echo', ['x', 1]);
+    const early = client.call('sendMessage', ['05…', 'nobody heard this']);
+    const stopOld = serveForwardedCalls(channel('t6'), { sendMessage: () => new Promise(() => undefined), echo: () => new Promise(() => undefined) }, 'old');
+    await expect.poll(() => (client as unknown as { knownLeader?: string }).knownLeader).toBe('old');
+    const late = client.call('sendMessage', ['05…', 'the old leader may have sent this']);
+    const read = client.call('echo', ['x', 1]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stopOld();
     client.close();
-    await expect(pending).rejects.toMatchObject({ code: 'leader_unavailable' });
+    // `early` was re-posted to 'old' when it announced itself, so it may have run there too.
+    await expect(early).rejects.toMatchObject({ code: 'leader_unavailable', details: { repeatable: false } });
+    await expect(late).rejects.toMatchObject({ code: 'leader_unavailable', details: { repeatable: false } });
+    await expect(read).rejects.toMatchObject({ code: 'leader_unavailable', details: { repeatable: true } });
+  });
+
+  it('a call posted before any leader is safe to run where the tab takes the lead', async () => {
+    const client = new ForwardingClient(channel('t12'), 'tab-a', () => undefined);
+    const send = client.call('sendMessage', ['05…', 'hi']);
+    client.close();
+    await expect(send).rejects.toMatchObject({ code: 'leader_unavailable', details: { repeatable: true } });
   });
 
   it('a call posted before any tab leads is answered once a leader starts listening', async () => {
@@ -129,6 +145,38 @@ describe('forwarding Core API calls between tabs', () => {
     stopOld(); // its tab closed with the call in flight
     serveForwardedCalls(channel('t9'), new Engine());
     await expect(call).resolves.toEqual({ text: 'again', n: 2 });
+    client.close();
+  });
+
+  it('never re-posts a send the old leader may have run; repeatable calls go to the new leader', async () => {
+    const hanging = { echo: () => new Promise(() => undefined), sendMessage: () => new Promise(() => undefined) };
+    const stopOld = serveForwardedCalls(channel('t10'), hanging, 'leader-1');
+    const client = new ForwardingClient(channel('t10'), 'tab-a', () => undefined);
+    // Posted once the follower knows leader-1 (its hello was answered).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const send = client.call('sendMessage', ['05…', 'hi']);
+    const read = client.call('echo', ['read', 3]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stopOld();
+    const next = new Engine() as Engine & { sends: number; sendMessage: () => Promise<void> };
+    next.sends = 0;
+    next.sendMessage = async () => void next.sends++;
+    serveForwardedCalls(channel('t10'), next, 'leader-2');
+    await expect(send).rejects.toMatchObject({ code: 'leader_unavailable', details: { method: 'sendMessage' } });
+    await expect(read).resolves.toEqual({ text: 'read', n: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(next.sends).toBe(0);
+    client.close();
+  });
+
+  it('posts a send again when no leader had been known (nobody can have run it)', async () => {
+    const client = new ForwardingClient(channel('t11'), 'tab-a', () => undefined);
+    const send = client.call('sendMessage', ['05…', 'hi']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let sends = 0;
+    serveForwardedCalls(channel('t11'), { sendMessage: async () => ++sends }, 'leader-1');
+    await expect(send).resolves.toBe(1);
+    expect(sends).toBe(1);
     client.close();
   });
 });

@@ -8,12 +8,18 @@
  *   { kind: 'call', id, from, method, args }      a follower asks the leader
  *   { kind: 'result', id, to, ok, value | error } the leader answers that follower
  *   { kind: 'event', event }                      the leader's Core events, for every follower
- *   { kind: 'leader' }                            a leader has just started answering
+ *   { kind: 'hello' }                             a follower has just started listening
+ *   { kind: 'leader', leaderId }                  a leader answers (on start, and to every hello)
  *
  * A BroadcastChannel keeps nothing for a listener that is not there yet: a call posted while the
  * leader is still opening its Core (two tabs opened together), or while a new leader takes over,
  * reaches no one. So a leader announces itself once it listens, and followers then post their
- * unanswered calls again; the leader answers each (from, id) once, whichever copy comes first.
+ * unanswered calls again; a leader answers each (from, id) once, whichever copy comes first.
+ *
+ * A call posted while an OLD leader was known may have run there before that tab closed. Read-only
+ * and repeatable calls are simply posted again to the new leader; calls that must not run twice
+ * (sending a message, creating or deleting the account, changing the passphrase) fail with
+ * `leader_unavailable` instead, so the UI can look and ask again — never a message sent twice.
  */
 import { isParleyError, ParleyError } from '../../wasm/errors.ts';
 import type { CoreEvent } from './api.ts';
@@ -32,7 +38,18 @@ type Result =
   | { kind: 'result'; id: number; to: string; ok: false; error: WireParleyError };
 
 type EventMessage = { kind: 'event'; event: CoreEvent };
-type LeaderMessage = { kind: 'leader' };
+type LeaderMessage = { kind: 'leader'; leaderId: string };
+type HelloMessage = { kind: 'hello' };
+
+/** Calls whose second run would do something twice or fail confusingly: never re-posted to a new leader. */
+const NOT_REPEATABLE: ReadonlySet<string> = new Set([
+  'sendMessage',
+  'createAccount',
+  'restoreAccount',
+  'setPassphrase',
+  'removePassphrase',
+  'deleteAccount',
+]);
 
 /** How long a follower waits for the leader (a restore that fetches the swarm can take a while). */
 export const FORWARD_TIMEOUT_MS = 60_000;
@@ -44,10 +61,15 @@ const REMEMBERED_CALLS = 1_000;
  * The leader's side: answers calls with `target` (events go out through `broadcastEvent`), and
  * announces itself so followers re-post calls nobody heard. Returns a stop function.
  */
-export function serveForwardedCalls(channel: Channel, target: object): () => void {
+export function serveForwardedCalls(channel: Channel, target: object, leaderId: string = crypto.randomUUID()): () => void {
   const received = new Set<string>();
+  const announce = () => channel.postMessage({ kind: 'leader', leaderId } satisfies LeaderMessage);
   const listener = (event: { data: unknown }) => {
-    const message = event.data as Partial<Call>;
+    const message = event.data as Partial<Call> | Partial<HelloMessage>;
+    if (message?.kind === 'hello') {
+      announce();
+      return;
+    }
     if (message?.kind !== 'call' || typeof message.method !== 'string' || !Array.isArray(message.args)) return;
     const key = `${String(message.from)}\u0000${String(message.id)}`;
     if (received.has(key)) return;
@@ -56,7 +78,7 @@ export function serveForwardedCalls(channel: Channel, target: object): () => voi
     void answer(channel, target, message as Call);
   };
   channel.addEventListener('message', listener);
-  channel.postMessage({ kind: 'leader' } satisfies LeaderMessage);
+  announce();
   return () => channel.removeEventListener('message', listener);
 }
 
@@ -85,8 +107,16 @@ export class ForwardingClient {
   private nextId = 1;
   private readonly pending = new Map<
     number,
-    { call: Call; resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }
+    {
+      call: Call;
+      /** The leader known when the call was posted (undefined: none yet, so no one can have run it). */
+      postedUnder: string | undefined;
+      resolve: (v: unknown) => void;
+      reject: (e: unknown) => void;
+      timer: ReturnType<typeof setTimeout>;
+    }
   >();
+  private knownLeader: string | undefined;
   private readonly listener = (event: { data: unknown }) => this.received(event.data);
 
   constructor(
@@ -96,6 +126,7 @@ export class ForwardingClient {
     private readonly timeoutMs = FORWARD_TIMEOUT_MS,
   ) {
     channel.addEventListener('message', this.listener);
+    channel.postMessage({ kind: 'hello' } satisfies HelloMessage);
   }
 
   call(method: string, args: unknown[]): Promise<unknown> {
@@ -106,18 +137,39 @@ export class ForwardingClient {
         reject(new ParleyError('leader_unavailable', 'no open tab answered for the engine', { method }));
       }, this.timeoutMs);
       const call: Call = { kind: 'call', id, from: this.tabId, method, args };
-      this.pending.set(id, { call, resolve, reject, timer });
+      this.pending.set(id, { call, postedUnder: this.knownLeader, resolve, reject, timer });
       this.channel.postMessage(call);
     });
   }
 
-  /** Stops listening; calls still waiting fail with `leader_unavailable` (e.g. this tab just became the leader). */
+  /**
+   * Stops listening (e.g. this tab just became the leader). Calls still waiting fail with
+   * `leader_unavailable`; `details.repeatable` says whether running them again here is safe (no
+   * leader can have run them, or running twice does no harm).
+   */
   close(): void {
     this.channel.removeEventListener('message', this.listener);
-    for (const [id, call] of this.pending) {
-      clearTimeout(call.timer);
-      call.reject(new ParleyError('leader_unavailable', 'the engine moved to this tab; try again'));
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      const repeatable = pending.postedUnder === undefined || !NOT_REPEATABLE.has(pending.call.method);
+      pending.reject(new ParleyError('leader_unavailable', 'the engine moved to this tab', { method: pending.call.method, repeatable }));
       this.pending.delete(id);
+    }
+  }
+
+  /** Calls posted before may have reached no one: post them again, unless an older leader may have run them. */
+  private leaderAnnounced(leaderId: string): void {
+    this.knownLeader = leaderId;
+    for (const [id, pending] of this.pending) {
+      const mayHaveRun = pending.postedUnder !== undefined && pending.postedUnder !== leaderId;
+      if (mayHaveRun && NOT_REPEATABLE.has(pending.call.method)) {
+        this.pending.delete(id);
+        clearTimeout(pending.timer);
+        pending.reject(new ParleyError('leader_unavailable', 'the engine moved to another tab during this call; check and try again', { method: pending.call.method }));
+        continue;
+      }
+      pending.postedUnder = leaderId;
+      this.channel.postMessage(pending.call);
     }
   }
 
@@ -127,9 +179,8 @@ export class ForwardingClient {
       this.onEvent(message.event);
       return;
     }
-    if (message?.kind === 'leader') {
-      // A leader has just started listening: calls posted before may have reached no one.
-      for (const { call } of this.pending.values()) this.channel.postMessage(call);
+    if (message?.kind === 'leader' && typeof (message as { leaderId?: unknown }).leaderId === 'string') {
+      this.leaderAnnounced((message as { leaderId: string }).leaderId);
       return;
     }
     if (message?.kind !== 'result' || message.to !== this.tabId || typeof message.id !== 'number') return;

@@ -94,7 +94,8 @@ async function dispatch(method: keyof CoreApi, args: unknown[]): Promise<unknown
   try {
     return await follower.call(method, args);
   } catch (error) {
-    if (leading !== undefined && isParleyError(error, 'leader_unavailable')) return local();
+    // This tab took the lead while the call waited: run it here, unless the old leader may have run it already.
+    if (leading !== undefined && isParleyError(error, 'leader_unavailable') && error.details['repeatable'] === true) return local();
     throw error;
   }
 }
