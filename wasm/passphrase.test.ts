@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from './bytes.ts';
-import { isParleyError } from './errors.ts';
 import {
   DEFAULT_LOCK_COST,
   LOCK_ALGORITHM,
@@ -12,19 +11,11 @@ import {
   type LockedSecret,
 } from './passphrase.ts';
 import { ready, sodium } from './sodium.ts';
+import { errorOf } from '../test/expect-code.ts';
 
 const FAST = MIN_LOCK_COST;
 const secret = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 
-function errorOf(run: () => unknown): { code: string; details: Readonly<Record<string, unknown>> } {
-  try {
-    run();
-  } catch (error) {
-    if (isParleyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ParleyError');
-}
 
 beforeAll(ready);
 

@@ -19,6 +19,7 @@ import {
   encodeWebSocketMessage,
   type Content,
 } from './messages.ts';
+import { errorOf } from '../../../test/expect-code.ts';
 
 interface E2ECase {
   sender: { ed25519_seed_hex: string; ed25519_pk_hex: string; session_id: string };
@@ -250,7 +251,7 @@ describe('openStoredMessage refuses, with a code for each kind of junk', () => {
 
   it('a sync message (syncTarget) from another account: message_rejected', () => {
     const content = encodeContent({ dataMessage: { body: 'hi', syncTarget: recipient.sessionId }, sigTimestamp: 1000 });
-    const error = catchParley(() => openStoredMessage(storedFrom(other, recipient, content), recipient));
+    const error = errorOf(() => openStoredMessage(storedFrom(other, recipient, content), recipient));
     expect(error.code).toBe('message_rejected');
     expect(error.details['reason']).toBe('sync_target');
   });
@@ -264,7 +265,7 @@ describe('openStoredMessage refuses, with a code for each kind of junk', () => {
 
   it('sigTimestamp differing from the envelope timestamp: message_rejected; missing: accepted (legacy)', () => {
     const mismatched = encodeContent({ dataMessage: { body: 'hi' }, sigTimestamp: 1001 });
-    const error = catchParley(() => openStoredMessage(storedFrom(other, recipient, mismatched, 1000), recipient));
+    const error = errorOf(() => openStoredMessage(storedFrom(other, recipient, mismatched, 1000), recipient));
     expect(error.code).toBe('message_rejected');
     expect(error.details['reason']).toBe('sig_timestamp');
     const legacy = encodeContent({ dataMessage: { body: 'hi' } });
@@ -273,14 +274,14 @@ describe('openStoredMessage refuses, with a code for each kind of junk', () => {
 
   it('an unsend request for another author: message_rejected', () => {
     const forged = encodeContent({ unsendRequest: { timestamp: 5, author: recipient.sessionId }, sigTimestamp: 1000 });
-    expect(catchParley(() => openStoredMessage(storedFrom(other, recipient, forged), recipient)).details['reason']).toBe('unsend_author');
+    expect(errorOf(() => openStoredMessage(storedFrom(other, recipient, forged), recipient)).details['reason']).toBe('unsend_author');
     const own = encodeContent({ unsendRequest: { timestamp: 5, author: other.sessionId }, sigTimestamp: 1000 });
     expect(openStoredMessage(storedFrom(other, recipient, own), recipient).content.unsendRequest?.author).toBe(other.sessionId);
   });
 
   it('a group envelope (type 7): message_rejected', () => {
     const content = encodeContent({ sigTimestamp: 1000 });
-    const error = catchParley(() => openStoredMessage(storedFrom(other, recipient, content, 1000, 'closed_group_message'), recipient));
+    const error = errorOf(() => openStoredMessage(storedFrom(other, recipient, content, 1000, 'closed_group_message'), recipient));
     expect(error.code).toBe('message_rejected');
     expect(error.details['reason']).toBe('envelope_type');
   });
@@ -355,12 +356,3 @@ describe('openStoredMessage refuses, with a code for each kind of junk', () => {
   });
 });
 
-function catchParley(run: () => unknown): { code: ErrorCode; details: Readonly<Record<string, unknown>> } {
-  try {
-    run();
-  } catch (error) {
-    if (isParleyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ParleyError');
-}

@@ -20,6 +20,7 @@ import {
   type LokiProfile,
   type WebSocketMessage,
 } from './messages.ts';
+import { errorOf } from '../../../test/expect-code.ts';
 
 // ---------- arbitraries: every field absent or present, unicode text, the full numeric ranges ----------
 
@@ -116,15 +117,6 @@ const webSocketMessage: fc.Arbitrary<WebSocketMessage> = fc.record(
 
 // ---------- helpers ----------
 
-function errorOf(run: () => unknown): { code: string; details: Readonly<Record<string, unknown>> } {
-  try {
-    run();
-  } catch (error) {
-    if (isParleyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ParleyError');
-}
 
 /** Hex of length-delimited field `tagHex` holding `payloadHex`. */
 function len(tagHex: string, payloadHex: string): string {

@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { equalBytes, fromHex, toHex } from '../../../wasm/bytes.ts';
-import { isParleyError } from '../../../wasm/errors.ts';
 import { Reader, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, Writer } from './wire.ts';
+import { errorOf } from '../../../test/expect-code.ts';
 
-/** The ParleyError a call throws, or a failure when it throws nothing or something else. */
-function errorOf(run: () => unknown): { code: string; details: Readonly<Record<string, unknown>> } {
-  try {
-    run();
-  } catch (error) {
-    if (isParleyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ParleyError');
-}
 
 function readOne<T>(hex: string, read: (r: Reader, wireType: number) => T): T {
   const r = new Reader(fromHex(hex), 'm');
