@@ -203,6 +203,8 @@ function requireHashes(messages: string[] | undefined, validate: boolean): strin
   return list;
 }
 
+// delete and expire read their signed fields one by one (not readSignedFields): `required` and
+// `shorten` fall between them alphabetically, and the read order decides which error comes first.
 function loadDelete(d: JsonObject): DeleteRequest {
   const messages = readStringArray(d, 'messages');
   const pubkey = readString(d, 'pubkey');
