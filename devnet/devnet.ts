@@ -17,7 +17,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex } from '../wasm/bytes.ts';
 import { checkBytes, checkInteger } from '../wasm/check.ts';
-import { ParleyError } from '../wasm/errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 import type { ProxyPeel } from '../wasm/onion/index.ts';
 import { ready } from '../wasm/sodium.ts';
 import type { NetworkView, NodeRecord } from './node/types.ts';

@@ -18,6 +18,7 @@ import { startTestDevnet, type TestDevnet } from '../devnet/testing/test-devnet.
 import { devnetProfile } from '../relay/profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
+import { TAB_CHANNEL_NAME, type CallMessage, type ResultMessage } from '../src/shared/tab-channel.ts';
 
 let devnet: TestDevnet;
 let relay: Server;
@@ -43,27 +44,27 @@ test.afterAll(async () => {
 /** One Core API call through the tabs' channel; resolves with its value or rejects with its error code. */
 async function coreCall(page: Page, method: string, ...args: unknown[]): Promise<unknown> {
   const answer = await page.evaluate(
-    async ({ method, args }) => {
-      const channel = new BroadcastChannel('parley-core');
+    async ({ method, args, channelName }) => {
+      const channel = new BroadcastChannel(channelName);
       const id = Math.floor(Math.random() * 2 ** 31);
       try {
-        return await new Promise<{ ok: boolean; value?: unknown; error?: { code?: string } }>((resolve, reject) => {
+        return await new Promise<ResultMessage>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`no answer to ${method}`)), 30_000);
           channel.onmessage = (event: MessageEvent) => {
-            const message = event.data as { kind?: unknown; to?: unknown; id?: unknown; ok?: boolean; value?: unknown; error?: { code?: string } };
+            const message = event.data as Partial<ResultMessage> | null;
             if (message?.kind !== 'result' || message.to !== 'e2e-core' || message.id !== id) return;
             clearTimeout(timer);
-            resolve({ ok: message.ok === true, value: message.value, error: message.error });
+            resolve(message as ResultMessage);
           };
-          channel.postMessage({ kind: 'call', id, from: 'e2e-core', method, args });
+          channel.postMessage({ kind: 'call', id, from: 'e2e-core', method, args } satisfies CallMessage);
         });
       } finally {
         channel.close();
       }
     },
-    { method, args },
+    { method, args, channelName: TAB_CHANNEL_NAME },
   );
-  if (!answer.ok) throw new Error(`${method} failed: ${answer.error?.code ?? 'unknown'}`);
+  if (!answer.ok) throw new Error(`${method} failed: ${answer.error.code}`);
   return answer.value;
 }
 

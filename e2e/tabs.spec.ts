@@ -5,19 +5,11 @@
  * through the UI, never behind its back.
  */
 import { test, expect, type Page } from '@playwright/test';
+import { LEADER_LOCK_NAME, TAB_CHANNEL_NAME, type ResultMessage } from '../src/shared/tab-channel.ts';
 
-const LEADER_LOCK = 'parley-core-leader';
-const CHANNEL = 'parley-core';
 const PROBE_ID = 'e2e-probe';
 
-interface ProbeAnswer {
-  readonly kind: 'result';
-  readonly id: number;
-  readonly to: string;
-  readonly ok: boolean;
-  readonly value?: unknown;
-  readonly error?: unknown;
-}
+type ProbeAnswer = ResultMessage;
 
 /** The leader lock as the origin's lock manager sees it (workers' locks included). */
 async function leaderLocks(page: Page): Promise<{ held: number; pending: number }> {
@@ -30,7 +22,7 @@ async function leaderLocks(page: Page): Promise<{ held: number; pending: number 
       held: (snapshot.held ?? []).filter((lock) => lock.name === name).length,
       pending: (snapshot.pending ?? []).filter((lock) => lock.name === name).length,
     };
-  }, LEADER_LOCK);
+  }, LEADER_LOCK_NAME);
 }
 
 /**
@@ -63,7 +55,7 @@ async function probe(page: Page, method: string, { waitMs = 3_000, settleMs = 1_
       }
       return answers;
     },
-    { channelName: CHANNEL, from: PROBE_ID, method, waitMs, settleMs },
+    { channelName: TAB_CHANNEL_NAME, from: PROBE_ID, method, waitMs, settleMs },
   ) as Promise<ProbeAnswer[]>;
 }
 
@@ -88,8 +80,9 @@ const NETWORK_KINDS = ['offline', 'building_path', 'connected'];
 async function expectOneEngineAnswers(page: Page): Promise<void> {
   const network = await probeUntilAnswered(page, 'getNetworkState');
   expect(network).toHaveLength(1);
-  expect(network[0]).toMatchObject({ kind: 'result', to: PROBE_ID, ok: true });
-  expect(NETWORK_KINDS).toContain((network[0]!.value as { kind?: unknown } | null)?.kind);
+  const answer = network[0]!;
+  expect(answer).toMatchObject({ kind: 'result', to: PROBE_ID, ok: true });
+  expect(NETWORK_KINDS).toContain(answer.ok ? (answer.value as { kind?: unknown } | null)?.kind : undefined);
 }
 
 test('two tabs opened together both start, and one engine serves them', async ({ context }) => {

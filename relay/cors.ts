@@ -2,7 +2,7 @@
  * Optional CORS for the relay's API, for an app served from another origin. Off unless origins are
  * listed; only listed origins get the headers, and only on /v1/ paths (the app itself is same-origin).
  */
-import { ONION_PATH_PREFIX, SEED_PATH } from './api.ts';
+import { ONION_PATH_PREFIX, SEED_PATH } from '../src/shared/relay-api.ts';
 import type { Route } from './server.ts';
 
 export function corsRoute(allowedOrigins: readonly string[]): Route {

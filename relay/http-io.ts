@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RELAY_ERROR_HEADER, type RelayErrorCode } from './api.ts';
+import { RELAY_ERROR_HEADER, type RelayErrorCode } from '../src/shared/relay-api.ts';
 
 export class BodyTooLargeError extends Error {}
 

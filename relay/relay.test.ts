@@ -5,7 +5,7 @@ import { fromHex, utf8 } from '../wasm/bytes.ts';
 import { buildOnionRequest, decryptSnodeReply } from '../wasm/onion/index.ts';
 import { ready } from '../wasm/sodium.ts';
 import { startTestDevnet, portOf, type TestDevnet } from '../devnet/testing/test-devnet.ts';
-import { MAX_REQUEST_BYTES, RELAY_ERROR_HEADER } from './api.ts';
+import { MAX_REQUEST_BYTES, RELAY_ERROR_HEADER } from '../src/shared/relay-api.ts';
 import { corsRoute } from './cors.ts';
 import { NodeDirectory } from './node-directory.ts';
 import { devnetProfile } from './profiles.ts';

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
-import { MAX_NODE_ANSWER_BYTES, MAX_REQUEST_BYTES, NETWORK_PATH, NODE_TIMEOUT_MS, ONION_PATH_PREFIX, SEED_PATH } from './api.ts';
+import { MAX_NODE_ANSWER_BYTES, MAX_REQUEST_BYTES, NETWORK_PATH, NODE_TIMEOUT_MS, ONION_PATH_PREFIX, SEED_PATH } from '../src/shared/relay-api.ts';
 import { BodyTooLargeError, readBody, sendRelayError } from './http-io.ts';
 import { postHttps } from './https-post.ts';
 import type { NodeDirectory } from './node-directory.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { isParleyError, type ErrorCode, type ParleyError } from '../wasm/errors.ts';
+import { isParleyError, type ErrorCode, type ParleyError } from '../src/shared/errors.ts';
 
 /** Awaits `promise` and checks that it failed with a ParleyError of `code` (and names `param`, if given). */
 export async function expectCode(promise: Promise<unknown>, code: ErrorCode, param?: string): Promise<void> {

@@ -3,7 +3,7 @@
  * bytes, written as 66 hex digits (either case) or given as 33 raw bytes (network-protocol.md §3.2).
  */
 import { fromHex } from './bytes.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 
 export const ACCOUNT_PUBKEY_BYTES = 33;
 

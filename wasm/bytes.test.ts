@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, equalBytes, fromBase64, fromHex, fromUtf8, toBase64, toBase64Unpadded, toHex, utf8 } from './bytes.ts';
-import { isParleyError } from './errors.ts';
+import { isParleyError } from '../src/shared/errors.ts';
 
 describe('bytes', () => {
   it('round-trips hex and base64 for any bytes', () => {

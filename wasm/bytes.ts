@@ -1,5 +1,5 @@
 import { checkBytes, checkString } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 
 /** Byte helpers that need no libsodium, so they work before `ready()` and in any runtime. */
 

@@ -1,4 +1,4 @@
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 
 /** Entry checks: every public function of wasm/ validates its inputs with these, naming the parameter. */
 

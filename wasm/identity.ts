@@ -1,6 +1,6 @@
 import { toHex } from './bytes.ts';
 import { checkBytes } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 import { sodium, wipe } from './sodium.ts';
 
 /** An account's keys. The secret halves stay in the worker; wipe them with `wipeIdentity` when done. */

@@ -1,6 +1,6 @@
 import { checkBytes, checkString } from './check.ts';
 import { crc32 } from './crc32.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 import { ENGLISH_WORDS } from './mnemonic-words.ts';
 import { wipe } from './sodium.ts';
 

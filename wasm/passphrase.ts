@@ -17,7 +17,7 @@
  */
 import { concatBytes, utf8 } from './bytes.ts';
 import { checkBytes, checkInteger, checkMinLength, checkString } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 import { sodium, wipe } from './sodium.ts';
 
 export const LOCK_VERSION = 1;

@@ -1,6 +1,6 @@
 import { fromHex } from './bytes.ts';
 import { checkString } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 
 /**
  * Session IDs typed or pasted to start a conversation (client-protocol.md §10): "05" followed by

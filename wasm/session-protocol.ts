@@ -6,7 +6,7 @@
  */
 import { concatBytes, toHex, utf8 } from './bytes.ts';
 import { checkBytes } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 import type { Identity } from './identity.ts';
 import { SESSION_ID_PREFIX } from './identity.ts';
 import { padMessage, unpadMessage } from './padding.ts';

@@ -3,7 +3,7 @@
  * Everything else in wasm/ calls `sodium()` after `ready()` has resolved.
  */
 import libsodium from 'libsodium-wrappers-sumo';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 
 export type Sodium = typeof libsodium;
 

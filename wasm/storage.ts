@@ -6,7 +6,7 @@
 import { accountPubkeyBytes } from './account-pubkey.ts';
 import { concatBytes, fromBase64, toBase64, toBase64Unpadded, toHex, utf8 } from './bytes.ts';
 import { checkBytes, checkInteger, checkString } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 import type { Identity } from './identity.ts';
 import { sodium } from './sodium.ts';
 

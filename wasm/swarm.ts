@@ -5,7 +5,7 @@
  */
 import { accountPubkeyBytes } from './account-pubkey.ts';
 import { checkString } from './check.ts';
-import { ParleyError } from './errors.ts';
+import { ParleyError } from '../src/shared/errors.ts';
 
 const U64_MODULUS = 1n << 64n;
 const U64_MAX = U64_MODULUS - 1n;

@@ -6,7 +6,7 @@
  * Test-only code (Node APIs allowed); the storage behaviour it checks is network-protocol.md §3.
  */
 import { fromBase64, fromHex, toBase64, toHex, utf8 } from '../../wasm/bytes.ts';
-import { ParleyError } from '../../wasm/errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { type Identity, identityFromEntropy } from '../../wasm/identity.ts';
 import { sodium } from '../../wasm/sodium.ts';
 import { type SignedRequest, signRequest } from '../../wasm/storage.ts';

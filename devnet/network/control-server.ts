@@ -15,7 +15,7 @@
  * Answers are JSON: the node (or table) after the change, or {"error":"…"} with 400/403/404.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isParleyError } from '../../wasm/errors.ts';
+import { isParleyError } from '../../src/shared/errors.ts';
 import type { DevnetNodeInfo } from '../devnet.ts';
 import { LOOPBACK } from './constants.ts';
 import { readBodyLimited } from './http-reply.ts';

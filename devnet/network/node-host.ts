@@ -5,7 +5,7 @@
  * the network's node list while stopped, as a real node stays registered until decommissioned.
  */
 import { checkInteger, checkString } from '../../wasm/check.ts';
-import { ParleyError } from '../../wasm/errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toBase64, toHex } from '../../wasm/bytes.ts';

@@ -15,7 +15,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fromHex, toHex } from '../../wasm/bytes.ts';
 import { checkBytes, checkInteger } from '../../wasm/check.ts';
-import { ParleyError } from '../../wasm/errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { identityFromEntropy } from '../../wasm/identity.ts';
 import { sodium } from '../../wasm/sodium.ts';
 import type { NodeKeys } from '../node/types.ts';

@@ -14,7 +14,7 @@
  * `504 Request time out` after that timeout.
  */
 import { toBase64, utf8 } from '../../wasm/bytes.ts';
-import { isParleyError } from '../../wasm/errors.ts';
+import { isParleyError } from '../../src/shared/errors.ts';
 import {
   encodeRelayBody,
   encrypt,

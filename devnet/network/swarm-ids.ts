@@ -3,7 +3,7 @@
  * k · ⌊2^64 / count⌋ (so swarm 0 sits at 0, and two swarms sit at 0 and 2^63). Node i joins
  * swarm i mod count, round-robin, so swarm sizes differ by at most one.
  */
-import { ParleyError } from '../../wasm/errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { checkInteger } from '../../wasm/check.ts';
 
 const RING = 1n << 64n;

@@ -5,7 +5,7 @@
  * 400 …) come back as they are, undecrypted, like a real client sees them.
  */
 import { fromHex, utf8 } from '../../wasm/bytes.ts';
-import { isParleyError, ParleyError } from '../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../src/shared/errors.ts';
 import {
   buildOnionRequest,
   decryptSnodeReply,

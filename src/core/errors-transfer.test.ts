@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { expose, wrap, type Endpoint } from 'comlink';
-import { ParleyError, isParleyError } from '../../wasm/errors.ts';
+import { ParleyError, isParleyError } from '../shared/errors.ts';
 import {
   deserializeParleyError,
   isWireParleyError,

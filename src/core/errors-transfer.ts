@@ -7,18 +7,12 @@
  * rebuilds it on the other side, and defers to the built-in handler for everything else.
  *
  * Imported by both the UI (DOM lib) and the worker (WebWorker lib): keep it lib-neutral, touching
- * nothing but Comlink, wasm/errors.ts and plain objects.
+ * nothing but Comlink, src/shared/errors.ts and plain objects.
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { ParleyError, type ErrorCode, type ErrorDetails } from '../../wasm/errors.ts';
+import { ParleyError, type WireParleyError } from '../shared/errors.ts';
 
-/** The structured-clone shape of a ParleyError on the wire. */
-export interface WireParleyError {
-  readonly parleyError: true;
-  readonly code: ErrorCode;
-  readonly message: string;
-  readonly details: ErrorDetails;
-}
+export type { WireParleyError };
 
 export function serializeParleyError(error: ParleyError): WireParleyError {
   return { parleyError: true, code: error.code, message: error.message, details: { ...error.details } };

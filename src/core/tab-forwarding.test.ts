@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ParleyError } from '../../wasm/errors.ts';
+import { ParleyError } from '../shared/errors.ts';
 import type { CoreEvent } from './api.ts';
 import { broadcastEvent, ForwardingClient, serveForwardedCalls, type Channel } from './tab-forwarding.ts';
 

@@ -4,12 +4,7 @@
  * BroadcastChannel and hand its events to their own UI. So two tabs never poll or send twice, and
  * secret keys live in one worker only.
  *
- * Wire messages on the channel (structured clone):
- *   { kind: 'call', id, from, method, args }      a follower asks the leader
- *   { kind: 'result', id, to, ok, value | error } the leader answers that follower
- *   { kind: 'event', event }                      the leader's Core events, for every follower
- *   { kind: 'hello' }                             a follower has just started listening
- *   { kind: 'leader', leaderId }                  a leader answers (on start, and to every hello)
+ * The wire messages, channel name and lock name are a contract in src/shared/tab-channel.ts.
  *
  * A BroadcastChannel keeps nothing for a listener that is not there yet: a call posted while the
  * leader is still opening its Core (two tabs opened together), or while a new leader takes over,
@@ -21,9 +16,10 @@
  * (sending a message, creating or deleting the account, changing the passphrase) fail with
  * `leader_unavailable` instead, so the UI can look and ask again — never a message sent twice.
  */
-import { isParleyError, ParleyError } from '../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../shared/errors.ts';
 import type { CoreEvent } from './api.ts';
-import { deserializeParleyError, isWireParleyError, serializeParleyError, type WireParleyError } from './errors-transfer.ts';
+import type { CallMessage, EventMessage as TabEventMessage, HelloMessage, LeaderMessage, ResultMessage } from '../shared/tab-channel.ts';
+import { deserializeParleyError, isWireParleyError, serializeParleyError } from './errors-transfer.ts';
 
 /** The channel surface used here (BroadcastChannel in workers and in Node). */
 export interface Channel {
@@ -32,14 +28,9 @@ export interface Channel {
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
-type Call = { kind: 'call'; id: number; from: string; method: string; args: unknown[] };
-type Result =
-  | { kind: 'result'; id: number; to: string; ok: true; value: unknown }
-  | { kind: 'result'; id: number; to: string; ok: false; error: WireParleyError };
-
-type EventMessage = { kind: 'event'; event: CoreEvent };
-type LeaderMessage = { kind: 'leader'; leaderId: string };
-type HelloMessage = { kind: 'hello' };
+type Call = CallMessage;
+type Result = ResultMessage;
+type EventMessage = TabEventMessage<CoreEvent>;
 
 /** Calls whose second run would do something twice or fail confusingly: never re-posted to a new leader. */
 const NOT_REPEATABLE: ReadonlySet<string> = new Set([

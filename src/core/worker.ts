@@ -6,9 +6,10 @@
  * others forward every call to it and relay its events (tab-forwarding.ts).
  */
 import { expose } from 'comlink';
-import { isParleyError, ParleyError } from '../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../shared/errors.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
-import { NETWORK_PATH } from '../../relay/api.ts';
+import { NETWORK_PATH } from '../shared/relay-api.ts';
+import { TAB_CHANNEL_NAME } from '../shared/tab-channel.ts';
 import type { CoreApi, CoreEvent, CoreListener } from './api.ts';
 import { Core } from './core.ts';
 import { registerErrorTransfer } from './errors-transfer.ts';
@@ -56,7 +57,7 @@ async function askRelayForNetwork(origin: string): Promise<NetworkProfile['name'
 }
 
 const localEvents = new CoreEvents();
-const channel = new BroadcastChannel('parley-core');
+const channel = new BroadcastChannel(TAB_CHANNEL_NAME);
 const follower = new ForwardingClient(channel, crypto.randomUUID(), (event) => localEvents.emit(event));
 /** Set the moment this worker wins the lock: from then on calls wait for its own Core. */
 let leading: Promise<Core> | undefined;

@@ -1,7 +1,7 @@
 /**
  * The secure engine's start-up state, as the UI shows it: starting → ready, or failed with a reason.
  */
-import { isParleyError, type ErrorCode } from '../../wasm/errors.ts';
+import { isParleyError, type ErrorCode } from '../shared/errors.ts';
 import type { CoreConnection } from './core-client.ts';
 
 export type EnginePhase = 'starting' | 'ready' | 'failed';

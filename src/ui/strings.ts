@@ -2,7 +2,7 @@
  * Every user-visible sentence in one place, so that translation can come later.
  * Short, plain, second person (DESIGN.md "Words"). Components never hard-code text.
  */
-import type { ErrorCode } from '../../wasm/errors.ts';
+import type { ErrorCode } from '../shared/errors.ts';
 
 export const strings = {
   appName: 'Parley',

@@ -4,7 +4,7 @@
  */
 import { fromBase64, fromUtf8 } from '../bytes.ts';
 import { checkBytes, checkInteger, checkString } from '../check.ts';
-import { ParleyError } from '../errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { sodium, wipe } from '../sodium.ts';
 import { checkEncType, decryptReply, deriveClientKey, encrypt, ivLength, type EncType } from './hop-encryption.ts';
 import { encodeLayer, isPlainObject, type Trailer } from './layer.ts';

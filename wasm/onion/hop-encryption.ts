@@ -4,7 +4,7 @@
  * because libsodium's WASM build has none, which is why encrypt/decrypt are async.
  */
 import { checkBytes } from '../check.ts';
-import { ParleyError } from '../errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { sodium, wipe } from '../sodium.ts';
 
 export type EncType = 'aes-gcm' | 'xchacha20';

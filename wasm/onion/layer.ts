@@ -5,7 +5,7 @@
  */
 import { fromUtf8, utf8 } from '../bytes.ts';
 import { checkBytes } from '../check.ts';
-import { ParleyError } from '../errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 
 export type Trailer = Readonly<Record<string, unknown>>;
 

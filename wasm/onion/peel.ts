@@ -4,7 +4,7 @@
  */
 import { fromHex, toBase64, utf8 } from '../bytes.ts';
 import { checkBytes, checkInteger, checkString } from '../check.ts';
-import { ParleyError } from '../errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { wipe } from '../sodium.ts';
 import { decrypt, deriveNodeKey, encTypeFromWire, encrypt, type EncType } from './hop-encryption.ts';
 import { encodeLayer, isPlainObject, parseLayer, type Trailer } from './layer.ts';

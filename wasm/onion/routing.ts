@@ -4,7 +4,7 @@
  * builder and the peeler cannot drift apart.
  */
 import { fromHex, toHex } from '../bytes.ts';
-import { ParleyError } from '../errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { encTypeFromWire, type EncType } from './hop-encryption.ts';
 import type { Trailer } from './layer.ts';
 

@@ -5,7 +5,7 @@
  */
 import { fromUtf8, utf8 } from '../bytes.ts';
 import { checkBytes, checkInteger, checkString } from '../check.ts';
-import { ParleyError } from '../errors.ts';
+import { ParleyError } from '../../src/shared/errors.ts';
 import { isPlainObject } from './layer.ts';
 
 export type V4Headers = Readonly<Record<string, string>>;

@@ -2,7 +2,7 @@
  * AbortSignal plumbing for the network layer: every wait can be cut short by the caller, and a
  * timeout is told apart from the caller's own abort (the first blames the path, the second stops).
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 
 export function abortedError(): ParleyError {
   return new ParleyError('aborted', 'the request was aborted');

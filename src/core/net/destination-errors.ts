@@ -3,7 +3,7 @@
  * the encrypted reply, or a `results[i].code` of a batch/sequence. One place turns each into a coded
  * error; the retry policy (retry.ts) reacts to the code.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { parseSwarmSnodes } from './snode-records.ts';
 import type { Snode } from './types.ts';
 

@@ -3,7 +3,7 @@
  * Everything that differs between mainnet and the local devnet is a field here, so no other file
  * asks which network it is on.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 
 export interface NetworkProfile {
   readonly name: 'devnet' | 'mainnet';

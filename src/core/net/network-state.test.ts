@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { fakeNodes } from '../../../test/net-fakes.ts';
 import { MemoryNetStore } from './memory-net-store.ts';
 import { NetworkState, type NetworkStatus } from './network-state.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64, utf8 } from '../../../wasm/bytes.ts';
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import { messageHash } from '../../../wasm/storage.ts';
 import { nearestSwarm, parseSwarmId } from '../../../wasm/swarm.ts';
 import { ready } from '../../../wasm/sodium.ts';

@@ -4,7 +4,7 @@
  * rest is exposed for tests and diagnostics. No timers run in here: the pool refresh that desktop
  * does every hour happens on the first request after it is due.
  */
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import { guardTester } from './guard-test.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { NetworkState } from './network-state.ts';

@@ -4,10 +4,10 @@
  * means for paths, nodes and retries is decided by the callers (onion-request.ts, guard tests).
  */
 import { utf8 } from '../../../wasm/bytes.ts';
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import { buildOnionRequest, decryptSnodeReply } from '../../../wasm/onion/index.ts';
 import { wipe } from '../../../wasm/sodium.ts';
-import type { RelayErrorCode } from '../../../relay/api.ts';
+import type { RelayErrorCode } from '../../shared/relay-api.ts';
 import { abortedError, deadline } from './abort.ts';
 import { onionHop } from './snode-records.ts';
 import type { RelayTransport } from './transport.ts';

@@ -5,7 +5,7 @@
  * The only text read is "Next node not found: <ed>", which is the storage server's wire contract.
  * One attempt only: retrying is retry.ts's job.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { throwIfAborted } from './abort.ts';
 import { destinationError, nodeNotFound, subRequestFailure } from './destination-errors.ts';
 import type { NetworkProfile } from './network-profile.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { MemoryNetStore } from './memory-net-store.ts';
 import { devnetProfile, mainnetProfile, type NetworkProfile } from './network-profile.ts';
 import { PathManager, type GuardTester } from './paths.ts';

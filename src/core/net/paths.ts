@@ -4,7 +4,7 @@
  * never are, since testing them directly would show them the user's address. Failures are counted
  * per node and per path with desktop's thresholds; what fails too often is replaced.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { raceAbort } from './abort.ts';
 import { FailureCounter, PATH_FAILURE_THRESHOLD } from './failure-counters.ts';
 import type { NetworkProfile } from './network-profile.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { WrongSwarmError } from './destination-errors.ts';
 import { DEFAULT_RETRY_POLICY, decideRetry, jitteredBackoff, withRetry, type RetryPolicy } from './retry.ts';
 

@@ -10,7 +10,7 @@
  *   clock_out_of_sync  → fresh network time from `info`, re-sign, once
  *   network_offline, aborted, pool_unavailable, request_failed, anything else → stop
  */
-import { isParleyError, type ParleyError } from '../../../wasm/errors.ts';
+import { isParleyError, type ParleyError } from '../../shared/errors.ts';
 import { sleep, throwIfAborted } from './abort.ts';
 import { WrongSwarmError } from './destination-errors.ts';
 import type { Random } from './random.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { MemoryNetStore } from './memory-net-store.ts';
 import { devnetProfile } from './network-profile.ts';
 import { seededRandom } from './random.ts';

@@ -4,7 +4,7 @@
  * small; refreshed from three random pool nodes through onions, taken only when they agree; nodes
  * that fail are dropped and the ones interested (paths, swarms) are told.
  */
-import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import { abortedError, raceAbort, throwIfAborted } from './abort.ts';
 import { FailureCounter, SNODE_FAILURE_THRESHOLD } from './failure-counters.ts';
 import type { NetworkProfile } from './network-profile.ts';

@@ -5,7 +5,7 @@
  * one bad record must not cost the whole list.
  */
 import { fromHex } from '../../../wasm/bytes.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import type { OnionHop } from '../../../wasm/onion/index.ts';
 import type { Snode } from './types.ts';
 

@@ -5,7 +5,7 @@
  */
 import { toHex } from '../../../wasm/bytes.ts';
 import { checkInteger } from '../../../wasm/check.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { signedRetrieveParams, signRequest } from '../../../wasm/storage.ts';
 import type { NetworkTime } from './network-time.ts';
 import type { OnionRequester } from './onion-request.ts';

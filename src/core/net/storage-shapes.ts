@@ -5,7 +5,7 @@
  */
 import { fromBase64 } from '../../../wasm/bytes.ts';
 import { checkInteger, checkString } from '../../../wasm/check.ts';
-import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { NAMESPACE_MAX, NAMESPACE_MIN } from '../../../wasm/storage.ts';
 import { isObject } from './snode-records.ts';

@@ -4,7 +4,7 @@
  * members' Ed25519 keys, and asked again when fewer than 3 of them are still in the pool or after
  * `swarmMaxAgeMs`. A 421 answer names the right swarm, which replaces the cached one.
  */
-import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import { raceAbort } from './abort.ts';
 import { shortSessionId } from '../../../wasm/session-id.ts';
 import type { NetworkProfile } from './network-profile.ts';

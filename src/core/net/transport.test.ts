@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RELAY_ERROR_HEADER } from '../../../relay/api.ts';
+import { RELAY_ERROR_HEADER } from '../../shared/relay-api.ts';
 import { devnetProfile } from './network-profile.ts';
 import { RelayTransport, type FetchLike } from './transport.ts';
 

@@ -4,8 +4,8 @@
  * interprets a node's answer. A fetch that throws means the relay cannot be reached: `network_offline`.
  */
 import { utf8 } from '../../../wasm/bytes.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
-import { ONION_PATH_PREFIX, RELAY_ERROR_HEADER, SEED_PATH, type RelayErrorCode } from '../../../relay/api.ts';
+import { ParleyError } from '../../shared/errors.ts';
+import { ONION_PATH_PREFIX, RELAY_ERROR_HEADER, SEED_PATH, type RelayErrorCode } from '../../shared/relay-api.ts';
 import { abortedError, deadline, throwIfAborted } from './abort.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { isObject, parseServiceNodeStates } from './snode-records.ts';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { casesOf, loadVectors } from '../../../test/vectors.ts';
 import { fromBase64, fromHex, toBase64, toHex } from '../../../wasm/bytes.ts';
-import { isParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { identityFromEntropy, type Identity } from '../../../wasm/identity.ts';
 import { padMessage } from '../../../wasm/padding.ts';
 import { encryptForRecipientDeterministic, encryptMessage } from '../../../wasm/session-protocol.ts';

@@ -18,7 +18,7 @@
  */
 import { fromBase64, toBase64 } from '../../../wasm/bytes.ts';
 import { checkInteger, checkString } from '../../../wasm/check.ts';
-import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { padMessage } from '../../../wasm/padding.ts';
 import { parseSessionId } from '../../../wasm/session-id.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../wasm/bytes.ts';
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import {
   decodeAttachmentPointer,
   decodeContent,

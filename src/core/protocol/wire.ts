@@ -26,7 +26,7 @@
  * "explicitly set" means in proto2, and what the E2E-1 vector's bytes assume. Callers write fields
  * in field-number order.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import type { EnumCodec } from './enums.ts';
 
 export const WIRE_VARINT = 0;

@@ -3,7 +3,7 @@
  * and deletion (from this device, or from the device and the network). The seed is written either in
  * the clear or locked, never both (store/account-repo.ts replaces the whole record).
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { identityFromEntropy, type Identity } from '../../../wasm/identity.ts';
 import { decodeMnemonic, encodeMnemonic } from '../../../wasm/mnemonic.ts';
 import { lockSecret, unlockSecret, type LockCost } from '../../../wasm/passphrase.ts';

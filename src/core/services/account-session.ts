@@ -2,7 +2,7 @@
  * The unlocked account in memory: the one place the core keeps secret keys while it runs. Services
  * ask for the identity when they need it and get a coded error when there is none or it is locked.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { wipeIdentity, type Identity } from '../../../wasm/identity.ts';
 
 export type SessionState = { readonly kind: 'none' } | { readonly kind: 'locked'; readonly sessionId: string } | { readonly kind: 'unlocked'; readonly identity: Identity };

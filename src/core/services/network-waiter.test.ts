@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { NetworkState } from '../net/network-state.ts';
 import { NetworkWaiter } from './network-waiter.ts';
 

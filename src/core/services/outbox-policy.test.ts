@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { classifySendFailure, DEFAULT_OUTBOX_SCHEDULE, nextAttemptAfter, probeDelay } from './outbox-policy.ts';
 
 const err = (code: ErrorCode) => new ParleyError(code, 'test');

@@ -8,7 +8,7 @@
  *   again (minutes, surviving reloads, since the time is written in the outbox entry), when it stops
  *   trying (the message is 'failed'), and that being offline is not a failure at all.
  */
-import { isParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { DEFAULT_RETRY_POLICY, jitteredBackoff } from '../net/retry.ts';
 
 export interface OutboxSchedule {

@@ -12,7 +12,7 @@ import { createRelay } from '../../../relay/relay.ts';
 import { devnetProfile as relayDevnetProfile } from '../../../relay/profiles.ts';
 import { close, listen } from '../../../relay/server.ts';
 import type { Server } from 'node:http';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { ready } from '../../../wasm/sodium.ts';
 import { nearestSwarm } from '../../../wasm/swarm.ts';

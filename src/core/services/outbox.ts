@@ -12,7 +12,7 @@
  * message stays queued and the sender waits for the network (NetworkWaiter), then resumes.
  */
 import { checkInteger } from '../../../wasm/check.ts';
-import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { parseSessionId, shortSessionId } from '../../../wasm/session-id.ts';
 import type { OutgoingStatus } from '../api.ts';
 import {

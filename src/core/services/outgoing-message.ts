@@ -6,7 +6,7 @@
  * again would give the same message a second swarm hash, and a recipient could see it twice.
  */
 import { checkInteger, checkString } from '../../../wasm/check.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import type { Content } from '../protocol/content.ts';
 import type { DataMessage } from '../protocol/data-message.ts';

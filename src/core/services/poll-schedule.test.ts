@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import {
   DEFAULT_POLL_INTERVALS as I,
   MAX_IMMEDIATE_REPOLLS,

@@ -13,7 +13,7 @@
  * network state (or its probe) instead of a timer of its own.
  */
 import { checkInteger } from '../../../wasm/check.ts';
-import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 
 export interface PollIntervals {
   /** A conversation is open and a message went either way within `activeWindowMs`. */

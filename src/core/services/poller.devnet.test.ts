@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
 import { makeContext, randomIdentity, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
 import { toBase64 } from '../../../wasm/bytes.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { ready, sodium } from '../../../wasm/sodium.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';

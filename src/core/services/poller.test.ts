@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { identityFromEntropy } from '../../../wasm/identity.ts';
 import { ready } from '../../../wasm/sodium.ts';
 import type { Network } from '../net/network.ts';

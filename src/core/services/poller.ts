@@ -11,7 +11,7 @@
  * At most one poll runs at a time. Logs carry counts only.
  */
 import { checkInteger } from '../../../wasm/check.ts';
-import { isParleyError, ParleyError } from '../../../wasm/errors.ts';
+import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import type { NetworkStatus } from '../net/network-state.ts';
 import type { RetrievedMessage, RetrieveResult } from '../net/storage-client.ts';
 import type { CoreContext } from './context.ts';

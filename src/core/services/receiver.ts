@@ -14,7 +14,7 @@
  */
 import { utf8 } from '../../../wasm/bytes.ts';
 import { checkString } from '../../../wasm/check.ts';
-import { isParleyError, ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { isParleyError, ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { parseSessionId } from '../../../wasm/session-id.ts';
 import { throwIfAborted } from '../net/abort.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';

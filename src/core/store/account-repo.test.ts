@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toBase64, toHex } from '../../../wasm/bytes.ts';
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import { MIN_LOCK_COST, lockSecret, unlockSecret } from '../../../wasm/passphrase.ts';
 import { ready } from '../../../wasm/sodium.ts';
 import { expectCode } from '../../../test/expect-code.ts';

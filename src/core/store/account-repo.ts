@@ -4,7 +4,7 @@
  * leaves no field behind that once held the plain seed.
  */
 import { checkBytes } from '../../../wasm/check.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { checkNullableText, checkObject, checkSessionId, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import { ACCOUNT_KEY, type AccountRecord, type AccountSeed, type StoredLockedSecret } from './schema.ts';

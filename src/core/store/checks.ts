@@ -3,7 +3,7 @@
  * value fails at the call with the parameter's name instead of landing in IndexedDB.
  */
 import { checkInteger, checkString } from '../../../wasm/check.ts';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 
 const SESSION_ID = /^05[0-9a-f]{64}$/;
 const ACCOUNT_PUBKEY = /^[0-9a-f]{66}$/;

@@ -3,7 +3,7 @@
  * names only; what the last message said is read from the messages store.
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { checkInteger } from '../../../wasm/check.ts';
 import { checkNullableText, checkObject, checkSessionId, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';

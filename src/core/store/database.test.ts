@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { isParleyError } from '../../../wasm/errors.ts';
+import { isParleyError } from '../../shared/errors.ts';
 import { describeDatabase, freshIndexedDB, openRaw } from '../../../test/fake-indexeddb.ts';
 import { openParleyDatabase, wipeAllData } from './database.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';

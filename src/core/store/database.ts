@@ -7,7 +7,7 @@
  * and friends): import 'fake-indexeddb/auto' once before opening.
  */
 import { wrap, type IDBPDatabase, type StoreNames } from 'idb';
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { checkText } from './checks.ts';
 import { globalIndexedDB, type IndexedDBFactory, type OpenRequest } from './idb-env.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';

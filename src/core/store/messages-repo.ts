@@ -4,7 +4,7 @@
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import { checkInteger } from '../../../wasm/check.ts';
-import type { ErrorCode } from '../../../wasm/errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
 import {
   checkArray,
   checkErrorCode,

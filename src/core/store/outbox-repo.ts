@@ -4,7 +4,7 @@
  * the outbox entry and the message's status in one transaction, so they never disagree.
  */
 import { checkInteger } from '../../../wasm/check.ts';
-import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import {
   checkBase64,
   checkErrorCode,

@@ -3,7 +3,7 @@
  * created by the numbered migrations in ./migrations/; docs/core.md "Storage schema" describes them.
  */
 import type { DBSchema } from 'idb';
-import type { ErrorCode } from '../../../wasm/errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
 import type { LockedSecret } from '../../../wasm/passphrase.ts';
 import type { Snode } from '../net/types.ts';
 

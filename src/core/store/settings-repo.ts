@@ -2,7 +2,7 @@
  * Settings: key → value, typed per key. A new setting is one line in `SettingsMap` and one check in
  * `SETTING_CHECKS`; a stored value that no longer passes its check reads as unset.
  */
-import { ParleyError } from '../../../wasm/errors.ts';
+import { ParleyError } from '../../shared/errors.ts';
 import { checkOneOf } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import { storageCall } from './storage-errors.ts';

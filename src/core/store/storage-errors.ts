@@ -1,4 +1,4 @@
-import { ParleyError, type ErrorCode } from '../../../wasm/errors.ts';
+import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 
 /**
  * IndexedDB fails with DOMExceptions named by the spec; the rest of the core sees coded errors.

@@ -78,3 +78,11 @@ export class ParleyError extends Error {
 export function isParleyError(value: unknown, code?: ErrorCode): value is ParleyError {
   return value instanceof ParleyError && (code === undefined || value.code === code);
 }
+
+/** The structured-clone shape of a ParleyError crossing a worker boundary or the tabs' channel. */
+export interface WireParleyError {
+  readonly parleyError: true;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: ErrorDetails;
+}
