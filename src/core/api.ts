@@ -7,8 +7,6 @@
  */
 
 export interface CoreStatus {
-  /** libsodium's WASM build is initialised inside the worker. */
-  readonly sodiumReady: boolean;
   /** libsodium's own version string, e.g. "1.0.20". */
   readonly sodiumVersion: string;
   /** What the poller has taken in since the engine started, junk counted by error code. */
@@ -90,7 +88,7 @@ export type CoreEvent =
 export type CoreListener = (event: CoreEvent) => void;
 
 export interface CoreApi {
-  /** Resolves once the engine is ready to work (libsodium loaded), with what it runs on. */
+  /** Resolves once the engine is ready to work (libsodium loaded), with what it runs on; rejects with `sodium_not_ready` if libsodium could not start. */
   status(): Promise<CoreStatus>;
 
   // Account

@@ -123,7 +123,7 @@ export class Core implements CoreApi {
   }
 
   async status(): Promise<CoreStatus> {
-    return { sodiumReady: true, sodiumVersion: sodiumVersion(), received: this.poller.stats() };
+    return { sodiumVersion: sodiumVersion(), received: this.poller.stats() };
   }
 
   // Account

@@ -105,7 +105,7 @@ const api: CoreApi = {
   async status() {
     await sodiumLoaded;
     const status = await call('status');
-    return { ...status, sodiumReady: true, sodiumVersion: sodiumVersion() };
+    return { ...status, sodiumVersion: sodiumVersion() };
   },
   getAccount: () => call('getAccount'),
   createAccount: (displayName) => call('createAccount', displayName),

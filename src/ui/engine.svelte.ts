@@ -17,8 +17,8 @@ export class EngineState {
     try {
       const status = await Promise.race([core.api.status(), core.crashed]);
       this.sodiumVersion = status.sodiumVersion;
-      this.phase = status.sodiumReady ? 'ready' : 'failed';
-      if (this.phase === 'ready') followVisibility(core);
+      this.phase = 'ready';
+      followVisibility(core);
     } catch (error) {
       console.error('secure engine failed to start', error);
       if (isParleyError(error)) this.errorCode = error.code;
