@@ -3,9 +3,18 @@
  * developers only. `details` carries the facts a UI needs to say what went wrong (which word,
  * which parameter), never secret material.
  */
-export type ErrorCode =
-  // input checks at every entry of wasm/
-  | 'invalid_argument'
+
+/**
+ * The code vocabulary, one union per room that throws the codes, so each room's list is plain and a
+ * new engine error never edits the crypto library's list. `ErrorCode` gathers them all: it is what
+ * `ParleyError` carries and what the UI picks a sentence by.
+ */
+
+/** Any room: a parameter that fails its entry check (`details.param` names it, `details.problem` says how). */
+export type InputErrorCode = 'invalid_argument';
+
+/** The crypto library (wasm/). */
+export type CryptoErrorCode =
   | 'sodium_not_ready'
   // recovery phrase
   | 'mnemonic_word_count'
@@ -27,20 +36,26 @@ export type ErrorCode =
   | 'onion_decrypt_failed'
   | 'onion_malformed'
   // account lock (wasm/passphrase.ts): wrong passphrase and tampered data look the same on purpose
-  | 'wrong_passphrase'
-  // protocol messages (src/core/protocol/): bytes that do not parse, and messages refused by policy
-  | 'protobuf_malformed'
-  | 'message_rejected'
-  // storage (src/core/store/): IndexedDB missing, opened by newer code, a failed upgrade, a closed
-  // connection, a full disk, a record that should be there, anything else IndexedDB refuses
+  | 'wrong_passphrase';
+
+/** Protocol messages (src/core/protocol/): bytes that do not parse, and messages refused by policy. */
+export type ProtocolErrorCode = 'protobuf_malformed' | 'message_rejected';
+
+/**
+ * Storage (src/core/store/): IndexedDB missing, opened by newer code, a failed upgrade, a closed
+ * connection, a full disk, a record that should be there, anything else IndexedDB refuses.
+ */
+export type StorageErrorCode =
   | 'storage_unavailable'
   | 'storage_version_newer'
   | 'storage_migration_failed'
   | 'storage_closed'
   | 'storage_quota_exceeded'
   | 'storage_not_found'
-  | 'storage_failed'
-  // network (src/core/net/): each code has one reaction in the retry policy (docs/core.md "Network layer")
+  | 'storage_failed';
+
+/** Network (src/core/net/): each code has one reaction in the retry policy (docs/core.md "Network layer"). */
+export type NetworkErrorCode =
   | 'network_offline'
   | 'aborted'
   | 'pool_unavailable'
@@ -49,17 +64,38 @@ export type ErrorCode =
   | 'wrong_swarm'
   | 'clock_out_of_sync'
   | 'snode_unavailable'
-  | 'request_failed'
-  // account and messaging (src/core/services/)
+  | 'request_failed';
+
+/** The account (src/core/services/): what exists, what is locked, what a name may be. */
+export type AccountErrorCode =
   | 'no_account'
   | 'account_exists'
   | 'account_locked'
   | 'no_passphrase'
-  | 'message_empty'
-  | 'message_too_long'
-  | 'display_name_too_long'
-  | 'message_not_found'
-  | 'leader_unavailable';
+  | 'display_name_too_long';
+
+/** Messaging (src/core/services/): what a message may be, and which one is meant. */
+export type MessagingErrorCode = 'message_empty' | 'message_too_long' | 'message_not_found';
+
+/** Tabs (src/core/tab-*.ts): the leading tab went away while a call it may have run was in flight. */
+export type TabErrorCode = 'leader_unavailable';
+
+/**
+ * A failure that was not a ParleyError at all (a bug of ours): counted under this code where
+ * failures are counted by code (junk, failed polls), so every count keys on the one vocabulary.
+ */
+export type InternalErrorCode = 'internal';
+
+export type ErrorCode =
+  | InputErrorCode
+  | CryptoErrorCode
+  | ProtocolErrorCode
+  | StorageErrorCode
+  | NetworkErrorCode
+  | AccountErrorCode
+  | MessagingErrorCode
+  | TabErrorCode
+  | InternalErrorCode;
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 

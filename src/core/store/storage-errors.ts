@@ -1,4 +1,4 @@
-import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
+import { ParleyError, type StorageErrorCode } from '../../shared/errors.ts';
 
 /**
  * IndexedDB fails with DOMExceptions named by the spec; the rest of the core sees coded errors.
@@ -7,7 +7,7 @@ import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 export function toStorageError(error: unknown, operation: string): ParleyError {
   if (error instanceof ParleyError) return error;
   const name = errorName(error);
-  const code: ErrorCode =
+  const code: StorageErrorCode =
     name === 'QuotaExceededError' ? 'storage_quota_exceeded'
     : name === 'InvalidStateError' ? 'storage_closed'
     : 'storage_failed';
