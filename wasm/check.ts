@@ -59,6 +59,25 @@ export function checkInteger(
   }
 }
 
+/** A plain object: not null, not an array, not bytes (a parameter record, a message, a trailer). */
+export function checkObject<T>(value: T, name: string): asserts value is T & Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new ParleyError('invalid_argument', `${name} must be an object, got ${describe(value)}`, {
+      param: name,
+      problem: 'type',
+    });
+  }
+}
+
+export function checkArray<T>(value: T, name: string): asserts value is T & readonly unknown[] {
+  if (!Array.isArray(value)) {
+    throw new ParleyError('invalid_argument', `${name} must be an array, got ${describe(value)}`, {
+      param: name,
+      problem: 'type',
+    });
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';

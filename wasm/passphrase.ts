@@ -16,7 +16,7 @@
  *   (JS strings are immutable), so callers should drop it quickly.
  */
 import { concatBytes, utf8 } from './bytes.ts';
-import { checkBytes, checkInteger, checkMinLength, checkString } from './check.ts';
+import { checkBytes, checkInteger, checkMinLength, checkObject, checkString } from './check.ts';
 import { ParleyError } from '../src/shared/errors.ts';
 import { sodium, wipe } from './sodium.ts';
 
@@ -179,10 +179,4 @@ function checkLocked(locked: unknown): asserts locked is LockedSecret {
   checkBytes(locked['ciphertext'], 'locked.ciphertext');
   checkMinLength(locked['ciphertext'], 'locked.ciphertext', TAG_BYTES + 1);
   checkCost(locked, 'locked');
-}
-
-function checkObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ParleyError('invalid_argument', `${name} must be an object`, { param: name, problem: 'type' });
-  }
 }

@@ -5,6 +5,7 @@
  * failure arrives as a ParleyError with a `code` the UI turns into a sentence.
  * No secret key ever crosses this boundary; the recovery phrase does only on explicit request.
  */
+import type { ErrorCode } from '../shared/errors.ts';
 
 export interface CoreStatus {
   /** libsodium's own version string, e.g. "1.0.20". */
@@ -20,8 +21,8 @@ export interface ReceiveStats {
   readonly duplicates: number;
   /** Well-formed but not shown yet (typing, receipts, reactions …), by kind. */
   readonly ignored: Readonly<Record<string, number>>;
-  /** Dropped: undecryptable, badly signed, malformed, refused — by error code. */
-  readonly junk: Readonly<Record<string, number>>;
+  /** Dropped: undecryptable, badly signed, malformed, refused — by error code ('internal': not a coded error, a bug of ours). */
+  readonly junk: Readonly<Partial<Record<ErrorCode, number>>>;
 }
 
 export interface AccountView {
@@ -58,7 +59,7 @@ export interface MessageView {
   /** Outgoing messages only. */
   readonly status: OutgoingStatus | null;
   /** Why the last attempt failed (an error code), for a failed or retrying outgoing message. */
-  readonly failureCode: string | null;
+  readonly failureCode: ErrorCode | null;
 }
 
 /** A position in a conversation, for paging back: the oldest message shown so far. */
@@ -81,7 +82,7 @@ export type NetworkState =
 export type CoreEvent =
   | { readonly type: 'account'; readonly account: AccountView | null }
   | { readonly type: 'message_added'; readonly message: MessageView }
-  | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: string | null }
+  | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: ErrorCode | null }
   | { readonly type: 'conversation'; readonly conversation: ConversationView }
   | { readonly type: 'network'; readonly state: NetworkState };
 

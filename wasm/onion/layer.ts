@@ -4,7 +4,7 @@
  * Pure byte handling, no crypto.
  */
 import { fromUtf8, utf8 } from '../bytes.ts';
-import { checkBytes } from '../check.ts';
+import { checkBytes, checkObject } from '../check.ts';
 import { ParleyError } from '../../src/shared/errors.ts';
 
 export type Trailer = Readonly<Record<string, unknown>>;
@@ -28,7 +28,7 @@ export function encodeLayer(blob: Uint8Array, trailer: Trailer): Uint8Array {
       problem: 'length',
     });
   }
-  checkPlainObject(trailer, 'trailer');
+  checkObject(trailer, 'trailer');
   let json: string;
   try {
     json = JSON.stringify(trailer);
@@ -77,12 +77,6 @@ function parseTrailer(bytes: Uint8Array, name: string): Trailer {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function checkPlainObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (!isPlainObject(value)) {
-    throw new ParleyError('invalid_argument', `${name} must be a plain object`, { param: name, problem: 'type' });
-  }
 }
 
 function malformed(reason: string, message: string): never {

@@ -4,7 +4,7 @@
  * Pure byte handling, no crypto; every decoding fault is onion_malformed.
  */
 import { fromUtf8, utf8 } from '../bytes.ts';
-import { checkBytes, checkInteger, checkString } from '../check.ts';
+import { checkBytes, checkInteger, checkObject, checkString } from '../check.ts';
 import { ParleyError } from '../../src/shared/errors.ts';
 import { isPlainObject } from './layer.ts';
 
@@ -144,12 +144,6 @@ function headersFromMeta(value: unknown): V4Headers {
     malformed('meta_headers', 'v4 headers must be an object of strings');
   }
   return value as V4Headers;
-}
-
-function checkObject(value: unknown, name: string): asserts value is object {
-  if (!isPlainObject(value)) {
-    throw new ParleyError('invalid_argument', `${name} must be an object`, { param: name, problem: 'type' });
-  }
 }
 
 function checkEndpoint(value: unknown, name: string): asserts value is string {

@@ -3,7 +3,8 @@
  * from another client that carries one must decode, and one without its required `id` must not:
  * libsession refuses the whole message then, and so do we.
  */
-import { checkObject, Reader, requireDecoded, requireForEncode, Writer, type Draft } from './wire.ts';
+import { checkObject } from '../../../wasm/check.ts';
+import { Reader, requireDecoded, requireForEncode, Writer, type Draft } from './wire.ts';
 
 export interface AttachmentPointer {
   /** Field 1, fixed64, required: the file id from the URL's last path segment, or 0 if not numeric. */

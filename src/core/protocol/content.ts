@@ -3,6 +3,7 @@
  * control messages it carries. Not decoded, so skipped as unknown fields: callMessage (3, calls are
  * out of scope) and the Pro fields (16, 17).
  */
+import { checkArray, checkObject } from '../../../wasm/check.ts';
 import {
   dataExtractionTypes,
   expirationTypes,
@@ -22,8 +23,6 @@ import {
   type LokiProfile,
 } from './data-message.ts';
 import {
-  checkArray,
-  checkObject,
   encodeOptional,
   Reader,
   requireDecoded,

@@ -4,10 +4,10 @@
  * expireTimer 5, timestamp 7, closedGroupControlMessage 104) and groupUpdateMessage (120, groups v2)
  * are not decoded: they are skipped as unknown fields.
  */
+import { checkObject } from '../../../wasm/check.ts';
 import { decodeAttachmentPointer, encodeAttachmentPointer, type AttachmentPointer } from './attachment.ts';
 import { reactionActions, type ReactionAction } from './enums.ts';
 import {
-  checkObject,
   encodeEach,
   encodeOptional,
   Reader,
@@ -17,8 +17,14 @@ import {
   type Draft,
 } from './wire.ts';
 
+/**
+ * Session's limit for display names, in UTF-8 bytes (libsession contacts MAX_NAME_LENGTH,
+ * client-protocol.md §7): ours is refused longer, a peer's longer one is not taken.
+ */
+export const MAX_DISPLAY_NAME_BYTES = 100;
+
 export interface LokiProfile {
-  /** At most 100 bytes by libsession's rule (not enforced by the codec). */
+  /** At most MAX_DISPLAY_NAME_BYTES by libsession's rule (not enforced by the codec). */
   readonly displayName?: string;
   /** Avatar URL; desktop sends it only together with DataMessage.profileKey. */
   readonly profilePicture?: string;

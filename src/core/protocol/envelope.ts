@@ -17,7 +17,7 @@
  * Wrong argument types are the caller's bug: `invalid_argument`.
  */
 import { fromBase64, toBase64 } from '../../../wasm/bytes.ts';
-import { checkInteger, checkString } from '../../../wasm/check.ts';
+import { checkInteger, checkObject, checkString } from '../../../wasm/check.ts';
 import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { padMessage } from '../../../wasm/padding.ts';
@@ -31,7 +31,7 @@ import {
 import { wipe } from '../../../wasm/sodium.ts';
 import { decodeContent, encodeContent, type Content } from './content.ts';
 import { decodeEnvelope, decodeWebSocketMessage, encodeEnvelope, encodeWebSocketMessage } from './transport.ts';
-import { checkObject, invalid, malformed } from './wire.ts';
+import { invalid, malformed } from './wire.ts';
 
 /** Envelope.sourceDevice as libsession writes it. */
 const SOURCE_DEVICE = 1;

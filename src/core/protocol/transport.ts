@@ -3,10 +3,9 @@
  * WebSocketMessage{ request: WebSocketRequestMessage{ body: Envelope{ content: sealed box } } }.
  * The WebSocket wrapper is a leftover of Signal's server protocol; receivers only read request.body.
  */
+import { checkArray, checkObject } from '../../../wasm/check.ts';
 import { envelopeTypes, webSocketMessageTypes, type EnvelopeType, type WebSocketMessageType } from './enums.ts';
 import {
-  checkArray,
-  checkObject,
   encodeOptional,
   Reader,
   requireDecoded,

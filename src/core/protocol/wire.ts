@@ -26,6 +26,7 @@
  * "explicitly set" means in proto2, and what the E2E-1 vector's bytes assume. Callers write fields
  * in field-number order.
  */
+import { checkArray, checkObject } from '../../../wasm/check.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import type { EnumCodec } from './enums.ts';
 
@@ -380,17 +381,6 @@ export function encodeString(value: unknown, path: string): Uint8Array {
     throw invalid(path, 'encoding', 'has a lone surrogate (not valid Unicode)');
   }
   return textEncoder.encode(value);
-}
-
-/** Entry check for a message object about to be encoded. */
-export function checkObject<T>(value: T, path: string): asserts value is T & object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-    throw invalid(path, 'type', 'must be an object');
-  }
-}
-
-export function checkArray<T>(value: T, path: string): asserts value is T & readonly unknown[] {
-  if (!Array.isArray(value)) throw invalid(path, 'type', 'must be an array');
 }
 
 /** The encoder's side of proto2 `required`: refuse to produce bytes that libsession would not parse. */

@@ -9,6 +9,7 @@ import { decodeMnemonic, encodeMnemonic } from '../../../wasm/mnemonic.ts';
 import { lockSecret, unlockSecret, type LockCost } from '../../../wasm/passphrase.ts';
 import { randomBytes, wipe } from '../../../wasm/sodium.ts';
 import type { AccountView } from '../api.ts';
+import { MAX_DISPLAY_NAME_BYTES } from '../protocol/data-message.ts';
 import {
   getAccount,
   lockAccountSeed,
@@ -20,9 +21,6 @@ import {
 } from '../store/index.ts';
 import type { CoreContext } from './context.ts';
 import { accountView } from './views.ts';
-
-/** Session's limit for display names (libsession contacts MAX_NAME_LENGTH), in UTF-8 bytes. */
-export const MAX_DISPLAY_NAME_BYTES = 100;
 
 export interface AccountServiceOptions {
   /** Argon2id cost of the passphrase lock; tests pass a low one. */

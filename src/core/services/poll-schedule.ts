@@ -59,7 +59,7 @@ export interface Attention {
 export type PollOutcome =
   | { readonly kind: 'none' }
   | { readonly kind: 'ok'; readonly more: boolean; readonly immediateRepolls: number }
-  | { readonly kind: 'failed'; readonly code: ErrorCode | 'internal'; readonly consecutiveFailures: number };
+  | { readonly kind: 'failed'; readonly code: ErrorCode; readonly consecutiveFailures: number };
 
 export type NextPoll =
   | { readonly kind: 'after'; readonly delayMs: number }

@@ -25,7 +25,8 @@ import {
   type PollIntervals,
   type PollOutcome,
 } from './poll-schedule.ts';
-import { Receiver, type ReceiveResult, type ReceiveStats } from './receiver.ts';
+import type { ReceiveStats } from '../api.ts';
+import { Receiver, type ReceiveResult } from './receiver.ts';
 
 /** What the event bus carries (the Core API's CoreEvent). */
 type CoreEvent = Parameters<Parameters<CoreEvents['subscribe']>[0]>[0];

@@ -19,7 +19,7 @@ import { parseSessionId } from '../../../wasm/session-id.ts';
 import { throwIfAborted } from '../net/abort.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';
 import type { Content } from '../protocol/content.ts';
-import type { DataMessage } from '../protocol/data-message.ts';
+import { MAX_DISPLAY_NAME_BYTES, type DataMessage } from '../protocol/data-message.ts';
 import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
 import { openStoredMessage, type OpenedMessage } from '../protocol/envelope.ts';
 import {
@@ -31,6 +31,7 @@ import {
   type MessageRecord,
   type NewMessage,
 } from '../store/index.ts';
+import type { ReceiveStats } from '../api.ts';
 import type { CoreContext } from './context.ts';
 import { conversationView, messageView } from './views.ts';
 
@@ -48,9 +49,6 @@ export type IgnoredKind =
   /** Nothing we decode (a call message, a newer client's field). */
   | 'unknown';
 
-/** Junk is counted by the error code that refused it; 'internal' is a bug of ours (not a ParleyError). */
-export type JunkCode = ErrorCode | 'internal';
-
 export interface ReceiveResult {
   /** Distinct hashes handed in. */
   readonly fetched: number;
@@ -60,23 +58,10 @@ export interface ReceiveResult {
   readonly stored: number;
   /** Same sender and sent time as a message already stored, under another hash (layer 4). */
   readonly duplicates: number;
-  readonly junk: Readonly<Partial<Record<JunkCode, number>>>;
+  readonly junk: Readonly<Partial<Record<ErrorCode, number>>>;
   readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
 }
 
-/**
- * Running totals since the receiver was made: the Core API's `ReceiveStats` (api.ts), where
- * `duplicates` counts both kinds (a hash seen before, and the same sender and sent time).
- */
-export interface ReceiveStats {
-  readonly stored: number;
-  readonly duplicates: number;
-  readonly junk: Readonly<Partial<Record<JunkCode, number>>>;
-  readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
-}
-
-/** libsession's display-name limit (client-protocol.md §7); a longer name is not taken. */
-export const MAX_DISPLAY_NAME_BYTES = 100;
 /** How long a seen hash is kept when a node gave no usable expiration: the longest 1:1 TTL. */
 const FALLBACK_SEEN_MS = 14 * 24 * 60 * 60_000;
 
@@ -97,13 +82,13 @@ type Classified =
 type Outcome =
   | { readonly kind: 'stored' }
   | { readonly kind: 'duplicate' }
-  | { readonly kind: 'junk'; readonly code: JunkCode }
+  | { readonly kind: 'junk'; readonly code: ErrorCode }
   | { readonly kind: 'ignored'; readonly ignored: IgnoredKind };
 
 export class Receiver {
   private stored = 0;
   private duplicates = 0;
-  private readonly junk: Partial<Record<JunkCode, number>> = {};
+  private readonly junk: Partial<Record<ErrorCode, number>> = {};
   private readonly ignored: Partial<Record<IgnoredKind, number>> = {};
 
   constructor(private readonly ctx: CoreContext) {}
@@ -247,7 +232,7 @@ export function classify(content: Content): Classified {
   return { kind: 'ignored', ignored: 'unknown' };
 }
 
-/** The sender's display name, trimmed, when it is there and within libsession's 100 bytes. */
+/** The sender's display name, trimmed, when it is there and within libsession's limit. */
 export function profileName(data: DataMessage): string | undefined {
   const name = data.profile?.displayName?.trim();
   if (name === undefined || name.length === 0) return undefined;
@@ -258,7 +243,7 @@ class Tally {
   alreadySeen = 0;
   stored = 0;
   duplicates = 0;
-  readonly junk: Partial<Record<JunkCode, number>> = {};
+  readonly junk: Partial<Record<ErrorCode, number>> = {};
   readonly ignored: Partial<Record<IgnoredKind, number>> = {};
 
   add(outcome: Outcome): void {

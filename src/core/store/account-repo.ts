@@ -3,9 +3,9 @@
  * the clear or locked under a passphrase. Every write replaces the whole record (`put`), so locking
  * leaves no field behind that once held the plain seed.
  */
-import { checkBytes } from '../../../wasm/check.ts';
+import { checkBytes, checkObject } from '../../../wasm/check.ts';
 import { ParleyError } from '../../shared/errors.ts';
-import { checkNullableText, checkObject, checkSessionId, checkTime } from './checks.ts';
+import { checkNullableText, checkSessionId, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import { ACCOUNT_KEY, type AccountRecord, type AccountSeed, type StoredLockedSecret } from './schema.ts';
 import { storageCall } from './storage-errors.ts';

@@ -73,16 +73,6 @@ export function checkOneOf<T extends string>(value: unknown, name: string, allow
   }
 }
 
-export function checkArray(value: unknown, name: string): asserts value is readonly unknown[] {
-  if (!Array.isArray(value)) throw invalid(name, 'type', 'must be an array');
-}
-
-export function checkObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(name, 'type', 'must be an object');
-  }
-}
-
 /** A ParleyError code as stored for a failed send: snake_case, bounded. */
 export function checkErrorCode(value: unknown, name: string): asserts value is string {
   checkText(value, name, 64);

@@ -4,8 +4,8 @@
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import { ParleyError } from '../../shared/errors.ts';
-import { checkInteger } from '../../../wasm/check.ts';
-import { checkNullableText, checkObject, checkSessionId, checkTime } from './checks.ts';
+import { checkInteger, checkObject } from '../../../wasm/check.ts';
+import { checkNullableText, checkSessionId, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import type { ConversationRecord, ParleySchema, SessionId } from './schema.ts';
 import { storageCall } from './storage-errors.ts';

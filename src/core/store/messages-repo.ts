@@ -3,14 +3,12 @@
  * timestamp), and the atomic write for a message that arrived from the swarm.
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { checkInteger } from '../../../wasm/check.ts';
+import { checkArray, checkInteger, checkObject } from '../../../wasm/check.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import {
-  checkArray,
   checkErrorCode,
   checkMaxLength,
   checkNullableTime,
-  checkObject,
   checkOneOf,
   checkSessionId,
   checkText,

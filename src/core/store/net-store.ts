@@ -2,9 +2,9 @@
  * The network layer's persistence (net/types.ts `NetStore`) over IndexedDB: the snode pool, onion
  * paths, swarms, and retrieve's last_hash per (node, pubkey, namespace).
  */
-import { checkInteger } from '../../../wasm/check.ts';
+import { checkArray, checkInteger, checkObject } from '../../../wasm/check.ts';
 import type { NetStore, Snode } from '../net/types.ts';
-import { checkAccountPubkey, checkArray, checkEd25519Hex, checkObject, checkText, checkTime } from './checks.ts';
+import { checkAccountPubkey, checkEd25519Hex, checkText, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import type { LastHashRecord } from './schema.ts';
 import { keyRange } from './idb-env.ts';

@@ -3,13 +3,12 @@
  * ("write first, then send"). Each step of a send (attempt, failure, a destination stored) updates
  * the outbox entry and the message's status in one transaction, so they never disagree.
  */
-import { checkInteger } from '../../../wasm/check.ts';
+import { checkInteger, checkObject } from '../../../wasm/check.ts';
 import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import {
   checkBase64,
   checkErrorCode,
   checkNullableTime,
-  checkObject,
   checkOneOf,
   checkSessionId,
   checkText,

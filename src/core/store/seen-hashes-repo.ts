@@ -4,7 +4,8 @@
  * hashes of our own stored messages too, so that our sync copies are not taken for new mail.
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { checkArray, checkText, checkTime } from './checks.ts';
+import { checkArray } from '../../../wasm/check.ts';
+import { checkText, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import type { ParleySchema } from './schema.ts';
 import { keyRange } from './idb-env.ts';
