@@ -1,6 +1,6 @@
 /** Cost in Node of the 1:1 message framing (src/core/protocol/): protobuf alone, and the whole pipeline. */
 import { measure } from './measure.ts';
-import { openStoredMessage, wrapForRecipient } from '../src/core/protocol/envelope.ts';
+import { openStoredMessage, wrapForRecipient } from '../src/core/protocol/message-pipeline.ts';
 import { decodeContent, encodeContent, type Content } from '../src/core/protocol/messages.ts';
 import { identityFromEntropy } from '../wasm/identity.ts';
 import { ready } from '../wasm/sodium.ts';

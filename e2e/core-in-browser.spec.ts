@@ -15,7 +15,7 @@ import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { startEchoPeer, type EchoPeer } from '../devnet/echo-peer.ts';
 import { startTestDevnet, type TestDevnet } from '../devnet/testing/test-devnet.ts';
-import { devnetProfile } from '../relay/profiles.ts';
+import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 import { TAB_CHANNEL_NAME, type CallMessage, type ResultMessage } from '../src/shared/tab-channel.ts';
@@ -28,7 +28,7 @@ let echoDir: string;
 
 test.beforeAll(async () => {
   devnet = await startTestDevnet({ nodeCount: 8, rateLimit: false });
-  relay = createRelay({ distDir: path.resolve('dist'), profile: devnetProfile([devnet.started.seedUrl]), log: () => undefined });
+  relay = createRelay({ distDir: path.resolve('dist'), profile: devnetSeeds([devnet.started.seedUrl]), log: () => undefined });
   appUrl = await listen(relay, 0, '127.0.0.1');
   echoDir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-echo-'));
   echo = await startEchoPeer({ relayUrl: appUrl, dataDir: echoDir });

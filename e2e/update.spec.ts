@@ -3,7 +3,7 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { devnetProfile } from '../relay/profiles.ts';
+import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 
@@ -19,7 +19,7 @@ test.beforeAll(async () => {
   distCopy = path.join(workDir, 'dist');
   await cp(path.resolve('dist'), distCopy, { recursive: true });
   // A relay like the real one (it tells the app its network); no devnet runs behind it.
-  server = createRelay({ distDir: distCopy, profile: devnetProfile(['https://127.0.0.1:9/']), log: () => undefined });
+  server = createRelay({ distDir: distCopy, profile: devnetSeeds(['https://127.0.0.1:9/']), log: () => undefined });
   baseUrl = await listen(server, 0, '127.0.0.1');
 });
 

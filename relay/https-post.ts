@@ -6,7 +6,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { SeedTrust } from './profiles.ts';
+import type { SeedTrust } from './seed-profiles.ts';
 
 export type TlsRule =
   /** Service nodes: self-signed, addressed by IP; onion encryption, not TLS, authenticates them. */

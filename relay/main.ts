@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAINNET, devnetProfile, type NetworkProfile } from './profiles.ts';
+import { MAINNET_SEEDS, devnetSeeds, type SeedProfile } from './seed-profiles.ts';
 import { createRelay } from './relay.ts';
 import { close, listen } from './server.ts';
 
@@ -35,10 +35,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a
 const distDir = path.resolve(values.dist);
 if (!existsSync(path.join(distDir, 'index.html'))) fail(`${distDir} has no index.html — run "npm run build" first`);
 
-let profile: NetworkProfile;
+let profile: SeedProfile;
 try {
-  if (values.profile === 'mainnet') profile = MAINNET;
-  else if (values.profile === 'devnet') profile = devnetProfile(values.seed);
+  if (values.profile === 'mainnet') profile = MAINNET_SEEDS;
+  else if (values.profile === 'devnet') profile = devnetSeeds(values.seed);
   else fail(`--profile must be devnet or mainnet, got "${values.profile}"`);
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));

@@ -4,7 +4,7 @@
  * into an open proxy, not even towards other ports of its own machine.
  */
 import { DIRECTORY_REQUEST, askSeeds, parseNodeList } from './seeds.ts';
-import type { NetworkProfile } from './profiles.ts';
+import type { SeedProfile } from './seed-profiles.ts';
 
 const MIN_REFRESH_INTERVAL_MS = 10_000;
 
@@ -14,7 +14,7 @@ export class NodeDirectory {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly profile: NetworkProfile,
+    private readonly profile: SeedProfile,
     private readonly clock: () => number = Date.now,
   ) {}
 

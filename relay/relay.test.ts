@@ -8,7 +8,7 @@ import { startTestDevnet, portOf, type TestDevnet } from '../devnet/testing/test
 import { MAX_REQUEST_BYTES, RELAY_ERROR_HEADER } from '../src/shared/relay-api.ts';
 import { corsRoute } from './cors.ts';
 import { NodeDirectory } from './node-directory.ts';
-import { devnetProfile } from './profiles.ts';
+import { devnetSeeds } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
 import { close, createRelayServer, listen } from './server.ts';
 
@@ -39,7 +39,7 @@ const relay = { server: undefined as ReturnType<typeof createRelayServer> | unde
 beforeAll(async () => {
   await ready();
   net = await startTestDevnet();
-  const profile = devnetProfile([net.started.seedUrl]);
+  const profile = devnetSeeds([net.started.seedUrl]);
   relay.server = createRelayServer({
     distDir: 'dist-that-does-not-exist',
     routes: [corsRoute(['http://app.example']), ...forwardingRoutes({ profile, directory: new NodeDirectory(profile), log: (l) => relayLog.push(l) })],

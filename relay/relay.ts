@@ -4,13 +4,13 @@
 import type { Server } from 'node:http';
 import { corsRoute } from './cors.ts';
 import { NodeDirectory } from './node-directory.ts';
-import type { NetworkProfile } from './profiles.ts';
+import type { SeedProfile } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
 
 export interface RelayConfig {
   readonly distDir: string;
-  readonly profile: NetworkProfile;
+  readonly profile: SeedProfile;
   /** Origins allowed to call the API cross-origin; empty (the default) means same-origin only. */
   readonly corsOrigins?: readonly string[];
   readonly log?: (line: string) => void;

@@ -8,12 +8,12 @@ import { MAX_NODE_ANSWER_BYTES, MAX_REQUEST_BYTES, NETWORK_PATH, NODE_TIMEOUT_MS
 import { BodyTooLargeError, readBody, sendRelayError } from './http-io.ts';
 import { postHttps } from './https-post.ts';
 import type { NodeDirectory } from './node-directory.ts';
-import type { NetworkProfile } from './profiles.ts';
+import type { SeedProfile } from './seed-profiles.ts';
 import { SeedsUnavailableError, askSeeds } from './seeds.ts';
 import type { Route } from './server.ts';
 
 export interface ForwardingOptions {
-  readonly profile: NetworkProfile;
+  readonly profile: SeedProfile;
   readonly directory: NodeDirectory;
   readonly log?: (line: string) => void;
   readonly nodeTimeoutMs?: number;

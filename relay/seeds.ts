@@ -3,7 +3,7 @@
  * good answer wins, as Session's clients do (network-protocol.md §1.1).
  */
 import { postHttps } from './https-post.ts';
-import type { NetworkProfile } from './profiles.ts';
+import type { SeedProfile } from './seed-profiles.ts';
 
 export const SEED_TIMEOUT_MS = 5_000;
 /** Mainnet lists a few thousand nodes; the answer is well under this. */
@@ -29,7 +29,7 @@ export class SeedsUnavailableError extends Error {
 }
 
 /** Posts a JSON-RPC body to every seed; resolves with the first 200 `application/json` answer. */
-export async function askSeeds(profile: NetworkProfile, requestBody: Uint8Array): Promise<SeedAnswer> {
+export async function askSeeds(profile: SeedProfile, requestBody: Uint8Array): Promise<SeedAnswer> {
   const attempts = profile.seeds.map(async (seed): Promise<SeedAnswer> => {
     const outcome = await postHttps(new URL('json_rpc', seed.url), {
       body: requestBody,

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Devnet } from '../devnet/devnet.ts';
 import { startEchoPeer } from '../devnet/echo-peer.ts';
-import { devnetProfile } from '../relay/profiles.ts';
+import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 
@@ -59,7 +59,7 @@ const relay: Service = {
     if (!existsSync(path.join(distDir, 'index.html'))) {
       throw new Error(`${distDir} has no index.html — run "npm run build" first`);
     }
-    const server = createRelay({ distDir, profile: devnetProfile([seedUrl]), log: () => undefined });
+    const server = createRelay({ distDir, profile: devnetSeeds([seedUrl]), log: () => undefined });
     appUrl = await listen(server, port, HOST);
     return { name: 'relay', stop: () => close(server) };
   },

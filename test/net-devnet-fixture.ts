@@ -5,9 +5,9 @@
 import { startTestDevnet, type TestDevnet } from '../devnet/testing/test-devnet.ts';
 import type { DevnetOptions } from '../devnet/devnet.ts';
 import { createRelay } from '../relay/relay.ts';
-import { devnetProfile as relayDevnetProfile } from '../relay/profiles.ts';
+import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { close, listen } from '../relay/server.ts';
-import { MemoryNetStore } from '../src/core/net/memory-net-store.ts';
+import { MemoryNetStore } from './memory-net-store.ts';
 import { createNetwork, type Network, type NetworkOptions } from '../src/core/net/network.ts';
 import { devnetProfile, type NetworkProfile } from '../src/core/net/network-profile.ts';
 import { identityFromEntropy, type Identity } from '../wasm/identity.ts';
@@ -28,7 +28,7 @@ export async function startNetFixture(options: Partial<DevnetOptions> = {}): Pro
   const relayLog: string[] = [];
   let port = 0;
   const start = async () => {
-    const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: relayDevnetProfile([net.started.seedUrl]), log: (l) => relayLog.push(l) });
+    const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: devnetSeeds([net.started.seedUrl]), log: (l) => relayLog.push(l) });
     const url = await listen(server, port, '127.0.0.1');
     port = Number(new URL(url).port);
     return { server, url };

@@ -18,6 +18,9 @@ export const SEED_PATH = '/v1/seed';
 export const NETWORK_PATH = '/v1/network';
 export const RELAY_ERROR_HEADER = 'X-Parley-Relay-Error';
 
+/** The networks there are; `GET /v1/network` answers `{ network: NetworkName }`. */
+export type NetworkName = 'devnet' | 'mainnet';
+
 export type RelayErrorCode =
   | 'bad_request'
   | 'unknown_node'

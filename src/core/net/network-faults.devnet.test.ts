@@ -9,7 +9,7 @@ import { nearestSwarm, parseSwarmId } from '../../../wasm/swarm.ts';
 import { ready, sodium } from '../../../wasm/sodium.ts';
 import { toHex } from '../../../wasm/bytes.ts';
 import { clientNetwork, randomIdentity, startNetFixture, type NetFixture } from '../../../test/net-devnet-fixture.ts';
-import { MemoryNetStore } from './memory-net-store.ts';
+import { MemoryNetStore } from '../../../test/memory-net-store.ts';
 import { seededRandom } from './random.ts';
 import type { Snode } from './types.ts';
 

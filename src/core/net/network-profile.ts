@@ -4,9 +4,11 @@
  * asks which network it is on.
  */
 import { ParleyError } from '../../shared/errors.ts';
+import type { NetworkName } from '../../shared/relay-api.ts';
 
+/** The app's side of a network (the relay's side, which seeds to trust, is relay/seed-profiles.ts). */
 export interface NetworkProfile {
-  readonly name: 'devnet' | 'mainnet';
+  readonly name: NetworkName;
   /** The blind relay's base URL (in the browser: the app's own origin). */
   readonly relayUrl: string;
   /** A pool smaller than this is bootstrapped again from the seed. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParleyError } from '../../shared/errors.ts';
 import { fakeNodes } from '../../../test/net-fakes.ts';
-import { MemoryNetStore } from './memory-net-store.ts';
+import { MemoryNetStore } from '../../../test/memory-net-store.ts';
 import { NetworkState, type NetworkStatus } from './network-state.ts';
 import type { OnionPath } from './types.ts';
 

@@ -5,7 +5,7 @@
  * does every hour happens on the first request after it is due.
  */
 import { isParleyError } from '../../shared/errors.ts';
-import { guardTester } from './guard-test.ts';
+import { guardTester } from './guard-tester.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { NetworkState } from './network-state.ts';
 import { NetworkTime } from './network-time.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ParleyError } from '../../shared/errors.ts';
-import { MemoryNetStore } from './memory-net-store.ts';
+import { MemoryNetStore } from '../../../test/memory-net-store.ts';
 import { devnetProfile, mainnetProfile, type NetworkProfile } from './network-profile.ts';
 import { PathManager, type GuardTester } from './paths.ts';
 import { seededRandom, subnetOf } from './random.ts';

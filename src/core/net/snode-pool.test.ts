@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ParleyError } from '../../shared/errors.ts';
-import { MemoryNetStore } from './memory-net-store.ts';
+import { MemoryNetStore } from '../../../test/memory-net-store.ts';
 import { devnetProfile } from './network-profile.ts';
 import { seededRandom } from './random.ts';
 import { intersect, SnodePool } from './snode-pool.ts';

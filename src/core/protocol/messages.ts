@@ -27,5 +27,5 @@ export type {
   WebSocketMessageType,
 } from './enums.ts';
 export { ATTACHMENT_FLAG_VOICE_MESSAGE, DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from './enums.ts';
-export type { Envelope, WebSocketMessage, WebSocketRequestMessage } from './transport.ts';
-export { decodeEnvelope, decodeWebSocketMessage, encodeEnvelope, encodeWebSocketMessage } from './transport.ts';
+export type { Envelope, WebSocketMessage, WebSocketRequestMessage } from './envelope-framing.ts';
+export { decodeEnvelope, decodeWebSocketMessage, encodeEnvelope, encodeWebSocketMessage } from './envelope-framing.ts';

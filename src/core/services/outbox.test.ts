@@ -9,7 +9,7 @@ import { freshIndexedDB } from '../../../test/fake-indexeddb.ts';
 import { clientNetwork } from '../../../test/net-devnet-fixture.ts';
 import { makeContext, randomIdentity, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
 import { createRelay } from '../../../relay/relay.ts';
-import { devnetProfile as relayDevnetProfile } from '../../../relay/profiles.ts';
+import { devnetSeeds } from '../../../relay/seed-profiles.ts';
 import { close, listen } from '../../../relay/server.ts';
 import type { Server } from 'node:http';
 import { ParleyError } from '../../shared/errors.ts';
@@ -18,7 +18,7 @@ import { ready } from '../../../wasm/sodium.ts';
 import { nearestSwarm } from '../../../wasm/swarm.ts';
 import type { CoreEvent } from '../api.ts';
 import type { Network } from '../net/network.ts';
-import { openStoredMessage } from '../protocol/envelope.ts';
+import { openStoredMessage } from '../protocol/message-pipeline.ts';
 import {
   createNetStore,
   getMessage,
@@ -189,7 +189,7 @@ async function relayDown(): Promise<() => Promise<void>> {
   return async () => {
     const server = createRelay({
       distDir: 'dist-that-does-not-exist',
-      profile: relayDevnetProfile([net.fixture.net.started.seedUrl]),
+      profile: devnetSeeds([net.fixture.net.started.seedUrl]),
       log: () => undefined,
     });
     await listen(server, port, '127.0.0.1');

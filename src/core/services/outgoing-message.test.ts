@@ -4,7 +4,7 @@ import { expectCode } from '../../../test/expect-code.ts';
 import { randomIdentity } from '../../../test/services-fixture.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { ready } from '../../../wasm/sodium.ts';
-import { openStoredMessage } from '../protocol/envelope.ts';
+import { openStoredMessage } from '../protocol/message-pipeline.ts';
 import { buildOutgoingPayloads, checkMessageBody, MAX_MESSAGE_LENGTH, messageLength } from './outgoing-message.ts';
 
 let me: Identity;

@@ -10,7 +10,7 @@ import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import type { Content } from '../protocol/content.ts';
 import type { DataMessage } from '../protocol/data-message.ts';
-import { wrapForRecipient } from '../protocol/envelope.ts';
+import { wrapForRecipient } from '../protocol/message-pipeline.ts';
 
 /** Desktop's limit for a message body without Session Pro (client-protocol.md §4.5). */
 export const MAX_MESSAGE_LENGTH = 2_000;

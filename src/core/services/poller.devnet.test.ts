@@ -11,7 +11,7 @@ import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { ready, sodium } from '../../../wasm/sodium.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';
-import { wrapForRecipient } from '../protocol/envelope.ts';
+import { wrapForRecipient } from '../protocol/message-pipeline.ts';
 import { encodeEnvelope, encodeWebSocketMessage } from '../protocol/messages.ts';
 import { getConversation, pageConversation } from '../store/index.ts';
 import { Poller } from './poller.ts';

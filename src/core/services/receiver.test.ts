@@ -9,7 +9,7 @@ import { encryptMessage } from '../../../wasm/session-protocol.ts';
 import { ready, sodium } from '../../../wasm/sodium.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';
 import type { Content } from '../protocol/content.ts';
-import { wrapForRecipient } from '../protocol/envelope.ts';
+import { wrapForRecipient } from '../protocol/message-pipeline.ts';
 import { encodeContent, encodeEnvelope, encodeWebSocketMessage } from '../protocol/messages.ts';
 import { getConversation, pageConversation } from '../store/index.ts';
 import { classify, profileName, Receiver } from './receiver.ts';

@@ -21,7 +21,7 @@ import type { RetrievedMessage } from '../net/storage-client.ts';
 import type { Content } from '../protocol/content.ts';
 import { MAX_DISPLAY_NAME_BYTES, type DataMessage } from '../protocol/data-message.ts';
 import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
-import { openStoredMessage, type OpenedMessage } from '../protocol/envelope.ts';
+import { openStoredMessage, type OpenedMessage } from '../protocol/message-pipeline.ts';
 import {
   filterUnseen,
   getConversation,

@@ -1,7 +1,11 @@
 /**
- * The networks the relay can serve. A profile is chosen once at start; nothing else in the relay
- * asks which network it is on.
+ * The relay's side of a network: which seeds it may ask for the service-node list, and how it
+ * trusts each seed's TLS certificate. One is chosen at start; nothing else in the relay asks which
+ * network it is on. (The app's side — relay URL, pool sizes, timeouts — is the core's
+ * `SeedProfile`, src/core/net/network-profile.ts; the two share only the network's name.)
  */
+import type { NetworkName } from '../src/shared/relay-api.ts';
+
 
 /** How the relay decides to trust a seed's TLS certificate. */
 export type SeedTrust =
@@ -16,8 +20,8 @@ export interface SeedConfig {
   readonly trust: SeedTrust;
 }
 
-export interface NetworkProfile {
-  readonly name: 'devnet' | 'mainnet';
+export interface SeedProfile {
+  readonly name: NetworkName;
   readonly seeds: readonly SeedConfig[];
 }
 
@@ -25,7 +29,7 @@ export interface NetworkProfile {
  * Session's mainnet seeds and their pins: the SHA-256 of each certificate's public key (base64) and of
  * the whole certificate, as published by Session's desktop client (network-protocol.md §1.1).
  */
-export const MAINNET: NetworkProfile = {
+export const MAINNET_SEEDS: SeedProfile = {
   name: 'mainnet',
   seeds: [
     {
@@ -56,7 +60,7 @@ export const MAINNET: NetworkProfile = {
 };
 
 /** The local devnet: its seed URL is printed by `npm run devnet` and handed over by `npm start`. */
-export function devnetProfile(seedUrls: readonly string[]): NetworkProfile {
+export function devnetSeeds(seedUrls: readonly string[]): SeedProfile {
   if (seedUrls.length === 0) throw new Error('the devnet profile needs at least one seed URL');
   const seeds = seedUrls.map((raw) => {
     const url = new URL(raw);

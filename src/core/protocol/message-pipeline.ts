@@ -30,7 +30,7 @@ import {
 } from '../../../wasm/session-protocol.ts';
 import { wipe } from '../../../wasm/sodium.ts';
 import { decodeContent, encodeContent, type Content } from './content.ts';
-import { decodeEnvelope, decodeWebSocketMessage, encodeEnvelope, encodeWebSocketMessage } from './transport.ts';
+import { decodeEnvelope, decodeWebSocketMessage, encodeEnvelope, encodeWebSocketMessage } from './envelope-framing.ts';
 import { invalid, malformed } from './wire.ts';
 
 /** Envelope.sourceDevice as libsession writes it. */

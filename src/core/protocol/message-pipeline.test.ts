@@ -9,7 +9,7 @@ import { padMessage } from '../../../wasm/padding.ts';
 import { encryptForRecipientDeterministic, encryptMessage } from '../../../wasm/session-protocol.ts';
 import { ready, sodium } from '../../../wasm/sodium.ts';
 import { messageHash } from '../../../wasm/storage.ts';
-import { openStoredMessage, wrapForRecipient, wrapForRecipientDeterministic } from './envelope.ts';
+import { openStoredMessage, wrapForRecipient, wrapForRecipientDeterministic } from './message-pipeline.ts';
 import {
   decodeContent,
   decodeEnvelope,

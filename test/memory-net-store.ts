@@ -1,8 +1,8 @@
 /**
- * NetStore in memory: for the network layer's tests, and anywhere persistence is not wanted.
+ * A test double: NetStore in memory, for the network layer's tests and fixtures.
  * Values are copied in and out, as IndexedDB's structured clone would.
  */
-import type { NetStore, Snode } from './types.ts';
+import type { NetStore, Snode } from '../src/core/net/types.ts';
 
 export class MemoryNetStore implements NetStore {
   private pool: Snode[] = [];
