@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
-import { startEchoPeer, type EchoPeer } from '../devnet/echo-peer.ts';
+import { startEchoPeer, type EchoPeer } from '../peers/echo-peer.ts';
 import { startTestDevnet, type TestDevnet } from '../devnet/testing/test-devnet.ts';
 import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Devnet } from '../devnet/devnet.ts';
-import { startEchoPeer } from '../devnet/echo-peer.ts';
+import { startEchoPeer } from '../peers/echo-peer.ts';
 import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';

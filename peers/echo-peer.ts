@@ -1,5 +1,7 @@
 /**
  * The echo peer: a Session account on the devnet that answers every message with "echo: <text>".
+ * It is a client like the app, not part of the network, so it lives in peers/ and devnet/ never
+ * imports the core.
  * It runs Parley's own core under Node (in-memory IndexedDB) through the relay, exactly as the app
  * does in a browser, so talking to it exercises the whole path: onions, swarms, sync, polling.
  *
@@ -35,13 +37,18 @@ interface EchoPeerState {
 }
 
 const STATE_FILE = 'echo-peer.json';
+
+/** Where a peer started with this `dataDir` keeps its state (owner-only: it holds a recovery phrase). */
+export function echoPeerStateFile(dataDir: string): string {
+  return path.join(dataDir, STATE_FILE);
+}
 const MAX_REMEMBERED = 5_000;
 export const ECHO_PREFIX = 'echo: ';
 const ECHO_POLL_MS = 2_000;
 
 export async function startEchoPeer(options: EchoPeerOptions): Promise<EchoPeer> {
   const log = options.log ?? (() => undefined);
-  const file = path.join(options.dataDir, STATE_FILE);
+  const file = echoPeerStateFile(options.dataDir);
   const core = await Core.open({
     profile: devnetProfile(options.relayUrl),
     indexedDB: new IDBFactory(),
