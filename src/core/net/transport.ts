@@ -1,5 +1,5 @@
 /**
- * The relay client (network-protocol.md §6.1, relay/api.ts): the only place the core touches the
+ * The relay client (network-protocol.md §6.1, src/shared/relay-api.ts): the only place the core touches the
  * network. It moves opaque onion bytes to a guard and asks the seeds for the node list; it never
  * interprets a node's answer. A fetch that throws means the relay cannot be reached: `network_offline`.
  */
