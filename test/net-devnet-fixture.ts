@@ -10,8 +10,6 @@ import { close, listen } from '../relay/server.ts';
 import { MemoryNetStore } from '../src/core/net/memory-net-store.ts';
 import { createNetwork, type Network, type NetworkOptions } from '../src/core/net/network.ts';
 import { devnetProfile, type NetworkProfile } from '../src/core/net/network-profile.ts';
-import { identityFromEntropy, type Identity } from '../wasm/identity.ts';
-import { randomBytes } from 'node:crypto';
 
 export interface NetFixture {
   readonly net: TestDevnet;
@@ -72,6 +70,3 @@ export function clientNetwork(fixture: NetFixture, options: ClientOptions = {}):
   return Object.assign(network, { store });
 }
 
-export function randomIdentity(): Identity {
-  return identityFromEntropy(new Uint8Array(randomBytes(16)));
-}

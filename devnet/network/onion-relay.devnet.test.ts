@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64, toHex, utf8 } from '../../wasm/bytes.ts';
-import { identityFromEntropy, type Identity } from '../../wasm/identity.ts';
+import type { Identity } from '../../wasm/identity.ts';
 import { buildOnionRequest, decryptSnodeReply, deriveClientKey, encodeLayer, encrypt } from '../../wasm/onion/index.ts';
 import { ready, sodium } from '../../wasm/sodium.ts';
 import { signedRetrieveParams } from '../../wasm/storage.ts';
@@ -11,6 +10,7 @@ import type { DevnetNodeInfo } from '../devnet.ts';
 import { httpsCall } from '../testing/https-client.ts';
 import { replyJson, sendOnion, type OnionNode } from '../testing/onion-client.ts';
 import { startTestDevnet, type TestDevnet } from '../testing/test-devnet.ts';
+import { randomIdentity, randomNodeKeys } from '../../test/identities.ts';
 
 const HOP_TIMEOUT_MS = 1500;
 let net: TestDevnet;
@@ -29,13 +29,7 @@ const path = (...indices: number[]): DevnetNodeInfo[] => indices.map(n);
 
 /** A node nobody registered: a valid key pair, unknown to the network. */
 function strangerNode(): OnionNode {
-  const ed = sodium().crypto_sign_keypair();
-  return {
-    ed25519Hex: toHex(ed.publicKey),
-    x25519Hex: toHex(sodium().crypto_sign_ed25519_pk_to_curve25519(ed.publicKey)),
-    ip: '127.0.0.1',
-    httpsPort: 9,
-  };
+  return { ...randomNodeKeys(), ip: '127.0.0.1', httpsPort: 9 };
 }
 
 describe('onion round trips', () => {
@@ -56,7 +50,7 @@ describe('onion round trips', () => {
   });
 
   it('stores a message through an onion and retrieves it with a signed retrieve', async () => {
-    const account: Identity = identityFromEntropy(new Uint8Array(randomBytes(16)));
+    const account: Identity = randomIdentity();
     const swarm = nearestSwarm(
       nodes.map((node) => BigInt(node.swarmId)),
       account.sessionId,

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toBase64, utf8 } from '../../../wasm/bytes.ts';
 import { nearestSwarm, parseSwarmId } from '../../../wasm/swarm.ts';
-import { ready, sodium } from '../../../wasm/sodium.ts';
-import { toHex } from '../../../wasm/bytes.ts';
-import { clientNetwork, randomIdentity, startNetFixture, type NetFixture } from '../../../test/net-devnet-fixture.ts';
+import { ready } from '../../../wasm/sodium.ts';
+import { clientNetwork, startNetFixture, type NetFixture } from '../../../test/net-devnet-fixture.ts';
+import { randomIdentity, randomNodeKeys } from '../../../test/identities.ts';
 import { MemoryNetStore } from './memory-net-store.ts';
 import { seededRandom } from './random.ts';
 import type { Snode } from './types.ts';
@@ -151,10 +151,8 @@ describe('network layer failure handling on a devnet', () => {
   it('"Next node not found": a node the network does not know is dropped from pool and path', async () => {
     const store = new MemoryNetStore();
     const real: Snode[] = nodes().map((n) => ({ ed25519Hex: n.ed25519Hex, x25519Hex: n.x25519Hex, ip: n.ip, port: n.httpsPort }));
-    const keys = sodium().crypto_sign_keypair();
     const ghost: Snode = {
-      ed25519Hex: toHex(keys.publicKey),
-      x25519Hex: toHex(sodium().crypto_sign_ed25519_pk_to_curve25519(keys.publicKey)),
+      ...randomNodeKeys(),
       ip: '127.0.0.1',
       port: real[0]!.port,
     };

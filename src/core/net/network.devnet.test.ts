@@ -8,7 +8,8 @@ import { isParleyError } from '../../shared/errors.ts';
 import { messageHash } from '../../../wasm/storage.ts';
 import { nearestSwarm, parseSwarmId } from '../../../wasm/swarm.ts';
 import { ready } from '../../../wasm/sodium.ts';
-import { clientNetwork, randomIdentity, startNetFixture, type NetFixture } from '../../../test/net-devnet-fixture.ts';
+import { clientNetwork, startNetFixture, type NetFixture } from '../../../test/net-devnet-fixture.ts';
+import { randomIdentity } from '../../../test/identities.ts';
 
 let fixture: NetFixture;
 let network: ReturnType<typeof clientNetwork>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
-import { randomIdentity } from '../../../test/services-fixture.ts';
+import { randomIdentity } from '../../../test/identities.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { ready } from '../../../wasm/sodium.ts';
 import { openStoredMessage } from '../protocol/envelope.ts';

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
-import { makeContext, randomIdentity, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
+import { makeContext, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
+import { randomIdentity } from '../../../test/identities.ts';
 import { toBase64 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
