@@ -66,9 +66,9 @@ describe('Devnet lifecycle', () => {
     await net.devnet.node(stopped.index).stop();
     net.devnet.node(failing.index).fail503(true);
     try {
-      const started = performance.now();
+      // That a stopped peer is reported only once the forward timeout has passed is shown on fake
+      // timers in network/swarm-transport.test.ts; here, what each peer's entry says.
       const answer = await storageRpc(entry.httpsPort, { method: 'store', params: storeParams(user.sessionId, 'peers in trouble') });
-      expect(performance.now() - started).toBeGreaterThanOrEqual(950);
       expect(answer.status).toBe(200);
       const swarm = JSON.parse(answer.text).swarm as Record<string, Record<string, unknown>>;
       expect(swarm[stopped.ed25519Hex]).toEqual({ failed: true, timeout: true });
@@ -88,8 +88,12 @@ describe('Devnet lifecycle', () => {
   it('shifts every node’s clock with the network clock offset', async () => {
     net.devnet.setClockOffset(3_600_000);
     try {
+      // The node reads its clock between our two readings of the same machine clock.
+      const before = Date.now();
       const info = JSON.parse((await storageRpc(net.started.nodes[0]!.httpsPort, { method: 'info', params: {} })).text);
-      expect(info.timestamp - Date.now()).toBeGreaterThan(3_500_000);
+      const after = Date.now();
+      expect(info.timestamp).toBeGreaterThanOrEqual(before + 3_600_000);
+      expect(info.timestamp).toBeLessThanOrEqual(after + 3_600_000);
     } finally {
       net.devnet.setClockOffset(0);
     }
