@@ -34,13 +34,17 @@ function strangerNode(): OnionNode {
 
 describe('onion round trips', () => {
   it('carries info through three hops to the target and back (aes-gcm)', async () => {
+    const before = Date.now();
     const outcome = await sendOnion({ path: path(0, 1, 2), target: n(3), body: info });
+    const after = Date.now();
     expect(outcome.http.status).toBe(200);
     expect(outcome.http.headers['server']).toBe('Oxen Storage Server/2.8.0');
     expect(outcome.reply?.status).toBe(200);
     const body = replyJson(outcome) as { version: number[]; timestamp: number; t: number; hf: number[] };
     expect(body.version).toEqual([2, 8, 0]);
-    expect(Math.abs(body.timestamp - Date.now())).toBeLessThan(60_000);
+    // The target reads its clock (the devnet's, not shifted here) between our two readings.
+    expect(body.timestamp).toBeGreaterThanOrEqual(before);
+    expect(body.timestamp).toBeLessThanOrEqual(after);
   });
 
   it('works with xchacha20 layers too', async () => {
@@ -132,16 +136,14 @@ describe('path-level failures', () => {
     expect(await decryptSnodeReply(answer.body, key, 'aes-gcm')).toEqual({ status: 400, body: 'Invalid json' });
   });
 
+  // When the 504 comes, to the millisecond, is tested on fake timers in onion-router.test.ts; here,
+  // that a real slow or stopped hop ends in it (a late answer would have been the target's 200).
   it('answers 504 "Request time out" when a hop does not answer in time', async () => {
     net.devnet.node(2).delay(HOP_TIMEOUT_MS * 2);
     try {
-      const started = performance.now();
       const outcome = await sendOnion({ path: path(0, 1, 2), target: n(3), body: info });
-      const elapsed = performance.now() - started;
       expect(outcome.http.status).toBe(504);
       expect(outcome.http.text).toBe('Request time out');
-      expect(elapsed).toBeGreaterThanOrEqual(HOP_TIMEOUT_MS - 50);
-      expect(elapsed).toBeLessThan(HOP_TIMEOUT_MS * 2);
     } finally {
       net.devnet.node(2).delay(0);
     }
@@ -150,11 +152,9 @@ describe('path-level failures', () => {
   it('reports a stopped relay as 504 after the hop timeout, and the path heals when it starts again', async () => {
     await net.devnet.node(1).stop();
     try {
-      const started = performance.now();
       const outcome = await sendOnion({ path: path(0, 1, 2), target: n(3), body: info });
       expect(outcome.http.status).toBe(504);
       expect(outcome.http.text).toBe('Request time out');
-      expect(performance.now() - started).toBeGreaterThanOrEqual(HOP_TIMEOUT_MS - 50);
     } finally {
       await net.devnet.node(1).start();
     }
