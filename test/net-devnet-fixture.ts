@@ -15,6 +15,8 @@ export interface NetFixture {
   readonly net: TestDevnet;
   relayUrl: string;
   readonly relayLog: string[];
+  /** The path of every request the relay has received, as it arrives (before it is answered). */
+  readonly relayRequests: string[];
   /** Closes the relay (for "relay down" tests); `restartRelay` brings one back on the same port. */
   closeRelay(): Promise<void>;
   restartRelay(): Promise<string>;
@@ -24,9 +26,11 @@ export interface NetFixture {
 export async function startNetFixture(options: Partial<DevnetOptions> = {}): Promise<NetFixture> {
   const net = await startTestDevnet(options);
   const relayLog: string[] = [];
+  const relayRequests: string[] = [];
   let port = 0;
   const start = async () => {
     const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: relayDevnetProfile([net.started.seedUrl]), log: (l) => relayLog.push(l) });
+    server.on('request', (req: { url?: string }) => relayRequests.push(req.url ?? ''));
     const url = await listen(server, port, '127.0.0.1');
     port = Number(new URL(url).port);
     return { server, url };
@@ -36,6 +40,7 @@ export async function startNetFixture(options: Partial<DevnetOptions> = {}): Pro
     net,
     relayUrl: relay.url,
     relayLog,
+    relayRequests,
     async closeRelay() {
       if (relay) await close(relay.server);
       relay = undefined;
