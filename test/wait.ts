@@ -18,3 +18,13 @@ export async function waitUntil(what: string, condition: () => boolean | Promise
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: error });
   }
 }
+
+/** A promise's outcome, readable while it is still pending: for fake-timer tests that step the clock and look. */
+export function track<T>(promise: Promise<T>): { settled: boolean; value: T | undefined } {
+  const state: { settled: boolean; value: T | undefined } = { settled: false, value: undefined };
+  void promise.then((value) => {
+    state.settled = true;
+    state.value = value;
+  });
+  return state;
+}

@@ -12,6 +12,7 @@ import type { NodeRecord } from '../node/types.ts';
 import { keysFromSeed } from './node-keys.ts';
 import { OnionRouter } from './onion-router.ts';
 import type { OutboundResult } from './outbound-http.ts';
+import { track } from '../../test/wait.ts';
 
 const HOP_TIMEOUT_MS = 1_500;
 
@@ -41,16 +42,6 @@ function guardRelaying(outcome: OutboundResult) {
   });
   const onion = buildOnionRequest({ path: [guard.hop, next.hop], destination: { kind: 'snode', node: target.hop }, payload: utf8('{"method":"info","params":{}}') });
   return { router, relay, onion };
-}
-
-/** Whether the promise has settled, readable while it is still pending. */
-function track<T>(promise: Promise<T>): { settled: boolean; value: T | undefined } {
-  const state: { settled: boolean; value: T | undefined } = { settled: false, value: undefined };
-  void promise.then((value) => {
-    state.settled = true;
-    state.value = value;
-  });
-  return state;
 }
 
 beforeAll(() => ready());

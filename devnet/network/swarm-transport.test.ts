@@ -7,19 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeRecord, SwarmEntry } from '../node/types.ts';
 import { InProcessSwarmTransport, TIMEOUT_ENTRY, type ForwardTarget } from './swarm-transport.ts';
 import { sleep, withDeadline } from './timers.ts';
+import { track } from '../../test/wait.ts';
 
 const TIMEOUT_MS = 1_000;
 const peer: NodeRecord = { ed25519Hex: 'ab'.repeat(32), x25519Hex: 'cd'.repeat(32), ip: '127.0.0.1', httpsPort: 1, omqPort: 2, swarmId: 0n };
-
-/** Settles `promise` into a value that can be looked at while it is still pending. */
-function track<T>(promise: Promise<T>): { settled: boolean; value: T | undefined } {
-  const state: { settled: boolean; value: T | undefined } = { settled: false, value: undefined };
-  void promise.then((value) => {
-    state.settled = true;
-    state.value = value;
-  });
-  return state;
-}
 
 beforeEach(() => {
   vi.useFakeTimers();
