@@ -26,26 +26,34 @@ async function leaderLocks(page: Page): Promise<{ held: number; pending: number 
 }
 
 /**
- * Posts one Core API call on the tabs' channel and collects every answer addressed to the probe:
- * until `waitMs` passes without any answer, or `settleMs` after the first one (a second leader
- * would answer within that time too).
+ * Posts one Core API call on the tabs' channel and collects every answer addressed to the probe,
+ * until a marker call, posted once the first answer came, is answered too. An engine takes calls
+ * in the order they come, so whatever it answers to the first call reaches the probe before its
+ * answer to the marker, and every worker hears the marker after the first call. Gives up with no
+ * answers when none comes within `waitMs` (a new leader may still be opening its Core).
  */
-async function probe(page: Page, method: string, { waitMs = 3_000, settleMs = 1_000 } = {}): Promise<ProbeAnswer[]> {
+async function probe(page: Page, method: string, { waitMs = 3_000 } = {}): Promise<ProbeAnswer[]> {
   return page.evaluate(
-    async ({ channelName, from, method, waitMs, settleMs }) => {
+    async ({ channelName, from, method, waitMs }) => {
       const channel = new BroadcastChannel(channelName);
-      const id = Math.floor(Math.random() * 2 ** 31);
+      const id = Math.floor(Math.random() * 2 ** 30);
+      const markerId = id + 2 ** 30;
       const answers: unknown[] = [];
       try {
         await new Promise<void>((resolve) => {
-          let deadline = setTimeout(resolve, waitMs);
+          const deadline = setTimeout(resolve, waitMs);
           channel.onmessage = (event: MessageEvent) => {
             const message = event.data as { kind?: unknown; to?: unknown; id?: unknown } | null;
-            if (message?.kind !== 'result' || message.to !== from || message.id !== id) return;
+            if (message?.kind !== 'result' || message.to !== from) return;
+            if (message.id === markerId) {
+              resolve();
+              return;
+            }
+            if (message.id !== id) return;
             answers.push(message);
             if (answers.length === 1) {
               clearTimeout(deadline);
-              deadline = setTimeout(resolve, settleMs);
+              channel.postMessage({ kind: 'call', id: markerId, from, method, args: [] });
             }
           };
           channel.postMessage({ kind: 'call', id, from, method, args: [] });
@@ -55,7 +63,7 @@ async function probe(page: Page, method: string, { waitMs = 3_000, settleMs = 1_
       }
       return answers;
     },
-    { channelName: TAB_CHANNEL_NAME, from: PROBE_ID, method, waitMs, settleMs },
+    { channelName: TAB_CHANNEL_NAME, from: PROBE_ID, method, waitMs },
   ) as Promise<ProbeAnswer[]>;
 }
 

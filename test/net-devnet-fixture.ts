@@ -10,13 +10,13 @@ import { close, listen } from '../relay/server.ts';
 import { MemoryNetStore } from './memory-net-store.ts';
 import { createNetwork, type Network, type NetworkOptions } from '../src/core/net/network.ts';
 import { devnetProfile, type NetworkProfile } from '../src/core/net/network-profile.ts';
-import { identityFromEntropy, type Identity } from '../wasm/identity.ts';
-import { randomBytes } from 'node:crypto';
 
 export interface NetFixture {
   readonly net: TestDevnet;
   relayUrl: string;
   readonly relayLog: string[];
+  /** The path of every request the relay has received, as it arrives (before it is answered). */
+  readonly relayRequests: string[];
   /** Closes the relay (for "relay down" tests); `restartRelay` brings one back on the same port. */
   closeRelay(): Promise<void>;
   restartRelay(): Promise<string>;
@@ -26,9 +26,11 @@ export interface NetFixture {
 export async function startNetFixture(options: Partial<DevnetOptions> = {}): Promise<NetFixture> {
   const net = await startTestDevnet(options);
   const relayLog: string[] = [];
+  const relayRequests: string[] = [];
   let port = 0;
   const start = async () => {
     const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: devnetSeeds([net.started.seedUrl]), log: (l) => relayLog.push(l) });
+    server.on('request', (req: { url?: string }) => relayRequests.push(req.url ?? ''));
     const url = await listen(server, port, '127.0.0.1');
     port = Number(new URL(url).port);
     return { server, url };
@@ -38,6 +40,7 @@ export async function startNetFixture(options: Partial<DevnetOptions> = {}): Pro
     net,
     relayUrl: relay.url,
     relayLog,
+    relayRequests,
     async closeRelay() {
       if (relay) await close(relay.server);
       relay = undefined;
@@ -72,6 +75,3 @@ export function clientNetwork(fixture: NetFixture, options: ClientOptions = {}):
   return Object.assign(network, { store });
 }
 
-export function randomIdentity(): Identity {
-  return identityFromEntropy(new Uint8Array(randomBytes(16)));
-}

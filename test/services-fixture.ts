@@ -5,7 +5,6 @@
  * which src/core/tsconfig.json (WebWorker lib, no Node types) must not see.
  */
 import './fake-indexeddb.ts';
-import { randomBytes } from 'node:crypto';
 import { createNetwork, type Network } from '../src/core/net/network.ts';
 import { devnetProfile } from '../src/core/net/network-profile.ts';
 import type { RetryPolicy } from '../src/core/net/retry.ts';
@@ -13,7 +12,7 @@ import { AccountSession } from '../src/core/services/account-session.ts';
 import type { CoreContext } from '../src/core/services/context.ts';
 import { CoreEvents } from '../src/core/services/events.ts';
 import { createNetStore, openParleyDatabase, type ParleyDB } from '../src/core/store/index.ts';
-import { identityFromEntropy, type Identity } from '../wasm/identity.ts';
+import type { Identity } from '../wasm/identity.ts';
 import { freshIndexedDB, type TestIndexedDB } from './fake-indexeddb.ts';
 import { startNetFixture, type NetFixture } from './net-devnet-fixture.ts';
 
@@ -83,6 +82,3 @@ export async function makeContext(options: MakeContextOptions = {}): Promise<Tes
   return { ctx, db, network, events: recorded, logs, close: () => db.close() };
 }
 
-export function randomIdentity(): Identity {
-  return identityFromEntropy(new Uint8Array(randomBytes(16)));
-}

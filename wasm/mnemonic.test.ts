@@ -13,6 +13,7 @@ import {
   findUnknownWord,
 } from './mnemonic.ts';
 import { ENGLISH_WORDS } from './mnemonic-words.ts';
+import { errorOf } from '../test/expect-code.ts';
 
 interface WordList {
   word_count: number;
@@ -50,15 +51,6 @@ const M1 = 'amaze buffet cake entrance symptoms tiger lamb maze nestle python du
 const M1_ENTROPY = '000102030405060708090a0b0c0d0e0f';
 
 /** Runs `fn` and returns the ParleyError it throws, failing the test when it does not throw. */
-function thrown(fn: () => unknown): { code: string; details: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; details: Record<string, unknown> };
-  }
-  throw new Error('expected an error');
-}
-
 function decodeInMode(phrase: string, mode: string): Uint8Array {
   if (mode === 'session_13_words') return decodeMnemonic(phrase);
   return decodeMnemonicWords(phrase, { checksum: mode !== 'no_checksum' });
@@ -90,7 +82,7 @@ describe('crc32', () => {
   });
 
   it('rejects a non-Uint8Array', () => {
-    expect(thrown(() => crc32('abc' as unknown as Uint8Array)).code).toBe('invalid_argument');
+    expect(errorOf(() => crc32('abc' as unknown as Uint8Array)).code).toBe('invalid_argument');
   });
 });
 
@@ -125,12 +117,12 @@ describe('mnemonic vectors', () => {
   });
 
   it.each(casesOf<MustFail>(vectors, 'decode_must_fail'))('$id is rejected ($error_class)', (c) => {
-    expect(thrown(() => decodeInMode(c.phrase, c.mode)).code).toBe(`mnemonic_${c.error_class}`);
+    expect(errorOf(() => decodeInMode(c.phrase, c.mode)).code).toBe(`mnemonic_${c.error_class}`);
   });
 
   it('reports the vector overflow triple at the position of its first word', () => {
     const phrase = 'abbey abbey zoom abbey abbey abbey abbey abbey abbey abbey abbey abbey abbey';
-    expect(thrown(() => decodeMnemonic(phrase))).toMatchObject({ code: 'mnemonic_overflow', details: { position: 1 } });
+    expect(errorOf(() => decodeMnemonic(phrase))).toMatchObject({ code: 'mnemonic_overflow', details: { position: 1 } });
   });
 });
 
@@ -193,36 +185,36 @@ describe('mnemonic errors', () => {
 
   it('rejects inputs that are not what they should be, naming the parameter', () => {
     for (const bad of [42, null, undefined, new Uint8Array(16), ['amaze'], {}]) {
-      expect(thrown(() => decodeMnemonic(bad as unknown as string))).toMatchObject({
+      expect(errorOf(() => decodeMnemonic(bad as unknown as string))).toMatchObject({
         code: 'invalid_argument',
         details: { param: 'phrase', problem: 'type' },
       });
-      expect(thrown(() => findUnknownWord(bad as unknown as string))).toMatchObject({ code: 'invalid_argument' });
+      expect(errorOf(() => findUnknownWord(bad as unknown as string))).toMatchObject({ code: 'invalid_argument' });
     }
     for (const bad of ['00', null, [0, 1, 2, 3], new Uint16Array(8)]) {
-      expect(thrown(() => encodeMnemonic(bad as unknown as Uint8Array))).toMatchObject({
+      expect(errorOf(() => encodeMnemonic(bad as unknown as Uint8Array))).toMatchObject({
         code: 'invalid_argument',
         details: { param: 'entropy', problem: 'type' },
       });
     }
     for (const length of [0, 4, 12, 15, 17, 24, 31, 33, 64]) {
-      expect(thrown(() => encodeMnemonic(new Uint8Array(length)))).toMatchObject({
+      expect(errorOf(() => encodeMnemonic(new Uint8Array(length)))).toMatchObject({
         code: 'invalid_argument',
         details: { param: 'entropy', problem: 'length' },
       });
     }
     for (const length of [0, 1, 3, 5, 18]) {
-      expect(thrown(() => encodeMnemonicWords(new Uint8Array(length), { checksum: false }))).toMatchObject({
+      expect(errorOf(() => encodeMnemonicWords(new Uint8Array(length), { checksum: false }))).toMatchObject({
         code: 'invalid_argument',
         details: { param: 'bytes', problem: 'length' },
       });
     }
     for (const options of [undefined, null, {}, { checksum: 'yes' }]) {
-      expect(thrown(() => encodeMnemonicWords(new Uint8Array(4), options as never))).toMatchObject({
+      expect(errorOf(() => encodeMnemonicWords(new Uint8Array(4), options as never))).toMatchObject({
         code: 'invalid_argument',
         details: { param: 'options.checksum' },
       });
-      expect(thrown(() => decodeMnemonicWords('abbey abbey abbey', options as never))).toMatchObject({
+      expect(errorOf(() => decodeMnemonicWords('abbey abbey abbey', options as never))).toMatchObject({
         code: 'invalid_argument',
       });
     }
@@ -232,17 +224,17 @@ describe('mnemonic errors', () => {
     for (let count = 0; count <= 30; count++) {
       if (count === 13 || count === 25) continue;
       const phrase = Array.from({ length: count }, () => 'abbey').join(' ');
-      expect(thrown(() => decodeMnemonic(phrase))).toMatchObject({
+      expect(errorOf(() => decodeMnemonic(phrase))).toMatchObject({
         code: 'mnemonic_word_count',
         details: { count, expected: '13 or 25' },
       });
     }
-    expect(thrown(() => decodeMnemonic('   \n\t '))).toMatchObject({ code: 'mnemonic_word_count', details: { count: 0 } });
-    expect(thrown(() => decodeMnemonicWords('abbey abbey abbey abbey', { checksum: false }))).toMatchObject({
+    expect(errorOf(() => decodeMnemonic('   \n\t '))).toMatchObject({ code: 'mnemonic_word_count', details: { count: 0 } });
+    expect(errorOf(() => decodeMnemonicWords('abbey abbey abbey abbey', { checksum: false }))).toMatchObject({
       code: 'mnemonic_word_count',
       details: { count: 4, expected: '3k' },
     });
-    expect(thrown(() => decodeMnemonicWords('abbey', { checksum: true }))).toMatchObject({
+    expect(errorOf(() => decodeMnemonicWords('abbey', { checksum: true }))).toMatchObject({
       code: 'mnemonic_word_count',
       details: { count: 1, expected: '3k+1' },
     });
@@ -251,7 +243,7 @@ describe('mnemonic errors', () => {
   it('names the unknown word at every position, the checksum word included', () => {
     for (let position = 1; position <= 13; position++) {
       const phrase = words.map((w, i) => (i === position - 1 ? 'xyzzy' : w)).join(' ');
-      expect(thrown(() => decodeMnemonic(phrase))).toMatchObject({
+      expect(errorOf(() => decodeMnemonic(phrase))).toMatchObject({
         code: 'mnemonic_unknown_word',
         details: { position, word: 'xyzzy' },
       });
@@ -261,9 +253,9 @@ describe('mnemonic errors', () => {
 
   it('names only the first of several unknown words, lowercased, and treats short words as unknown', () => {
     const phrase = words.map((w, i) => (i === 4 ? 'Xyzzy' : i === 8 ? 'qqq' : w)).join(' ');
-    expect(thrown(() => decodeMnemonic(phrase))).toMatchObject({ details: { position: 5, word: 'xyzzy' } });
+    expect(errorOf(() => decodeMnemonic(phrase))).toMatchObject({ details: { position: 5, word: 'xyzzy' } });
     const short = words.map((w, i) => (i === 2 ? 'ca' : w)).join(' ');
-    expect(thrown(() => decodeMnemonic(short))).toMatchObject({
+    expect(errorOf(() => decodeMnemonic(short))).toMatchObject({
       code: 'mnemonic_unknown_word',
       details: { position: 3, word: 'ca' },
     });
@@ -274,7 +266,7 @@ describe('mnemonic errors', () => {
     for (let i = 0; i < 11; i++) {
       const swapped = [...words];
       [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
-      expect(thrown(() => decodeMnemonic(swapped.join(' '))).code).toBe('mnemonic_checksum');
+      expect(errorOf(() => decodeMnemonic(swapped.join(' '))).code).toBe('mnemonic_checksum');
     }
   });
 
@@ -282,7 +274,7 @@ describe('mnemonic errors', () => {
     for (let i = 0; i < 12; i++) {
       const changed = [...words];
       changed[i] = ENGLISH_WORDS[(ENGLISH_WORDS.indexOf(words[i]!) + 1) % ENGLISH_WORDS.length]!;
-      expect(thrown(() => decodeMnemonic(changed.join(' '))).code).toBe('mnemonic_checksum');
+      expect(errorOf(() => decodeMnemonic(changed.join(' '))).code).toBe('mnemonic_checksum');
     }
   });
 
@@ -290,12 +282,12 @@ describe('mnemonic errors', () => {
     for (let triple = 0; triple < 4; triple++) {
       const changed = [...words];
       changed.splice(triple * 3, 3, 'abbey', 'abbey', 'zoom');
-      expect(thrown(() => decodeMnemonic(changed.join(' ')))).toMatchObject({
+      expect(errorOf(() => decodeMnemonic(changed.join(' ')))).toMatchObject({
         code: 'mnemonic_overflow',
         details: { position: triple * 3 + 1 },
       });
     }
-    expect(thrown(() => decodeMnemonicWords('abbey abbey zoom', { checksum: false }))).toMatchObject({
+    expect(errorOf(() => decodeMnemonicWords('abbey abbey zoom', { checksum: false }))).toMatchObject({
       code: 'mnemonic_overflow',
       details: { position: 1 },
     });

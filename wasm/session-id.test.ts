@@ -3,19 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { loadVectors } from '../test/vectors.ts';
 import { toHex } from './bytes.ts';
 import { SESSION_ID_LENGTH, isSessionId, parseSessionId, shortSessionId } from './session-id.ts';
+import { errorOf } from '../test/expect-code.ts';
 
 const identities = loadVectors<{ session_id: string; x25519_pk_hex: string }>('identity').cases;
 const ID = identities[0]!.session_id;
 const KEY = ID.slice(2);
-
-function thrown(fn: () => unknown): { code: string; details: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; details: Record<string, unknown> };
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseSessionId', () => {
   it('parses the vector Session IDs to their X25519 keys', () => {
@@ -46,7 +38,7 @@ describe('parseSessionId', () => {
 
   it('rejects a wrong length', () => {
     for (const text of ['', '05', ID.slice(0, 65), `${ID}0`, `${ID}00`, KEY]) {
-      expect(thrown(() => parseSessionId(text))).toMatchObject({
+      expect(errorOf(() => parseSessionId(text))).toMatchObject({
         code: 'session_id_length',
         details: { length: text.length, expected: SESSION_ID_LENGTH },
       });
@@ -56,39 +48,39 @@ describe('parseSessionId', () => {
 
   it('names the first non-hex character, whatever the length', () => {
     const withG = `${ID.slice(0, 10)}g${ID.slice(11)}`;
-    expect(thrown(() => parseSessionId(withG))).toMatchObject({
+    expect(errorOf(() => parseSessionId(withG))).toMatchObject({
       code: 'session_id_not_hex',
       details: { position: 11, character: 'g' },
     });
-    expect(thrown(() => parseSessionId(`15${KEY.slice(0, 20)}z${KEY.slice(21)}`))).toMatchObject({
+    expect(errorOf(() => parseSessionId(`15${KEY.slice(0, 20)}z${KEY.slice(21)}`))).toMatchObject({
       code: 'session_id_not_hex',
       details: { position: 23, character: 'z' },
     });
-    expect(thrown(() => parseSessionId('hello'))).toMatchObject({ code: 'session_id_not_hex', details: { position: 1 } });
-    expect(thrown(() => parseSessionId(`0x${KEY}`))).toMatchObject({ code: 'session_id_not_hex', details: { position: 2 } });
-    expect(thrown(() => parseSessionId(`05 ${KEY}`))).toMatchObject({ code: 'session_id_not_hex', details: { position: 3 } });
-    expect(thrown(() => parseSessionId(`${ID}.`))).toMatchObject({ code: 'session_id_not_hex', details: { position: 67 } });
+    expect(errorOf(() => parseSessionId('hello'))).toMatchObject({ code: 'session_id_not_hex', details: { position: 1 } });
+    expect(errorOf(() => parseSessionId(`0x${KEY}`))).toMatchObject({ code: 'session_id_not_hex', details: { position: 2 } });
+    expect(errorOf(() => parseSessionId(`05 ${KEY}`))).toMatchObject({ code: 'session_id_not_hex', details: { position: 3 } });
+    expect(errorOf(() => parseSessionId(`${ID}.`))).toMatchObject({ code: 'session_id_not_hex', details: { position: 67 } });
     expect(isSessionId(withG)).toBe(false);
   });
 
   it('rejects blinded IDs (15, 25) with their own code', () => {
     for (const prefix of ['15', '25']) {
-      expect(thrown(() => parseSessionId(prefix + KEY))).toMatchObject({ code: 'session_id_blinded', details: { prefix } });
+      expect(errorOf(() => parseSessionId(prefix + KEY))).toMatchObject({ code: 'session_id_blinded', details: { prefix } });
       expect(isSessionId(prefix + KEY)).toBe(false);
     }
   });
 
   it('rejects every other prefix', () => {
     for (const prefix of ['03', '00', 'ff', '06', '50', 'a5']) {
-      expect(thrown(() => parseSessionId(prefix + KEY))).toMatchObject({ code: 'session_id_prefix', details: { prefix } });
+      expect(errorOf(() => parseSessionId(prefix + KEY))).toMatchObject({ code: 'session_id_prefix', details: { prefix } });
       expect(isSessionId(prefix + KEY)).toBe(false);
     }
-    expect(thrown(() => parseSessionId(`FF${KEY}`))).toMatchObject({ details: { prefix: 'ff' } });
+    expect(errorOf(() => parseSessionId(`FF${KEY}`))).toMatchObject({ details: { prefix: 'ff' } });
   });
 
   it('rejects what is not a string', () => {
     for (const bad of [5, null, undefined, new Uint8Array(33), [ID]]) {
-      expect(thrown(() => parseSessionId(bad as unknown as string))).toMatchObject({
+      expect(errorOf(() => parseSessionId(bad as unknown as string))).toMatchObject({
         code: 'invalid_argument',
         details: { param: 'text' },
       });
@@ -121,6 +113,6 @@ describe('shortSessionId', () => {
   });
 
   it('rejects what is not a string', () => {
-    expect(thrown(() => shortSessionId(42 as unknown as string))).toMatchObject({ code: 'invalid_argument', details: { param: 'id' } });
+    expect(errorOf(() => shortSessionId(42 as unknown as string))).toMatchObject({ code: 'invalid_argument', details: { param: 'id' } });
   });
 });

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { casesOf, loadVectors } from '../test/vectors.ts';
 import { concatBytes, fromHex, toHex, utf8 } from './bytes.ts';
-import { isParleyError } from '../src/shared/errors.ts';
 import type { ErrorCode } from '../src/shared/errors.ts';
 import type { Identity } from './identity.ts';
 import { ed25519ToX25519PublicKey, identityFromEntropy } from './identity.ts';
@@ -16,6 +15,7 @@ import {
   SESSION_PROTOCOL_OVERHEAD,
 } from './session-protocol.ts';
 import { ready, sodium } from './sodium.ts';
+import { codeOf } from '../test/expect-code.ts';
 
 const vectors = loadVectors('session-protocol');
 
@@ -51,15 +51,6 @@ const MUST_FAIL_CODES: Record<string, ErrorCode> = {
   SP5: 'ciphertext_too_short',
   SP6: 'signature_invalid',
 };
-
-function codeOf(operation: () => unknown): string {
-  try {
-    operation();
-  } catch (error) {
-    return isParleyError(error) ? error.code : `non-Parley ${String(error)}`;
-  }
-  return 'no error';
-}
 
 const invalid = expect.objectContaining({ code: 'invalid_argument' });
 

@@ -14,6 +14,8 @@ import { Core } from './core.ts';
 import { devnetProfile } from './net/network-profile.ts';
 import { nearestSwarm } from '../../wasm/swarm.ts';
 import type { DevnetNodeInfo } from '../../devnet/devnet.ts';
+import { storageRpc } from '../../devnet/testing/https-client.ts';
+import { signedRetrieveParams } from '../../wasm/storage.ts';
 
 let fixture: NetFixture;
 const opened: Core[] = [];
@@ -79,10 +81,6 @@ async function waitForSyncCopyInSwarm(core: Core, timeout = 30_000): Promise<voi
   await expect.poll(async () => (await core.status()).received.duplicates, { timeout, interval: 200 }).toBeGreaterThan(0);
 }
 
-function waitQuietly(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 describe('the core on a devnet', () => {
   it('two accounts talk both ways; a device restored from the phrase sees both sides', async () => {
     const alice = await openCore();
@@ -132,9 +130,10 @@ describe('the core on a devnet', () => {
     expect((await back.getAccount())?.sessionId).toBe(a.sessionId);
     await waitForStatus(back, b.sessionId, 'sent', 3);
     await waitForBodies(bob, a.sessionId, ['one', 'two', 'three']);
-    // Nothing arrives twice: give the poller a few more rounds, then count again.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect((await messagesOf(bob, a.sessionId)).map((m) => m.body)).toEqual(['one', 'two', 'three']);
+    // Nothing arrives twice: a marker sent after the three reaches Bob after anything stored before
+    // it (one recipient's messages go out in order, and a swarm answers in stored order).
+    await back.sendMessage(b.sessionId, 'marker');
+    await waitForBodies(bob, a.sessionId, ['one', 'two', 'three', 'marker']);
   });
 
   it('keeps delivering when a path node and a swarm member stop', async () => {
@@ -228,8 +227,15 @@ describe('the core on a devnet', () => {
     const again = await openCore();
     expect((await again.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
     await waitForBodies(again, c.sessionId, ['marker']);
-    // A few more poll rounds (300 ms apart): the deleted message never comes back.
-    await waitQuietly(2_000);
+    // The deleted message cannot come back: no member of Alice's swarm holds anything but the marker.
+    const aliceKeys = identityFromEntropy(decodeMnemonic(recoveryPhrase));
+    const members = swarmMembers(a.sessionId);
+    expect(members.length).toBeGreaterThan(1);
+    for (const member of members) {
+      const answer = await storageRpc(member.httpsPort, { method: 'retrieve', params: signedRetrieveParams(aliceKeys, { namespace: 0, timestamp: Date.now() }) });
+      expect(answer.status, `node ${member.index}`).toBe(200);
+      expect(JSON.parse(answer.text).messages, `node ${member.index}`).toHaveLength(1);
+    }
     expect((await again.listConversations()).map((conversation) => conversation.id)).toEqual([c.sessionId]);
     // Only the marker was ever taken in (later polls of other members meet it again, as already seen).
     expect((await again.status()).received).toMatchObject({ stored: 1, junk: {}, ignored: {} });

@@ -15,6 +15,31 @@ afterEach(() => {
   for (const c of opened.splice(0)) c.close();
 });
 
+/** Everything posted on `name`, as another tab sees it. */
+function watch(name: string): { kind?: unknown; method?: unknown; id?: unknown; to?: unknown }[] {
+  const seen: { kind?: unknown }[] = [];
+  channel(name).addEventListener('message', (event) => seen.push(event.data as { kind?: unknown }));
+  return seen;
+}
+
+/**
+ * Resolves once `client` has heard a leader: an unknown method is answered (with invalid_argument)
+ * only by a leader, and a leader's announcement reaches the client before any of its answers.
+ */
+async function leaderHeard(client: ForwardingClient): Promise<void> {
+  await expect(client.call('noSuchMethod', [])).rejects.toMatchObject({ code: 'invalid_argument' });
+}
+
+/** Methods that never answer, and the calls that reached them (so a test knows a leader has them in hand). */
+function hangingEngine(): { ran: string[]; echo: () => Promise<never>; sendMessage: () => Promise<never> } {
+  const ran: string[] = [];
+  return {
+    ran,
+    echo: () => (ran.push('echo'), new Promise<never>(() => undefined)),
+    sendMessage: () => (ran.push('sendMessage'), new Promise<never>(() => undefined)),
+  };
+}
+
 class Engine {
   calls: unknown[][] = [];
   async echo(text: string, n: number): Promise<{ text: string; n: number }> {
@@ -82,11 +107,13 @@ describe('forwarding Core API calls between tabs', () => {
   it('fails waiting calls when the tab becomes the leader itself, saying which are safe to run there', async () => {
     const client = new ForwardingClient(channel('t6'), 'tab-a', () => undefined);
     const early = client.call('sendMessage', ['05…', 'nobody heard this']);
-    const stopOld = serveForwardedCalls(channel('t6'), { sendMessage: () => new Promise(() => undefined), echo: () => new Promise(() => undefined) }, 'old');
-    await expect.poll(() => (client as unknown as { knownLeader?: string }).knownLeader).toBe('old');
+    const old = hangingEngine();
+    const stopOld = serveForwardedCalls(channel('t6'), old, 'old');
+    await leaderHeard(client);
     const late = client.call('sendMessage', ['05…', 'the old leader may have sent this']);
     const read = client.call('echo', ['x', 1]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The old leader has all three in hand (early was re-posted to it when it announced itself).
+    await expect.poll(() => [...old.ran].sort()).toEqual(['echo', 'sendMessage', 'sendMessage']);
     stopOld();
     client.close();
     // `early` was re-posted to 'old' when it announced itself, so it may have run there too.
@@ -103,10 +130,11 @@ describe('forwarding Core API calls between tabs', () => {
   });
 
   it('a call posted before any tab leads is answered once a leader starts listening', async () => {
+    const wire = watch('t7');
     const client = new ForwardingClient(channel('t7'), 'tab-a', () => undefined);
     const early = client.call('echo', ['early', 1]);
-    // The follower's message has gone out to nobody before the leader listens.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The follower's call has been delivered (to nobody who answers) before the leader listens.
+    await expect.poll(() => wire.filter((m) => m.kind === 'call')).toHaveLength(1);
     const engine = new Engine();
     serveForwardedCalls(channel('t7'), engine);
     await expect(early).resolves.toEqual({ text: 'early', n: 1 });
@@ -128,20 +156,24 @@ describe('forwarding Core API calls between tabs', () => {
     probe.postMessage(call);
     // Another tab may use the same id: calls are told apart by (from, id).
     probe.postMessage({ ...call, from: 'tab-y' });
-    await expect.poll(() => results.length).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(results).toHaveLength(2);
+    // A last call after the copies: the leader takes calls in order, so once this one is answered,
+    // an answer to the second copy would have come before it.
+    probe.postMessage({ ...call, id: 2, args: ['marker', 2] });
+    await expect.poll(() => results.length).toBeGreaterThanOrEqual(3);
+    expect(results.map((r) => `${String((r as { to: unknown }).to)}#${String((r as { id: unknown }).id)}`)).toEqual(['tab-x#1', 'tab-y#1', 'tab-x#2']);
     expect(engine.calls).toEqual([
       ['once', 1],
       ['once', 1],
+      ['marker', 2],
     ]);
   });
 
   it('a call the old leader never answered is answered by the next leader', async () => {
-    const stopOld = serveForwardedCalls(channel('t9'), { echo: () => new Promise(() => undefined) });
+    const old = hangingEngine();
+    const stopOld = serveForwardedCalls(channel('t9'), old);
     const client = new ForwardingClient(channel('t9'), 'tab-a', () => undefined);
     const call = client.call('echo', ['again', 2]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => old.ran).toEqual(['echo']);
     stopOld(); // its tab closed with the call in flight
     serveForwardedCalls(channel('t9'), new Engine());
     await expect(call).resolves.toEqual({ text: 'again', n: 2 });
@@ -149,14 +181,14 @@ describe('forwarding Core API calls between tabs', () => {
   });
 
   it('never re-posts a send the old leader may have run; repeatable calls go to the new leader', async () => {
-    const hanging = { echo: () => new Promise(() => undefined), sendMessage: () => new Promise(() => undefined) };
-    const stopOld = serveForwardedCalls(channel('t10'), hanging, 'leader-1');
+    const old = hangingEngine();
+    const stopOld = serveForwardedCalls(channel('t10'), old, 'leader-1');
     const client = new ForwardingClient(channel('t10'), 'tab-a', () => undefined);
-    // Posted once the follower knows leader-1 (its hello was answered).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Posted once the follower knows leader-1.
+    await leaderHeard(client);
     const send = client.call('sendMessage', ['05…', 'hi']);
     const read = client.call('echo', ['read', 3]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => old.ran).toEqual(['sendMessage', 'echo']);
     stopOld();
     const next = new Engine() as Engine & { sends: number; sendMessage: () => Promise<void> };
     next.sends = 0;
@@ -164,15 +196,17 @@ describe('forwarding Core API calls between tabs', () => {
     serveForwardedCalls(channel('t10'), next, 'leader-2');
     await expect(send).rejects.toMatchObject({ code: 'leader_unavailable', details: { method: 'sendMessage' } });
     await expect(read).resolves.toEqual({ text: 'read', n: 3 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The follower re-posts in the order it called (send before read), and leader-2 runs calls in
+    // the order they come: a re-posted send would have run before read was answered.
     expect(next.sends).toBe(0);
     client.close();
   });
 
   it('posts a send again when no leader had been known (nobody can have run it)', async () => {
+    const wire = watch('t11');
     const client = new ForwardingClient(channel('t11'), 'tab-a', () => undefined);
     const send = client.call('sendMessage', ['05…', 'hi']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => wire.filter((m) => m.kind === 'call')).toHaveLength(1);
     let sends = 0;
     serveForwardedCalls(channel('t11'), { sendMessage: async () => ++sends }, 'leader-1');
     await expect(send).resolves.toBe(1);

@@ -15,6 +15,7 @@ import {
 } from './hop-encryption.ts';
 import { parseLayer } from './layer.ts';
 import { readHopRouting } from './routing.ts';
+import { codeOf, rejectionCodeOf } from '../../test/expect-code.ts';
 
 // Source: test/vectors/onion.json (libsession-util tests/test_onionreq.cpp); see test/vectors/README.md.
 const vectors = loadVectors('onion');
@@ -56,24 +57,6 @@ const decoder = new TextDecoder();
 
 beforeAll(ready);
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { code?: string }).code ?? `uncoded: ${String(error)}`;
-  }
-  return 'resolved';
-}
-
-function codeOfSync(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code ?? `uncoded: ${String(error)}`;
-  }
-  return 'returned';
-}
-
 describe('hop encryption: LSU known answers (HOP-*)', () => {
   for (const c of casesOf<HopCase>(vectors, 'hop_decrypt')) {
     it(`${c.id}: derives the shared secret and key on both sides and decrypts`, async () => {
@@ -99,8 +82,8 @@ describe('hop encryption: LSU known answers (HOP-*)', () => {
       const serverPk = sodium().crypto_scalarmult_base(serverSk);
       for (const encType of ENC_TYPES) {
         const key = deriveNodeKey(encType, serverSk, serverPk, fromHex(c.client_x25519_pk_hex));
-        expect(await codeOf(decrypt(encType, key, fromHex(c.ciphertext_hex)))).toBe('onion_decrypt_failed');
-        expect(await codeOf(decryptReply(encType, key, fromHex(c.ciphertext_hex)))).toBe('onion_decrypt_failed');
+        expect(await rejectionCodeOf(decrypt(encType, key, fromHex(c.ciphertext_hex)))).toBe('onion_decrypt_failed');
+        expect(await rejectionCodeOf(decryptReply(encType, key, fromHex(c.ciphertext_hex)))).toBe('onion_decrypt_failed');
       }
     });
   }
@@ -180,9 +163,9 @@ describe('hop encryption: properties', () => {
     const key = new Uint8Array(32).fill(3);
     const aesBlob = await encrypt('aes-gcm', key, utf8('legacy error'));
     expect(decoder.decode(await decryptReply('xchacha20', key, aesBlob))).toBe('legacy error');
-    expect(await codeOf(decrypt('xchacha20', key, aesBlob))).toBe('onion_decrypt_failed');
+    expect(await rejectionCodeOf(decrypt('xchacha20', key, aesBlob))).toBe('onion_decrypt_failed');
     const xBlob = await encrypt('xchacha20', key, utf8('x'));
-    expect(await codeOf(decryptReply('aes-gcm', key, xBlob))).toBe('onion_decrypt_failed');
+    expect(await rejectionCodeOf(decryptReply('aes-gcm', key, xBlob))).toBe('onion_decrypt_failed');
   });
 
   it('flipping any bit of a blob fails authentication', async () => {
@@ -192,7 +175,7 @@ describe('hop encryption: properties', () => {
       for (let i = 0; i < blob.length; i++) {
         const bad = blob.slice();
         bad[i]! ^= 1 << (i % 8);
-        expect(await codeOf(decrypt(encType, key, bad))).toBe('onion_decrypt_failed');
+        expect(await rejectionCodeOf(decrypt(encType, key, bad))).toBe('onion_decrypt_failed');
       }
     }
   });
@@ -204,33 +187,33 @@ describe('hop encryption: input checks', () => {
     expect(encTypeFromWire('gcm')).toBe('aes-gcm');
     expect(encTypeFromWire('xchacha20-poly1305')).toBe('xchacha20');
     for (const bad of ['aes-cbc', 'cbc', 'XCHACHA20', '', 5, null]) {
-      expect(codeOfSync(() => encTypeFromWire(bad))).toBe('onion_malformed');
+      expect(codeOf(() => encTypeFromWire(bad))).toBe('onion_malformed');
     }
   });
 
   it('rejects wrong key, IV and blob inputs with coded errors', async () => {
     const key = new Uint8Array(32);
-    expect(await codeOf(encrypt('aes-gcm', new Uint8Array(31), utf8('x')))).toBe('invalid_argument');
-    expect(await codeOf(encrypt('aes-gcm', key, utf8('x'), new Uint8Array(24)))).toBe('invalid_argument');
-    expect(await codeOf(encrypt('xchacha20', key, utf8('x'), new Uint8Array(12)))).toBe('invalid_argument');
-    expect(await codeOf(encrypt('aes-cbc' as EncType, key, utf8('x')))).toBe('invalid_argument');
-    expect(await codeOf(encrypt('aes-gcm', key, 'x' as unknown as Uint8Array))).toBe('invalid_argument');
-    expect(await codeOf(decrypt('aes-gcm', [0] as unknown as Uint8Array, new Uint8Array(40)))).toBe('invalid_argument');
-    expect(await codeOf(decrypt('aes-gcm', key, null as unknown as Uint8Array))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(encrypt('aes-gcm', new Uint8Array(31), utf8('x')))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(encrypt('aes-gcm', key, utf8('x'), new Uint8Array(24)))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(encrypt('xchacha20', key, utf8('x'), new Uint8Array(12)))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(encrypt('aes-cbc' as EncType, key, utf8('x')))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(encrypt('aes-gcm', key, 'x' as unknown as Uint8Array))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(decrypt('aes-gcm', [0] as unknown as Uint8Array, new Uint8Array(40)))).toBe('invalid_argument');
+    expect(await rejectionCodeOf(decrypt('aes-gcm', key, null as unknown as Uint8Array))).toBe('invalid_argument');
     for (const encType of ENC_TYPES) {
       for (let length = 0; length < encryptionOverhead(encType); length++) {
-        expect(await codeOf(decrypt(encType, key, new Uint8Array(length)))).toBe('onion_decrypt_failed');
+        expect(await rejectionCodeOf(decrypt(encType, key, new Uint8Array(length)))).toBe('onion_decrypt_failed');
       }
     }
   });
 
   it('rejects wrong key lengths and low-order points in derivation', () => {
     const k = new Uint8Array(32).fill(1);
-    expect(codeOfSync(() => deriveClientKey('aes-gcm', new Uint8Array(33), k, k))).toBe('invalid_argument');
-    expect(codeOfSync(() => deriveNodeKey('xchacha20', k, new Uint8Array(0), k))).toBe('invalid_argument');
-    expect(codeOfSync(() => deriveClientKey('aes-gcm', k, k, 'ab' as unknown as Uint8Array))).toBe('invalid_argument');
+    expect(codeOf(() => deriveClientKey('aes-gcm', new Uint8Array(33), k, k))).toBe('invalid_argument');
+    expect(codeOf(() => deriveNodeKey('xchacha20', k, new Uint8Array(0), k))).toBe('invalid_argument');
+    expect(codeOf(() => deriveClientKey('aes-gcm', k, k, 'ab' as unknown as Uint8Array))).toBe('invalid_argument');
     const lowOrder = new Uint8Array(32); // the identity point: X25519 with it is all zeros
-    expect(codeOfSync(() => deriveClientKey('aes-gcm', k, k, lowOrder))).toBe('invalid_argument');
-    expect(codeOfSync(() => deriveNodeKey('aes-gcm', k, k, lowOrder))).toBe('onion_decrypt_failed');
+    expect(codeOf(() => deriveClientKey('aes-gcm', k, k, lowOrder))).toBe('invalid_argument');
+    expect(codeOf(() => deriveNodeKey('aes-gcm', k, k, lowOrder))).toBe('onion_decrypt_failed');
   });
 });

@@ -3,16 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../bytes.ts';
 import { encodeLayer, parseLayer } from './layer.ts';
 import { isAllowedProxyTarget, readHopRouting } from './routing.ts';
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    const e = error as { code?: string; details?: { reason?: string; param?: string } };
-    return `${e.code ?? 'uncoded'}:${e.details?.reason ?? e.details?.param ?? ''}`;
-  }
-  return 'returned';
-}
+import { codeOf } from '../../test/expect-code.ts';
 
 function rawLayer(length: number, blob: Uint8Array, trailer: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + blob.length + trailer.length);
@@ -52,33 +43,33 @@ describe('onion layer framing', () => {
   it('rejects every truncation of a layer', () => {
     const encoded = encodeLayer(new Uint8Array(20).fill(1), { ephemeral_key: 'ab', hop_no: 1 });
     for (let length = 0; length < encoded.length; length++) {
-      expect(reasonOf(() => parseLayer(encoded.subarray(0, length)))).toMatch(/^onion_malformed:/);
+      expect(codeOf(() => parseLayer(encoded.subarray(0, length)), 'reason', 'param')).toMatch(/^onion_malformed:/);
     }
   });
 
   it('names each structural fault', () => {
     const blob = new Uint8Array(3);
-    expect(reasonOf(() => parseLayer(new Uint8Array(3)))).toBe('onion_malformed:too_short');
-    expect(reasonOf(() => parseLayer(rawLayer(6, blob, utf8('{}'))))).toBe('onion_malformed:length_exceeds_body');
-    expect(reasonOf(() => parseLayer(rawLayer(0xffffffff, blob, utf8('{}'))))).toBe('onion_malformed:length_exceeds_body');
-    expect(reasonOf(() => parseLayer(rawLayer(3, blob, new Uint8Array(0))))).toBe('onion_malformed:trailer_not_json');
-    expect(reasonOf(() => parseLayer(rawLayer(3, blob, utf8('{"a":'))))).toBe('onion_malformed:trailer_not_json');
-    expect(reasonOf(() => parseLayer(rawLayer(3, blob, utf8('[1,2]'))))).toBe('onion_malformed:trailer_not_object');
-    expect(reasonOf(() => parseLayer(rawLayer(3, blob, utf8('null'))))).toBe('onion_malformed:trailer_not_object');
-    expect(reasonOf(() => parseLayer(rawLayer(3, blob, utf8('"s"'))))).toBe('onion_malformed:trailer_not_object');
-    expect(reasonOf(() => parseLayer(rawLayer(3, blob, Uint8Array.of(0x7b, 0xff, 0x7d))))).toBe(
+    expect(codeOf(() => parseLayer(new Uint8Array(3)), 'reason', 'param')).toBe('onion_malformed:too_short');
+    expect(codeOf(() => parseLayer(rawLayer(6, blob, utf8('{}'))), 'reason', 'param')).toBe('onion_malformed:length_exceeds_body');
+    expect(codeOf(() => parseLayer(rawLayer(0xffffffff, blob, utf8('{}'))), 'reason', 'param')).toBe('onion_malformed:length_exceeds_body');
+    expect(codeOf(() => parseLayer(rawLayer(3, blob, new Uint8Array(0))), 'reason', 'param')).toBe('onion_malformed:trailer_not_json');
+    expect(codeOf(() => parseLayer(rawLayer(3, blob, utf8('{"a":'))), 'reason', 'param')).toBe('onion_malformed:trailer_not_json');
+    expect(codeOf(() => parseLayer(rawLayer(3, blob, utf8('[1,2]'))), 'reason', 'param')).toBe('onion_malformed:trailer_not_object');
+    expect(codeOf(() => parseLayer(rawLayer(3, blob, utf8('null'))), 'reason', 'param')).toBe('onion_malformed:trailer_not_object');
+    expect(codeOf(() => parseLayer(rawLayer(3, blob, utf8('"s"'))), 'reason', 'param')).toBe('onion_malformed:trailer_not_object');
+    expect(codeOf(() => parseLayer(rawLayer(3, blob, Uint8Array.of(0x7b, 0xff, 0x7d))), 'reason', 'param')).toBe(
       'onion_malformed:trailer_not_utf8',
     );
   });
 
   it('rejects wrong input types at the entry', () => {
-    expect(reasonOf(() => parseLayer('abcd' as unknown as Uint8Array))).toBe('invalid_argument:layer');
-    expect(reasonOf(() => parseLayer([0, 0, 0, 0] as unknown as Uint8Array, 'body'))).toBe('invalid_argument:body');
-    expect(reasonOf(() => encodeLayer('ab' as unknown as Uint8Array, {}))).toBe('invalid_argument:blob');
-    expect(reasonOf(() => encodeLayer(new Uint8Array(1), [] as unknown as Record<string, unknown>))).toBe(
+    expect(codeOf(() => parseLayer('abcd' as unknown as Uint8Array), 'reason', 'param')).toBe('invalid_argument:layer');
+    expect(codeOf(() => parseLayer([0, 0, 0, 0] as unknown as Uint8Array, 'body'), 'reason', 'param')).toBe('invalid_argument:body');
+    expect(codeOf(() => encodeLayer('ab' as unknown as Uint8Array, {}), 'reason', 'param')).toBe('invalid_argument:blob');
+    expect(codeOf(() => encodeLayer(new Uint8Array(1), [] as unknown as Record<string, unknown>), 'reason', 'param')).toBe(
       'invalid_argument:trailer',
     );
-    expect(reasonOf(() => encodeLayer(new Uint8Array(1), { n: 1n }))).toBe('invalid_argument:trailer');
+    expect(codeOf(() => encodeLayer(new Uint8Array(1), { n: 1n }), 'reason', 'param')).toBe('invalid_argument:trailer');
   });
 });
 
@@ -95,14 +86,14 @@ describe('onion routing trailers', () => {
   });
 
   it('rejects missing or malformed routing fields', () => {
-    expect(reasonOf(() => readHopRouting({}))).toBe('onion_malformed:ephemeral_key');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: key.slice(2) }))).toBe('onion_malformed:ephemeral_key');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: 5 }))).toBe('onion_malformed:ephemeral_key');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: 'zz'.repeat(32) }))).toBe('onion_malformed:ephemeral_key');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: key, enc_type: 'aes-cbc' }))).toBe('onion_malformed:enc_type');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: key, hop_no: -1 }))).toBe('onion_malformed:hop_no');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: key, hop_no: '1' }))).toBe('onion_malformed:hop_no');
-    expect(reasonOf(() => readHopRouting({ ephemeral_key: key, hop_no: 1.5 }))).toBe('onion_malformed:hop_no');
+    expect(codeOf(() => readHopRouting({}), 'reason', 'param')).toBe('onion_malformed:ephemeral_key');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: key.slice(2) }), 'reason', 'param')).toBe('onion_malformed:ephemeral_key');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: 5 }), 'reason', 'param')).toBe('onion_malformed:ephemeral_key');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: 'zz'.repeat(32) }), 'reason', 'param')).toBe('onion_malformed:ephemeral_key');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: key, enc_type: 'aes-cbc' }), 'reason', 'param')).toBe('onion_malformed:enc_type');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: key, hop_no: -1 }), 'reason', 'param')).toBe('onion_malformed:hop_no');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: key, hop_no: '1' }), 'reason', 'param')).toBe('onion_malformed:hop_no');
+    expect(codeOf(() => readHopRouting({ ephemeral_key: key, hop_no: 1.5 }), 'reason', 'param')).toBe('onion_malformed:hop_no');
   });
 
   it('allows only the storage server proxy targets', () => {

@@ -7,6 +7,7 @@ import { encodeLayer, type Trailer } from './layer.ts';
 import { encodeRelayBody, encryptSnodeReply, peelLayer, peelOnionBody, type PeelResult } from './peel.ts';
 import { outerTrailer } from './routing.ts';
 import { encryptV4Reply, openServerRequest } from './server.ts';
+import { rejectionCodeOf } from '../../test/expect-code.ts';
 
 interface TestNode extends OnionHop {
   secretKey: Uint8Array;
@@ -27,17 +28,6 @@ beforeAll(async () => {
     };
   });
 });
-
-async function codeOf(promise: Promise<unknown> | (() => Promise<unknown>)): Promise<string> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    const e = error as { code?: string; details?: { reason?: string; param?: string } };
-    if (e.code === undefined) return `uncoded: ${String(error)}`;
-    return `${e.code}:${e.details?.reason ?? e.details?.param ?? ''}`;
-  }
-  return 'resolved';
-}
 
 const peelAt = (body: Uint8Array, node: TestNode) => peelOnionBody(body, node.secretKey, node.x25519PublicKey);
 
@@ -68,12 +58,12 @@ describe('peeling: damaged bodies give coded errors', () => {
     it(`${encType}: every truncation and every single-bit flip of a 3-hop onion is refused`, async () => {
       const { body } = await smallOnion(encType);
       for (let length = 0; length < body.length; length++) {
-        expect(CODED).toContain((await codeOf(peelAt(body.subarray(0, length), nodes[0]!))).split(':')[0]);
+        expect(CODED).toContain(await rejectionCodeOf(peelAt(body.subarray(0, length), nodes[0]!)));
       }
       for (let i = 0; i < body.length; i++) {
         const flipped = body.slice();
         flipped[i]! ^= 0x01;
-        expect(CODED).toContain((await codeOf(peelAt(flipped, nodes[0]!))).split(':')[0]);
+        expect(CODED).toContain(await rejectionCodeOf(peelAt(flipped, nodes[0]!)));
       }
     });
 
@@ -83,7 +73,7 @@ describe('peeling: damaged bodies give coded errors', () => {
       for (let i = 0; i < guard.inner.length; i += 7) {
         const inner = guard.inner.slice();
         inner[i]! ^= 0x80;
-        expect(await codeOf(peelAt(encodeRelayBody({ ...guard, inner }), nodes[1]!))).toBe(
+        expect(await rejectionCodeOf(peelAt(encodeRelayBody({ ...guard, inner }), nodes[1]!), 'reason', 'param')).toBe(
           'onion_decrypt_failed:authentication',
         );
       }
@@ -101,18 +91,18 @@ describe('peeling: damaged bodies give coded errors', () => {
       return out;
     };
     const key = toHex(nodes[3]!.x25519PublicKey);
-    expect(await codeOf(peelAt(withTrailer(utf8('{}'), body.length), nodes[0]!))).toBe('onion_malformed:length_exceeds_body');
-    expect(await codeOf(peelAt(withTrailer(utf8('ephemeral_key')), nodes[0]!))).toBe('onion_malformed:trailer_not_json');
-    expect(await codeOf(peelAt(withTrailer(utf8(`["${key}"]`)), nodes[0]!))).toBe('onion_malformed:trailer_not_object');
-    expect(await codeOf(peelAt(withTrailer(utf8('{"enc_type":"aes-gcm"}')), nodes[0]!))).toBe(
+    expect(await rejectionCodeOf(peelAt(withTrailer(utf8('{}'), body.length), nodes[0]!), 'reason', 'param')).toBe('onion_malformed:length_exceeds_body');
+    expect(await rejectionCodeOf(peelAt(withTrailer(utf8('ephemeral_key')), nodes[0]!), 'reason', 'param')).toBe('onion_malformed:trailer_not_json');
+    expect(await rejectionCodeOf(peelAt(withTrailer(utf8(`["${key}"]`)), nodes[0]!), 'reason', 'param')).toBe('onion_malformed:trailer_not_object');
+    expect(await rejectionCodeOf(peelAt(withTrailer(utf8('{"enc_type":"aes-gcm"}')), nodes[0]!), 'reason', 'param')).toBe(
       'onion_malformed:ephemeral_key',
     );
-    expect(await codeOf(peelAt(withTrailer(utf8(`{"ephemeral_key":"${key}","enc_type":"cbc"}`)), nodes[0]!))).toBe(
+    expect(await rejectionCodeOf(peelAt(withTrailer(utf8(`{"ephemeral_key":"${key}","enc_type":"cbc"}`)), nodes[0]!), 'reason', 'param')).toBe(
       'onion_malformed:enc_type',
     );
     // A well-formed body under someone else's key: the node cannot decrypt it.
-    expect(await codeOf(peelAt(body, nodes[1]!))).toBe('onion_decrypt_failed:authentication');
-    expect(await codeOf(peelAt(withTrailer(utf8(`{"ephemeral_key":"${'00'.repeat(32)}"}`)), nodes[0]!))).toBe(
+    expect(await rejectionCodeOf(peelAt(body, nodes[1]!), 'reason', 'param')).toBe('onion_decrypt_failed:authentication');
+    expect(await rejectionCodeOf(peelAt(withTrailer(utf8(`{"ephemeral_key":"${'00'.repeat(32)}"}`)), nodes[0]!), 'reason', 'param')).toBe(
       'onion_decrypt_failed:weak_key',
     );
   });
@@ -120,25 +110,25 @@ describe('peeling: damaged bodies give coded errors', () => {
   it('checks argument types and key lengths', async () => {
     const n = nodes[0]!;
     const { body } = await smallOnion('aes-gcm');
-    expect(await codeOf(() => peelOnionBody('body' as unknown as Uint8Array, n.secretKey, n.x25519PublicKey))).toBe(
+    expect(await rejectionCodeOf(() => peelOnionBody('body' as unknown as Uint8Array, n.secretKey, n.x25519PublicKey), 'reason', 'param')).toBe(
       'invalid_argument:body',
     );
-    expect(await codeOf(() => peelOnionBody(body, n.secretKey.subarray(1), n.x25519PublicKey))).toBe(
+    expect(await rejectionCodeOf(() => peelOnionBody(body, n.secretKey.subarray(1), n.x25519PublicKey), 'reason', 'param')).toBe(
       'invalid_argument:nodeX25519SecretKey',
     );
-    expect(await codeOf(() => peelOnionBody(body, n.secretKey, [] as unknown as Uint8Array))).toBe(
+    expect(await rejectionCodeOf(() => peelOnionBody(body, n.secretKey, [] as unknown as Uint8Array), 'reason', 'param')).toBe(
       'invalid_argument:nodeX25519PublicKey',
     );
-    expect(await codeOf(() => peelLayer(body, n.secretKey, n.x25519PublicKey, null as never))).toBe(
+    expect(await rejectionCodeOf(() => peelLayer(body, n.secretKey, n.x25519PublicKey, null as never), 'reason', 'param')).toBe(
       'invalid_argument:routing',
     );
     expect(
-      await codeOf(() => peelLayer(body, n.secretKey, n.x25519PublicKey, { ephemeralKeyHex: 5 as unknown as string })),
+      await rejectionCodeOf(() => peelLayer(body, n.secretKey, n.x25519PublicKey, { ephemeralKeyHex: 5 as unknown as string }), 'reason', 'param'),
     ).toBe('invalid_argument:routing.ephemeralKeyHex');
-    expect(await codeOf(() => peelLayer(body, n.secretKey, n.x25519PublicKey, { ephemeralKeyHex: 'abcd' }))).toBe(
+    expect(await rejectionCodeOf(() => peelLayer(body, n.secretKey, n.x25519PublicKey, { ephemeralKeyHex: 'abcd' }), 'reason', 'param')).toBe(
       'onion_malformed:ephemeral_key',
     );
-    expect(await codeOf(async () => encodeRelayBody({ kind: 'destination' } as never))).toBe('invalid_argument:relay');
+    expect(await rejectionCodeOf(async () => encodeRelayBody({ kind: 'destination' } as never), 'reason', 'param')).toBe('invalid_argument:relay');
   });
 });
 
@@ -238,13 +228,13 @@ describe('building: input checks', () => {
       ],
     ];
     for (const [override, param] of cases) {
-      expect(await codeOf(() => buildOnionRequest({ ...valid(), ...override } as BuildOnionOptions))).toBe(
+      expect(await rejectionCodeOf(() => buildOnionRequest({ ...valid(), ...override } as BuildOnionOptions), 'reason', 'param')).toBe(
         `invalid_argument:${param}`,
       );
     }
-    expect(await codeOf(() => buildOnionRequest(null as unknown as BuildOnionOptions))).toBe('invalid_argument:options');
+    expect(await rejectionCodeOf(() => buildOnionRequest(null as unknown as BuildOnionOptions), 'reason', 'param')).toBe('invalid_argument:options');
     const lowOrder = { ...nodes[3]!, x25519PublicKey: new Uint8Array(32) };
-    expect(await codeOf(() => buildOnionRequest({ ...valid(), destination: { kind: 'snode', node: lowOrder } }))).toBe(
+    expect(await rejectionCodeOf(() => buildOnionRequest({ ...valid(), destination: { kind: 'snode', node: lowOrder } }), 'reason', 'param')).toBe(
       'invalid_argument:nodePublicKey',
     );
   });
@@ -255,7 +245,7 @@ describe('reading replies: damaged replies give coded errors', () => {
   const sealed = async (plaintext: string, encType: EncType = 'aes-gcm') => toBase64(await encrypt(encType, key, utf8(plaintext)));
 
   it('snode replies', async () => {
-    const read = (reply: string | Uint8Array, encType: EncType = 'aes-gcm') => codeOf(decryptSnodeReply(reply, key, encType));
+    const read = (reply: string | Uint8Array, encType: EncType = 'aes-gcm') => rejectionCodeOf(decryptSnodeReply(reply, key, encType), 'reason', 'param');
     expect(await read('!!!')).toBe('onion_malformed:reply_not_base64');
     expect(await read('{"status":200}')).toBe('onion_malformed:reply_not_base64');
     expect(await read('{"result":5}')).toBe('onion_malformed:reply_not_base64');
@@ -280,11 +270,11 @@ describe('reading replies: damaged replies give coded errors', () => {
       { status: 200, body: '{"a":[1]}' },
       { status: 400, body: 'Invalid json' },
     ]);
-    expect(await codeOf(() => decryptSnodeReply(5 as unknown as string, key, 'aes-gcm'))).toBe('invalid_argument:reply');
-    expect(await codeOf(() => decryptSnodeReply('', key.subarray(1), 'aes-gcm'))).toBe('invalid_argument:replyKey');
-    expect(await codeOf(() => decryptSnodeReply('', key, 'cbc' as EncType))).toBe('invalid_argument:encType');
-    expect(await codeOf(() => encryptSnodeReply(200.5, '', key, 'aes-gcm'))).toBe('invalid_argument:status');
-    expect(await codeOf(() => encryptSnodeReply(200, {} as unknown as string, key, 'aes-gcm'))).toBe('invalid_argument:body');
+    expect(await rejectionCodeOf(() => decryptSnodeReply(5 as unknown as string, key, 'aes-gcm'), 'reason', 'param')).toBe('invalid_argument:reply');
+    expect(await rejectionCodeOf(() => decryptSnodeReply('', key.subarray(1), 'aes-gcm'), 'reason', 'param')).toBe('invalid_argument:replyKey');
+    expect(await rejectionCodeOf(() => decryptSnodeReply('', key, 'cbc' as EncType), 'reason', 'param')).toBe('invalid_argument:encType');
+    expect(await rejectionCodeOf(() => encryptSnodeReply(200.5, '', key, 'aes-gcm'), 'reason', 'param')).toBe('invalid_argument:status');
+    expect(await rejectionCodeOf(() => encryptSnodeReply(200, {} as unknown as string, key, 'aes-gcm'), 'reason', 'param')).toBe('invalid_argument:body');
   });
 
   it('v4 replies and server requests', async () => {
@@ -294,24 +284,24 @@ describe('reading replies: damaged replies give coded errors', () => {
       for (let i = 0; i < blob.length; i++) {
         const flipped = blob.slice();
         flipped[i]! ^= 0x04;
-        expect(await codeOf(decryptV4Reply(flipped, key, encType))).toBe('onion_decrypt_failed:authentication');
+        expect(await rejectionCodeOf(decryptV4Reply(flipped, key, encType), 'reason', 'param')).toBe('onion_decrypt_failed:authentication');
       }
     }
     expect(await decryptV4Reply(await encryptV4Reply(reply, key, 'aes-gcm'), key, 'xchacha20')).toEqual(reply);
-    expect(await codeOf(decryptV4Reply(await encrypt('aes-gcm', key, utf8('{"code":200}')), key, 'aes-gcm'))).toBe(
+    expect(await rejectionCodeOf(decryptV4Reply(await encrypt('aes-gcm', key, utf8('{"code":200}')), key, 'aes-gcm'), 'reason', 'param')).toBe(
       'onion_malformed:bencode_not_list',
     );
-    expect(await codeOf(() => decryptV4Reply('x' as unknown as Uint8Array, key, 'aes-gcm'))).toBe('invalid_argument:reply');
+    expect(await rejectionCodeOf(() => decryptV4Reply('x' as unknown as Uint8Array, key, 'aes-gcm'), 'reason', 'param')).toBe('invalid_argument:reply');
 
     const server = nodes[3]!;
     const { body } = await sealFor(server, utf8('le'));
-    expect(await codeOf(openServerRequest(body, nodes[2]!.secretKey, nodes[2]!.x25519PublicKey))).toBe(
+    expect(await rejectionCodeOf(openServerRequest(body, nodes[2]!.secretKey, nodes[2]!.x25519PublicKey), 'reason', 'param')).toBe(
       'onion_decrypt_failed:authentication',
     );
-    expect(await codeOf(openServerRequest(body.subarray(0, 10), server.secretKey, server.x25519PublicKey))).toBe(
+    expect(await rejectionCodeOf(openServerRequest(body.subarray(0, 10), server.secretKey, server.x25519PublicKey), 'reason', 'param')).toBe(
       'onion_malformed:length_exceeds_body',
     );
-    expect(await codeOf(() => openServerRequest(body, server.secretKey, new Uint8Array(0)))).toBe(
+    expect(await rejectionCodeOf(() => openServerRequest(body, server.secretKey, new Uint8Array(0)), 'reason', 'param')).toBe(
       'invalid_argument:serverX25519PublicKey',
     );
   });

@@ -11,6 +11,7 @@ import {
   encodeV4Request,
   type V4Request,
 } from './v4.ts';
+import { codeOf } from '../../test/expect-code.ts';
 
 // Source: test/vectors/onion.json V4-* (three from the session-pysogs docstring, two Parley-computed).
 const vectors = loadVectors('onion');
@@ -23,16 +24,6 @@ interface V4Case {
 }
 
 const decoder = new TextDecoder();
-
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    const e = error as { code?: string; details?: { reason?: string; param?: string } };
-    return `${e.code ?? 'uncoded'}:${e.details?.reason ?? e.details?.param ?? ''}`;
-  }
-  return 'returned';
-}
 
 describe('v4 vectors', () => {
   for (const c of casesOf<V4Case>(vectors, 'v4_request_encoding')) {
@@ -99,11 +90,11 @@ describe('v4 strict decoding', () => {
   it('rejects every truncation and trailing byte', () => {
     const encoded = encodeV4Request({ method: 'POST', endpoint: '/file', headers: {}, body: utf8('hello') });
     for (let length = 0; length < encoded.length; length++) {
-      expect(reasonOf(() => decodeV4Request(encoded.subarray(0, length)))).toMatch(/^onion_malformed:/);
+      expect(codeOf(() => decodeV4Request(encoded.subarray(0, length)), 'reason', 'param')).toMatch(/^onion_malformed:/);
     }
     const extra = new Uint8Array(encoded.length + 1);
     extra.set(encoded);
-    expect(reasonOf(() => decodeV4Request(extra))).toBe('onion_malformed:bencode_trailing');
+    expect(codeOf(() => decodeV4Request(extra), 'reason', 'param')).toBe('onion_malformed:bencode_trailing');
   });
 
   it('names each bencoding fault', () => {
@@ -119,7 +110,7 @@ describe('v4 strict decoding', () => {
       ['l99999999999:ae', 'bencode_length'],
       ['l1:aee', 'bencode_trailing'],
     ];
-    for (const [text, reason] of cases) expect(reasonOf(() => decodeBencodedStrings(utf8(text)))).toBe(`onion_malformed:${reason}`);
+    for (const [text, reason] of cases) expect(codeOf(() => decodeBencodedStrings(utf8(text)), 'reason', 'param')).toBe(`onion_malformed:${reason}`);
     expect(decodeBencodedStrings(utf8('le'))).toEqual([]);
     expect(decodeBencodedStrings(utf8('l0:3:abce'))).toEqual([new Uint8Array(0), utf8('abc')]);
     expect(encodeBencodedStrings([utf8('ab'), new Uint8Array(0)])).toEqual(utf8('l2:ab0:e'));
@@ -127,8 +118,8 @@ describe('v4 strict decoding', () => {
 
   it('names each v4 meta fault', () => {
     const request = (meta: string, ...more: string[]) =>
-      reasonOf(() => decodeV4Request(encodeBencodedStrings([utf8(meta), ...more.map((m) => utf8(m))])));
-    expect(reasonOf(() => decodeV4Request(utf8('le')))).toBe('onion_malformed:v4_parts');
+      codeOf(() => decodeV4Request(encodeBencodedStrings([utf8(meta), ...more.map((m) => utf8(m))])), 'reason', 'param');
+    expect(codeOf(() => decodeV4Request(utf8('le')), 'reason', 'param')).toBe('onion_malformed:v4_parts');
     expect(request('{"method":"GET","endpoint":"/"}', 'a', 'b')).toBe('onion_malformed:v4_parts');
     expect(request('{"method":"GET"')).toBe('onion_malformed:meta_not_json');
     expect(request('[1]')).toBe('onion_malformed:meta_not_object');
@@ -136,24 +127,24 @@ describe('v4 strict decoding', () => {
     expect(request('{"method":"GET","endpoint":"room"}')).toBe('onion_malformed:meta_endpoint');
     expect(request('{"method":"GET","endpoint":"/","headers":{"a":1}}')).toBe('onion_malformed:meta_headers');
     expect(request('{"method":"GET","endpoint":"/","headers":[]}')).toBe('onion_malformed:meta_headers');
-    const reply = (meta: string) => reasonOf(() => decodeV4Reply(encodeBencodedStrings([utf8(meta)])));
+    const reply = (meta: string) => codeOf(() => decodeV4Reply(encodeBencodedStrings([utf8(meta)])), 'reason', 'param');
     expect(reply('{"code":"200"}')).toBe('onion_malformed:meta_code');
     expect(reply('{"code":20.5}')).toBe('onion_malformed:meta_code');
     expect(reply('{}')).toBe('onion_malformed:meta_code');
-    expect(reasonOf(() => decodeV4Reply(Uint8Array.of(0x6c, 0x31, 0x3a, 0xff, 0x65)))).toBe('onion_malformed:meta_not_json');
+    expect(codeOf(() => decodeV4Reply(Uint8Array.of(0x6c, 0x31, 0x3a, 0xff, 0x65)), 'reason', 'param')).toBe('onion_malformed:meta_not_json');
   });
 
   it('checks encoder inputs', () => {
     const ok = { method: 'GET', endpoint: '/x', headers: {} };
-    expect(reasonOf(() => encodeV4Request({ ...ok, endpoint: 'x' }))).toBe('invalid_argument:request.endpoint');
-    expect(reasonOf(() => encodeV4Request({ ...ok, method: 1 as unknown as string }))).toBe('invalid_argument:request.method');
-    expect(reasonOf(() => encodeV4Request({ ...ok, headers: { a: 1 } as unknown as Record<string, string> }))).toBe(
+    expect(codeOf(() => encodeV4Request({ ...ok, endpoint: 'x' }), 'reason', 'param')).toBe('invalid_argument:request.endpoint');
+    expect(codeOf(() => encodeV4Request({ ...ok, method: 1 as unknown as string }), 'reason', 'param')).toBe('invalid_argument:request.method');
+    expect(codeOf(() => encodeV4Request({ ...ok, headers: { a: 1 } as unknown as Record<string, string> }), 'reason', 'param')).toBe(
       'invalid_argument:request.headers',
     );
-    expect(reasonOf(() => encodeV4Request({ ...ok, body: 'b' as unknown as Uint8Array }))).toBe('invalid_argument:request.body');
-    expect(reasonOf(() => encodeV4Request(null as unknown as V4Request))).toBe('invalid_argument:request');
-    expect(reasonOf(() => encodeV4Reply({ code: 42, headers: {}, body: new Uint8Array(0) }))).toBe('invalid_argument:reply.code');
-    expect(reasonOf(() => encodeBencodedStrings('ab' as unknown as Uint8Array[]))).toBe('invalid_argument:parts');
-    expect(reasonOf(() => decodeV4Reply([108, 101] as unknown as Uint8Array))).toBe('invalid_argument:reply');
+    expect(codeOf(() => encodeV4Request({ ...ok, body: 'b' as unknown as Uint8Array }), 'reason', 'param')).toBe('invalid_argument:request.body');
+    expect(codeOf(() => encodeV4Request(null as unknown as V4Request), 'reason', 'param')).toBe('invalid_argument:request');
+    expect(codeOf(() => encodeV4Reply({ code: 42, headers: {}, body: new Uint8Array(0) }), 'reason', 'param')).toBe('invalid_argument:reply.code');
+    expect(codeOf(() => encodeBencodedStrings('ab' as unknown as Uint8Array[]), 'reason', 'param')).toBe('invalid_argument:parts');
+    expect(codeOf(() => decodeV4Reply([108, 101] as unknown as Uint8Array), 'reason', 'param')).toBe('invalid_argument:reply');
   });
 });

@@ -131,18 +131,25 @@ describe('withRetry', () => {
   });
 
   it('an abort during the backoff ends the wait at once', async () => {
-    const controller = new AbortController();
-    const slow: RetryPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 60_000, maxDelayMs: 60_000 };
-    const started = Date.now();
-    const pending = withRetry(
-      async () => {
-        setTimeout(() => controller.abort(), 20);
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const slow: RetryPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 60_000, maxDelayMs: 60_000 };
+      const run = vi.fn(async () => {
         throw err('snode_unavailable');
-      },
-      { policy: slow, signal: controller.signal },
-    );
-    await expect(pending).rejects.toMatchObject({ code: 'aborted' });
-    expect(Date.now() - started).toBeLessThan(1_000);
+      });
+      const outcome = withRetry(run, { policy: slow, signal: controller.signal }).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(run).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(1); // the backoff is waiting
+      controller.abort();
+      // The clock never moves past the start: only the abort can end the wait.
+      expect(await outcome).toMatchObject({ code: 'aborted' });
+      expect(run).toHaveBeenCalledTimes(1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not start when the signal is already aborted', async () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkNamespaces, checkPubkey, checkStoreRequest, deletedHashes, readMessages, type StoreRequest } from './storage-shapes.ts';
+import { codeOf } from '../../../test/expect-code.ts';
 
 const HASH = 'A'.repeat(43);
 const message = (over: Record<string, unknown> = {}) => ({ hash: HASH, data: 'aGk=', timestamp: 5, expiration: 9, ...over });
-const paramOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return `${(error as { code: string }).code}:${String((error as { details: Record<string, unknown> }).details['param'])}`;
-  }
-  return 'no error';
-};
 
 describe('storage answers', () => {
   it('reads retrieve messages, skipping malformed ones', () => {
@@ -70,18 +63,18 @@ describe('storage request checks', () => {
       [{ timestamp: -1 }, 'request.timestamp'],
     ];
     for (const [override, param] of cases) {
-      expect(paramOf(() => checkStoreRequest({ ...valid, ...override } as StoreRequest))).toBe(`invalid_argument:${param}`);
+      expect(codeOf(() => checkStoreRequest({ ...valid, ...override } as StoreRequest), 'param')).toBe(`invalid_argument:${param}`);
     }
-    expect(paramOf(() => checkStoreRequest(null as unknown as StoreRequest))).toBe('invalid_argument:request');
-    expect(paramOf(() => checkPubkey('05ab', 'pubkey'))).toBe('invalid_argument:pubkey');
-    expect(paramOf(() => checkPubkey(5, 'pubkey'))).toBe('invalid_argument:pubkey');
+    expect(codeOf(() => checkStoreRequest(null as unknown as StoreRequest), 'param')).toBe('invalid_argument:request');
+    expect(codeOf(() => checkPubkey('05ab', 'pubkey'), 'param')).toBe('invalid_argument:pubkey');
+    expect(codeOf(() => checkPubkey(5, 'pubkey'), 'param')).toBe('invalid_argument:pubkey');
   });
 
   it('namespaces: 1 to 20 distinct int16 values', () => {
     expect(() => checkNamespaces([0, 2, 3, 4, 5])).not.toThrow();
-    expect(paramOf(() => checkNamespaces([]))).toBe('invalid_argument:namespaces');
-    expect(paramOf(() => checkNamespaces(Array.from({ length: 21 }, (_, i) => i)))).toBe('invalid_argument:namespaces');
-    expect(paramOf(() => checkNamespaces([0, 0]))).toBe('invalid_argument:namespaces');
-    expect(paramOf(() => checkNamespaces([0, 32_768]))).toBe('invalid_argument:namespaces[1]');
+    expect(codeOf(() => checkNamespaces([]), 'param')).toBe('invalid_argument:namespaces');
+    expect(codeOf(() => checkNamespaces(Array.from({ length: 21 }, (_, i) => i)), 'param')).toBe('invalid_argument:namespaces');
+    expect(codeOf(() => checkNamespaces([0, 0]), 'param')).toBe('invalid_argument:namespaces');
+    expect(codeOf(() => checkNamespaces([0, 32_768]), 'param')).toBe('invalid_argument:namespaces[1]');
   });
 });

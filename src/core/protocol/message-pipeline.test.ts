@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { casesOf, loadVectors } from '../../../test/vectors.ts';
 import { fromBase64, fromHex, toBase64, toHex } from '../../../wasm/bytes.ts';
-import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { identityFromEntropy, type Identity } from '../../../wasm/identity.ts';
 import { padMessage } from '../../../wasm/padding.ts';
 import { encryptForRecipientDeterministic, encryptMessage } from '../../../wasm/session-protocol.ts';
@@ -20,6 +19,7 @@ import {
   type Content,
 } from './messages.ts';
 import { errorOf } from '../../../test/expect-code.ts';
+import { codeOf } from '../../../test/expect-code.ts';
 
 interface E2ECase {
   sender: { ed25519_seed_hex: string; ed25519_pk_hex: string; session_id: string };
@@ -54,16 +54,6 @@ const stored = casesOf<StoredCase>(vectors, 'decode_stored_payload')[0]!;
 /** The vector's seeds are 32 bytes whose second half is zero: the 16-byte-entropy form. */
 function identityFromSeedHex(seedHex: string): Identity {
   return identityFromEntropy(fromHex(seedHex).subarray(0, 16));
-}
-
-function codeOf(run: () => unknown): ErrorCode | 'no error' {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    if (isParleyError(error)) return error.code;
-    throw error;
-  }
 }
 
 let sender: Identity;

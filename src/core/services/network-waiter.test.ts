@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ParleyError } from '../../shared/errors.ts';
 import { NetworkState } from '../net/network-state.ts';
 import { NetworkWaiter } from './network-waiter.ts';
@@ -18,9 +18,15 @@ function fakeNetwork() {
   return { world, state };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('NetworkWaiter', () => {
+  // The waiter's clock is faked: each probe happens exactly when its delay has run out, no sooner.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('probes on its backoff until the network answers, then calls onBack once', async () => {
     const { world, state } = fakeNetwork();
     let backs = 0;
@@ -29,16 +35,22 @@ describe('NetworkWaiter', () => {
     waiter.begin();
     waiter.begin(); // already waiting: no second schedule
     expect(waiter.waiting).toBe(true);
-    await sleep(90);
-    expect(world.probes).toBeGreaterThanOrEqual(2);
-    expect(delays.slice(0, 3)).toEqual([0, 1, 2]);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(world.probes).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(world.probes).toBe(1);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(world.probes).toBe(2);
+    expect(delays).toEqual([0, 1, 2]);
     world.online = true;
-    await sleep(60);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(world.probes).toBe(3);
     expect(backs).toBe(1);
     expect(waiter.waiting).toBe(false);
-    const after = world.probes;
-    await sleep(60);
-    expect(world.probes).toBe(after); // no timer left
+    expect(vi.getTimerCount()).toBe(0); // no timer left
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(world.probes).toBe(3);
+    expect(backs).toBe(1);
   });
 
   it('comes back when anything else reaches the network (state change), and nudge probes at once', async () => {
@@ -67,13 +79,14 @@ describe('NetworkWaiter', () => {
     let backs = 0;
     const waiter = new NetworkWaiter({ state, probeDelay: () => 10, onBack: () => backs++ });
     waiter.begin();
-    await sleep(35);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(world.probes).toBe(3);
     await waiter.cancel();
-    const probes = world.probes;
+    expect(vi.getTimerCount()).toBe(0); // nothing left that could probe again
     world.online = true;
     state.reportReachable();
-    await sleep(40);
-    expect(world.probes).toBe(probes);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(world.probes).toBe(3);
     expect(backs).toBe(0);
     expect(waiter.waiting).toBe(false);
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isParleyError } from '../../shared/errors.ts';
+import { codeOf } from '../../../test/expect-code.ts';
 import {
   DEFAULT_POLL_INTERVALS as I,
   MAX_IMMEDIATE_REPOLLS,
@@ -16,15 +16,6 @@ const chatting: Attention = { visible: true, activeConversation: true, lastActiv
 const quiet: Attention = { ...chatting, lastActivityAt: NOW - I.activeWindowMs - 1 };
 const listOnly: Attention = { ...chatting, activeConversation: false };
 const hidden: Attention = { ...chatting, visible: false };
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    return isParleyError(error) ? `${error.code}:${String(error.details['param'])}` : 'not a ParleyError';
-  }
-}
 
 describe('pollInterval', () => {
   it('2 s chatting, 5 s open but quiet, 15 s visible, 60 s hidden', () => {
@@ -63,11 +54,11 @@ describe('pollInterval', () => {
   });
 
   it('checks its input', () => {
-    expect(codeOf(() => pollInterval(null as never))).toBe('invalid_argument:attention');
-    expect(codeOf(() => pollInterval({ ...chatting, visible: 1 as never }))).toBe('invalid_argument:attention.visible');
-    expect(codeOf(() => pollInterval({ ...chatting, activeConversation: 'yes' as never }))).toBe('invalid_argument:attention.activeConversation');
-    expect(codeOf(() => pollInterval({ ...chatting, lastActivityAt: 1.5 }))).toBe('invalid_argument:attention.lastActivityAt');
-    expect(codeOf(() => pollInterval({ ...chatting, now: -1 }))).toBe('invalid_argument:attention.now');
+    expect(codeOf(() => pollInterval(null as never), 'param')).toBe('invalid_argument:attention');
+    expect(codeOf(() => pollInterval({ ...chatting, visible: 1 as never }), 'param')).toBe('invalid_argument:attention.visible');
+    expect(codeOf(() => pollInterval({ ...chatting, activeConversation: 'yes' as never }), 'param')).toBe('invalid_argument:attention.activeConversation');
+    expect(codeOf(() => pollInterval({ ...chatting, lastActivityAt: 1.5 }), 'param')).toBe('invalid_argument:attention.lastActivityAt');
+    expect(codeOf(() => pollInterval({ ...chatting, now: -1 }), 'param')).toBe('invalid_argument:attention.now');
   });
 });
 
@@ -100,11 +91,11 @@ describe('nextPoll', () => {
   });
 
   it('checks its input', () => {
-    expect(codeOf(() => nextPoll(chatting, { kind: 'later' } as never))).toBe('invalid_argument:outcome.kind');
-    expect(codeOf(() => nextPoll(chatting, { kind: 'failed', code: 'aborted', consecutiveFailures: 0 }))).toBe(
+    expect(codeOf(() => nextPoll(chatting, { kind: 'later' } as never), 'param')).toBe('invalid_argument:outcome.kind');
+    expect(codeOf(() => nextPoll(chatting, { kind: 'failed', code: 'aborted', consecutiveFailures: 0 }), 'param')).toBe(
       'invalid_argument:outcome.consecutiveFailures',
     );
-    expect(codeOf(() => nextPoll(chatting, { kind: 'ok', more: true, immediateRepolls: -1 }))).toBe('invalid_argument:outcome.immediateRepolls');
+    expect(codeOf(() => nextPoll(chatting, { kind: 'ok', more: true, immediateRepolls: -1 }), 'param')).toBe('invalid_argument:outcome.immediateRepolls');
   });
 });
 
@@ -112,7 +103,7 @@ describe('offlineProbeDelay and withJitter', () => {
   it('offline probes back off from the interval to 60 s', () => {
     expect([0, 1, 2, 3, 4, 5].map((n) => offlineProbeDelay(quiet, n))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000]);
     expect(offlineProbeDelay(hidden, 0)).toBe(60_000);
-    expect(codeOf(() => offlineProbeDelay(quiet, -1))).toBe('invalid_argument:probesSoFar');
+    expect(codeOf(() => offlineProbeDelay(quiet, -1), 'param')).toBe('invalid_argument:probesSoFar');
   });
 
   it('jitter stays within ±10 % and leaves 0 at 0', () => {
@@ -127,6 +118,6 @@ describe('offlineProbeDelay and withJitter', () => {
       }),
       { numRuns: 100 },
     );
-    expect(codeOf(() => withJitter(-1))).toBe('invalid_argument:delayMs');
+    expect(codeOf(() => withJitter(-1), 'param')).toBe('invalid_argument:delayMs');
   });
 });

@@ -3,9 +3,11 @@
  * in our swarm arrive, junk stored between them is counted and does not block them, and last
  * hashes are committed only once the messages are stored.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
-import { makeContext, randomIdentity, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
+import { makeContext, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
+import { randomIdentity } from '../../../test/identities.ts';
+import { waitUntil } from '../../../test/wait.ts';
 import { toBase64 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
@@ -155,25 +157,35 @@ describe('Poller on a devnet', () => {
 
   it('start polls at once and keeps polling on its schedule; stop ends it', async () => {
     const { me, t } = await account();
-    const poller = new Poller(t.ctx, { intervals: { chattingMs: 150, conversationOpenMs: 150, visibleMs: 150, hiddenMs: 150 } });
+    const schedule = { intervals: { chattingMs: 150, conversationOpenMs: 150, visibleMs: 150, hiddenMs: 150 }, random: () => 0.5 };
+    const poller = new Poller(t.ctx, schedule);
+    // A second device of the same account, polling on the same schedule: the witness that keeps running.
+    const twin = await makeContext({ relayUrl: net.relayUrl, identity: me });
+    contexts.push(twin);
+    const twinPoller = new Poller(twin.ctx, schedule);
+    const storedIn = async (ctx: TestContext) => (await pageConversation(ctx.db, alice.sessionId)).map((m) => m.body);
     await sendText(me, 'before start');
     await poller.start();
-    await waitFor(async () => (await pageConversation(t.db, alice.sessionId)).length === 1);
-    await sendText(me, 'while running');
-    await waitFor(async () => (await pageConversation(t.db, alice.sessionId)).length === 2);
-    await poller.stop();
-    const added = t.events.filter((e) => e.type === 'message_added').length;
-    await sendText(me, 'after stop');
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(t.events.filter((e) => e.type === 'message_added').length).toBe(added);
-    expect((await pageConversation(t.db, alice.sessionId)).map((m) => m.body)).toEqual(['before start', 'while running']);
+    await twinPoller.start();
+    try {
+      await waitUntil('the first message', async () => (await storedIn(t)).length === 1);
+      await sendText(me, 'while running');
+      await waitUntil('the second message', async () => (await storedIn(t)).length === 2);
+      await poller.stop();
+      const added = t.events.filter((e) => e.type === 'message_added').length;
+      const stoppedRetrieves = vi.spyOn(t.network.storage, 'retrieve');
+      await sendText(me, 'after stop');
+      // The twin fetches the message, then polls three more times: a poller still on that
+      // schedule would have polled (and fetched it) by then.
+      await waitUntil('the twin to fetch the message', async () => (await storedIn(twin)).includes('after stop'));
+      const twinRetrieves = vi.spyOn(twin.network.storage, 'retrieve');
+      await waitUntil('three more polls of the twin', () => twinRetrieves.mock.calls.length >= 3);
+      expect(stoppedRetrieves).not.toHaveBeenCalled();
+      expect(t.events.filter((e) => e.type === 'message_added').length).toBe(added);
+      expect(await storedIn(t)).toEqual(['before start', 'while running']);
+    } finally {
+      await poller.stop();
+      await twinPoller.stop();
+    }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
-import { makeContext, randomIdentity, type TestContext } from '../../../test/services-fixture.ts';
+import { makeContext, type TestContext } from '../../../test/services-fixture.ts';
+import { randomIdentity } from '../../../test/identities.ts';
 import { toBase64Unpadded } from '../../../wasm/bytes.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { padMessage } from '../../../wasm/padding.ts';

@@ -1,7 +1,7 @@
 import { request } from 'node:https';
 import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toBase64 } from '../../wasm/bytes.ts';
 import { httpsCall, storageRpc } from '../testing/https-client.ts';
 import { rawTlsExchange } from '../testing/raw-tls.ts';
@@ -165,14 +165,24 @@ describe('fault modes', () => {
     expect(JSON.parse((await storageRpc(nodePort, { method: 'info', params: {} })).text).version).toEqual([2, 8, 0]);
   });
 
-  it('a delayed node answers late', async () => {
+  it('a delayed node holds its answer for the delay, then answers', async () => {
     const node = net.devnet.node(2);
     node.delay(300);
+    // Only timers are faked (the node's delay is one); sockets and TLS keep running for real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const started = performance.now();
-      await storageRpc(node.record.httpsPort, { method: 'info', params: {} });
-      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+      let answered = false;
+      const answer = storageRpc(node.record.httpsPort, { method: 'info', params: {} }).then((a) => ((answered = true), a));
+      // The request has reached the node once the node's delay timer is set.
+      while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(299);
+      expect(vi.getTimerCount()).toBe(1); // still held
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(vi.getTimerCount()).toBe(0);
+      expect((await answer).status).toBe(200);
     } finally {
+      vi.useRealTimers();
       node.delay(0);
     }
   });

@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64, toHex, utf8 } from '../wasm/bytes.ts';
-import { identityFromEntropy } from '../wasm/identity.ts';
 import { ready, sodium } from '../wasm/sodium.ts';
 import { signedRetrieveParams } from '../wasm/storage.ts';
 import { nearestSwarm } from '../wasm/swarm.ts';
@@ -13,12 +11,9 @@ import type { DevnetNodeInfo } from './devnet.ts';
 import { Devnet } from './devnet.ts';
 import { storageRpc } from './testing/https-client.ts';
 import { startTestDevnet, type TestDevnet } from './testing/test-devnet.ts';
+import { randomIdentity } from '../test/identities.ts';
 
 beforeAll(() => ready());
-
-function account() {
-  return identityFromEntropy(new Uint8Array(randomBytes(16)));
-}
 
 function membersOf(nodes: readonly DevnetNodeInfo[], sessionId: string): DevnetNodeInfo[] {
   const swarm = nearestSwarm(
@@ -46,7 +41,7 @@ describe('Devnet lifecycle', () => {
   });
 
   it('keeps a node’s messages, keys and port across a restart', async () => {
-    const user = account();
+    const user = randomIdentity();
     const [member] = membersOf(net.started.nodes, user.sessionId);
     const stored = await storageRpc(member!.httpsPort, { method: 'store', params: storeParams(user.sessionId, 'survives restarts') });
     expect(stored.status).toBe(200);
@@ -64,16 +59,16 @@ describe('Devnet lifecycle', () => {
   });
 
   it('records a stopped, failing or garbage-answering swarm peer in the store’s swarm map', async () => {
-    const user = account();
+    const user = randomIdentity();
     const members = membersOf(net.started.nodes, user.sessionId);
     expect(members).toHaveLength(3);
     const [entry, stopped, failing] = members as [DevnetNodeInfo, DevnetNodeInfo, DevnetNodeInfo];
     await net.devnet.node(stopped.index).stop();
     net.devnet.node(failing.index).fail503(true);
     try {
-      const started = performance.now();
+      // That a stopped peer is reported only once the forward timeout has passed is shown on fake
+      // timers in network/swarm-transport.test.ts; here, what each peer's entry says.
       const answer = await storageRpc(entry.httpsPort, { method: 'store', params: storeParams(user.sessionId, 'peers in trouble') });
-      expect(performance.now() - started).toBeGreaterThanOrEqual(950);
       expect(answer.status).toBe(200);
       const swarm = JSON.parse(answer.text).swarm as Record<string, Record<string, unknown>>;
       expect(swarm[stopped.ed25519Hex]).toEqual({ failed: true, timeout: true });
@@ -93,8 +88,12 @@ describe('Devnet lifecycle', () => {
   it('shifts every node’s clock with the network clock offset', async () => {
     net.devnet.setClockOffset(3_600_000);
     try {
+      // The node reads its clock between our two readings of the same machine clock.
+      const before = Date.now();
       const info = JSON.parse((await storageRpc(net.started.nodes[0]!.httpsPort, { method: 'info', params: {} })).text);
-      expect(info.timestamp - Date.now()).toBeGreaterThan(3_500_000);
+      const after = Date.now();
+      expect(info.timestamp).toBeGreaterThanOrEqual(before + 3_600_000);
+      expect(info.timestamp).toBeLessThanOrEqual(after + 3_600_000);
     } finally {
       net.devnet.setClockOffset(0);
     }

@@ -3,11 +3,13 @@
  * copy, order, statuses, offline (in place, and across a restart on the same database), a crash
  * mid-send, failure after the attempt limit and retry, and the body checks.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
 import { freshIndexedDB } from '../../../test/fake-indexeddb.ts';
 import { clientNetwork } from '../../../test/net-devnet-fixture.ts';
-import { makeContext, randomIdentity, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
+import { makeContext, startTestNetwork, type TestContext, type TestNetwork } from '../../../test/services-fixture.ts';
+import { randomIdentity } from '../../../test/identities.ts';
+import { waitUntil } from '../../../test/wait.ts';
 import { createRelay } from '../../../relay/relay.ts';
 import { devnetSeeds } from '../../../relay/seed-profiles.ts';
 import { close, listen } from '../../../relay/server.ts';
@@ -116,24 +118,20 @@ function copyIdentity(identity: Identity): Identity {
   };
 }
 
-async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function statusOf(t: TestContext, id: number): Promise<string | undefined> {
   const message = await getMessage(t.db, id);
   return message?.direction === 'outgoing' ? message.status : undefined;
 }
 
 async function waitForStatus(t: TestContext, ids: readonly number[], status: string, timeoutMs = 10_000): Promise<void> {
-  await waitFor(`messages ${ids.join(', ')} ${status}`, async () => {
-    for (const id of ids) if ((await statusOf(t, id)) !== status) return false;
-    return true;
-  }, timeoutMs);
+  await waitUntil(
+    `messages ${ids.join(', ')} ${status}`,
+    async () => {
+      for (const id of ids) if ((await statusOf(t, id)) !== status) return false;
+      return true;
+    },
+    { timeoutMs },
+  );
 }
 
 interface Found {
@@ -168,7 +166,7 @@ async function swarmOf(owner: Identity): Promise<Found[]> {
 /** Waits until the swarm holds at least `count` messages (stores replicate within the swarm), then reads it. */
 async function swarmHolding(owner: Identity, count: number): Promise<Found[]> {
   let found: Found[] = [];
-  await waitFor(`${count} message(s) in the swarm`, async () => (found = await swarmOf(owner)).length >= count);
+  await waitUntil(`${count} message(s) in the swarm`, async () => (found = await swarmOf(owner)).length >= count);
   return found;
 }
 
@@ -249,13 +247,17 @@ describe('Outbox: sending through the devnet', () => {
     await t.network.ready(); // paths in place: the failure comes from the relay, mid-send
     await outbox.start();
     const bringBack = await relayDown();
+    const probes = vi.spyOn(t.network.state, 'probe');
     const ids: number[] = [];
     try {
       const first = await outbox.queue(dave.sessionId, 'while offline 1');
       const second = await outbox.queue(dave.sessionId, 'while offline 2');
       ids.push(first.id, second.id);
-      await waitFor('the outbox to wait offline', () => t.logs.includes('outbox: offline, waiting for the network'));
-      await new Promise((resolve) => setTimeout(resolve, 700)); // a few probes find nothing
+      await waitUntil('the outbox to wait offline', () => t.logs.includes('outbox: offline, waiting for the network'));
+      // Two probes of the waiter have run to their end and found nothing: the messages are still queued.
+      await waitUntil('two probes', () => probes.mock.calls.length >= 2);
+      const answers = await Promise.all(probes.mock.results.slice(0, 2).map((result) => result.value as ReturnType<typeof t.network.state.probe>));
+      expect(answers.map((status) => status.kind)).toEqual(['offline', 'offline']);
       expect(await statusOf(t, first.id)).toBe('queued');
       expect(await statusOf(t, second.id)).toBe('queued');
       expect(t.network.state.current.kind).toBe('offline');
@@ -271,7 +273,7 @@ describe('Outbox: sending through the devnet', () => {
     await slow.outbox.start();
     const bringBackAgain = await relayDown();
     const late = await slow.outbox.queue(dave.sessionId, 'online event');
-    await waitFor('the outbox to wait offline', () => slow.t.logs.includes('outbox: offline, waiting for the network'));
+    await waitUntil('the outbox to wait offline', () => slow.t.logs.includes('outbox: offline, waiting for the network'));
     await bringBackAgain();
     await slow.outbox.networkMayBeBack();
     await waitForStatus(slow.t, [late.id], 'sent', 8_000);
@@ -286,7 +288,7 @@ describe('Outbox: sending through the devnet', () => {
     await offline.outbox.start();
     const queued: OutgoingMessageRecord[] = [];
     for (const body of ['a', 'b', 'c']) queued.push(await offline.outbox.queue(erin.sessionId, body));
-    await waitFor('the outbox to wait offline', () => offline.t.logs.includes('outbox: offline, waiting for the network'));
+    await waitUntil('the outbox to wait offline', () => offline.t.logs.includes('outbox: offline, waiting for the network'));
     for (const message of queued) {
       expect(await statusOf(offline.t, message.id)).toBe('queued');
       expect(await getOutboxEntry(offline.t.db, message.id)).toMatchObject({ recipientStored: false, syncStored: false });
@@ -422,18 +424,20 @@ describe('Outbox: sending through the devnet', () => {
     const outbox = new Outbox({ ...t.ctx, network: { ...t.network, storage: hanging } }, { schedule: FAST });
     await outbox.start();
     const message = await outbox.queue(kim.sessionId, 'interrupted');
-    await waitFor('the store to start', () => storesStarted === 1);
+    await waitUntil('the store to start', () => storesStarted === 1);
     expect(await statusOf(t, message.id)).toBe('sending');
     await outbox.stop();
     expect(await statusOf(t, message.id)).toBe('queued');
     expect(await getOutboxEntry(t.db, message.id)).toMatchObject({ lastErrorCode: 'aborted', recipientStored: false });
+    // Due again at once: an outbox that still ran after stop() would try it straight away, long
+    // before another outbox, started only now, has stored it through the devnet.
+    expect((await getOutboxEntry(t.db, message.id))!.nextAttemptAt).toBeLessThanOrEqual(t.ctx.clock());
     const eventsAtStop = t.events.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(t.events.length).toBe(eventsAtStop); // nothing runs after stop()
-    expect(storesStarted).toBe(1);
 
     await realOutbox.start();
     await waitForStatus(t, [message.id], 'sent');
+    expect(storesStarted).toBe(1); // nothing ran in the stopped outbox
+    expect(t.events.slice(eventsAtStop).filter((e) => e.type === 'message_status').map((e) => (e as { status: string }).status)).toEqual(['sending', 'sent']);
     expect((await swarmHolding(kim, 1)).map((m) => m.body)).toEqual(['interrupted']);
   });
 });

@@ -5,11 +5,13 @@ import { fromHex, utf8 } from '../wasm/bytes.ts';
 import { buildOnionRequest, decryptSnodeReply } from '../wasm/onion/index.ts';
 import { ready } from '../wasm/sodium.ts';
 import { startTestDevnet, portOf, type TestDevnet } from '../devnet/testing/test-devnet.ts';
+import { randomIdentity } from '../test/identities.ts';
 import { MAX_REQUEST_BYTES, RELAY_ERROR_HEADER } from '../src/shared/relay-api.ts';
 import { corsRoute } from './cors.ts';
 import { NodeDirectory } from './node-directory.ts';
 import { devnetSeeds } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
+import { createRelay } from './relay.ts';
 import { close, createRelayServer, listen } from './server.ts';
 
 interface Answer {
@@ -162,8 +164,83 @@ describe('relay forwarding', () => {
     expect(other.status).not.toBe(204);
   });
 
-  it('logs no bodies', () => {
-    expect(relayLog.length).toBeGreaterThan(0);
-    for (const line of relayLog) expect(line).not.toMatch(/[0-9a-f]{64}/);
+  it('logs what was asked and how it ended, but no body, key or client address', async () => {
+    // A relay of its own, so that every line in its log comes from the requests below.
+    const log: string[] = [];
+    const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: devnetSeeds([net.started.seedUrl]), log: (l) => log.push(l) });
+    const url = await listen(server, 0, '127.0.0.1');
+    try {
+      const client = { address: '127.0.0.77', forwardedFor: '203.0.113.77', ports: [] as number[] };
+      const send = (path: string, body: Uint8Array) =>
+        callFrom(client.address, `${url}${path}`, body, { 'X-Forwarded-For': client.forwardedFor, 'User-Agent': 'Parley relay log test' }).then(
+          (answer) => (client.ports.push(answer.localPort), answer),
+        );
+      const marker = 'parley-relay-log-marker-5e0d6a1c';
+      const secret = randomIdentity();
+
+      const seedBody = utf8(JSON.stringify({ jsonrpc: '2.0', id: marker, method: 'get_n_service_nodes', params: { active_only: true, marker } }));
+      expect((await send('v1/seed', seedBody)).status).toBe(200);
+      const refusedSeedBody = utf8(JSON.stringify({ jsonrpc: '2.0', method: 'get_service_nodes', params: { marker, key: secret.sessionId } }));
+      expect((await send('v1/seed', refusedSeedBody)).status).toBe(400);
+
+      const nodes = net.started.nodes;
+      const hop = (i: number) => ({ ed25519PublicKeyHex: nodes[i]!.ed25519Hex, x25519PublicKey: fromHex(nodes[i]!.x25519Hex) });
+      const payload = utf8(JSON.stringify({ method: 'info', params: { marker, pubkey: secret.sessionId } }));
+      const onion = await buildOnionRequest({ path: [1, 2, 3].map(hop), destination: { kind: 'snode', node: hop(0) }, payload });
+      const guard = nodes[1]!;
+      expect((await send(`v1/onion/${guard.ip}:${guard.httpsPort}`, onion.body)).status).toBe(200);
+      const strayBody = utf8(`${marker} ${secret.sessionId}`);
+      expect((await send(`v1/onion/127.0.0.1:${portOf(net.started.seedUrl)}`, strayBody)).status).toBe(403);
+
+      // The log is not empty: each request left its line, so the checks below have something to read.
+      expect(log.filter((line) => line.startsWith('relay: seed '))).toHaveLength(1);
+      expect(log.filter((line) => line.startsWith(`relay: onion → ${guard.ip}:${guard.httpsPort} 200 `))).toHaveLength(1);
+      expect(log.filter((line) => line.includes('refused (unknown node)'))).toHaveLength(1);
+
+      const ephemeralKey = /"ephemeral_key":"([0-9a-f]{64})"/.exec(Buffer.from(onion.body).toString('latin1'))?.[1];
+      expect(ephemeralKey).toBeDefined();
+      const needles = [
+        marker,
+        client.address,
+        client.forwardedFor,
+        ...client.ports.map((port) => `:${port}`),
+        ...encodings(utf8(marker)),
+        ...encodings(fromHex(secret.sessionId)),
+        ...encodings(fromHex(ephemeralKey!)),
+        ...encodings(onion.replyKey),
+        ...[seedBody, refusedSeedBody, onion.body, strayBody].flatMap((body) => encodings(body.subarray(0, 48))),
+        ...[seedBody, refusedSeedBody, strayBody].map((body) => Buffer.from(body).toString('utf8')),
+      ];
+      for (const line of log) {
+        for (const needle of needles) expect(line, `the log line "${line}" holds ${needle}`).not.toContain(needle);
+      }
+    } finally {
+      await close(server);
+    }
   });
 });
+
+/** POSTs from a chosen loopback address, so that the client's address is one nothing else uses. */
+function callFrom(localAddress: string, url: string, body: Uint8Array, headers: Record<string, string>): Promise<Answer & { localPort: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort: req.socket?.localPort ?? 0 }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The forms a byte string could take in a log line: raw, hex (both cases), base64 and base64url at each of the three alignments. */
+function encodings(bytes: Uint8Array): string[] {
+  const forms = [Buffer.from(bytes).toString('hex'), Buffer.from(bytes).toString('hex').toUpperCase()];
+  for (let shift = 0; shift < 3; shift++) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), Buffer.from(bytes)]);
+    // Drop the first and last groups: they mix in bytes that are not ours.
+    for (const text of [shifted.toString('base64'), shifted.toString('base64url')]) forms.push(text.slice(4, -4));
+  }
+  return forms.filter((form) => form.length >= 16);
+}

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64, toHex, utf8 } from '../../wasm/bytes.ts';
-import { identityFromEntropy, type Identity } from '../../wasm/identity.ts';
+import type { Identity } from '../../wasm/identity.ts';
 import { buildOnionRequest, decryptSnodeReply, deriveClientKey, encodeLayer, encrypt } from '../../wasm/onion/index.ts';
 import { ready, sodium } from '../../wasm/sodium.ts';
 import { signedRetrieveParams } from '../../wasm/storage.ts';
@@ -11,6 +10,7 @@ import type { DevnetNodeInfo } from '../devnet.ts';
 import { httpsCall } from '../testing/https-client.ts';
 import { replyJson, sendOnion, type OnionNode } from '../testing/onion-client.ts';
 import { startTestDevnet, type TestDevnet } from '../testing/test-devnet.ts';
+import { randomIdentity, randomNodeKeys } from '../../test/identities.ts';
 
 const HOP_TIMEOUT_MS = 1500;
 let net: TestDevnet;
@@ -29,24 +29,22 @@ const path = (...indices: number[]): DevnetNodeInfo[] => indices.map(n);
 
 /** A node nobody registered: a valid key pair, unknown to the network. */
 function strangerNode(): OnionNode {
-  const ed = sodium().crypto_sign_keypair();
-  return {
-    ed25519Hex: toHex(ed.publicKey),
-    x25519Hex: toHex(sodium().crypto_sign_ed25519_pk_to_curve25519(ed.publicKey)),
-    ip: '127.0.0.1',
-    httpsPort: 9,
-  };
+  return { ...randomNodeKeys(), ip: '127.0.0.1', httpsPort: 9 };
 }
 
 describe('onion round trips', () => {
   it('carries info through three hops to the target and back (aes-gcm)', async () => {
+    const before = Date.now();
     const outcome = await sendOnion({ path: path(0, 1, 2), target: n(3), body: info });
+    const after = Date.now();
     expect(outcome.http.status).toBe(200);
     expect(outcome.http.headers['server']).toBe('Oxen Storage Server/2.8.0');
     expect(outcome.reply?.status).toBe(200);
     const body = replyJson(outcome) as { version: number[]; timestamp: number; t: number; hf: number[] };
     expect(body.version).toEqual([2, 8, 0]);
-    expect(Math.abs(body.timestamp - Date.now())).toBeLessThan(60_000);
+    // The target reads its clock (the devnet's, not shifted here) between our two readings.
+    expect(body.timestamp).toBeGreaterThanOrEqual(before);
+    expect(body.timestamp).toBeLessThanOrEqual(after);
   });
 
   it('works with xchacha20 layers too', async () => {
@@ -56,7 +54,7 @@ describe('onion round trips', () => {
   });
 
   it('stores a message through an onion and retrieves it with a signed retrieve', async () => {
-    const account: Identity = identityFromEntropy(new Uint8Array(randomBytes(16)));
+    const account: Identity = randomIdentity();
     const swarm = nearestSwarm(
       nodes.map((node) => BigInt(node.swarmId)),
       account.sessionId,
@@ -138,16 +136,14 @@ describe('path-level failures', () => {
     expect(await decryptSnodeReply(answer.body, key, 'aes-gcm')).toEqual({ status: 400, body: 'Invalid json' });
   });
 
+  // When the 504 comes, to the millisecond, is tested on fake timers in onion-router.test.ts; here,
+  // that a real slow or stopped hop ends in it (a late answer would have been the target's 200).
   it('answers 504 "Request time out" when a hop does not answer in time', async () => {
     net.devnet.node(2).delay(HOP_TIMEOUT_MS * 2);
     try {
-      const started = performance.now();
       const outcome = await sendOnion({ path: path(0, 1, 2), target: n(3), body: info });
-      const elapsed = performance.now() - started;
       expect(outcome.http.status).toBe(504);
       expect(outcome.http.text).toBe('Request time out');
-      expect(elapsed).toBeGreaterThanOrEqual(HOP_TIMEOUT_MS - 50);
-      expect(elapsed).toBeLessThan(HOP_TIMEOUT_MS * 2);
     } finally {
       net.devnet.node(2).delay(0);
     }
@@ -156,11 +152,9 @@ describe('path-level failures', () => {
   it('reports a stopped relay as 504 after the hop timeout, and the path heals when it starts again', async () => {
     await net.devnet.node(1).stop();
     try {
-      const started = performance.now();
       const outcome = await sendOnion({ path: path(0, 1, 2), target: n(3), body: info });
       expect(outcome.http.status).toBe(504);
       expect(outcome.http.text).toBe('Request time out');
-      expect(performance.now() - started).toBeGreaterThanOrEqual(HOP_TIMEOUT_MS - 50);
     } finally {
       await net.devnet.node(1).start();
     }
