@@ -13,7 +13,8 @@ if (!existsSync(chromiumPath)) {
   );
 }
 
-const PORT = 4173;
+// E2E_PORT lets several checkouts run their end-to-end tests side by side on one machine.
+const PORT = Number(process.env['E2E_PORT'] ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
