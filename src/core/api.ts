@@ -73,6 +73,8 @@ export interface NetworkInfo {
   readonly profile: 'devnet' | 'mainnet';
   /** The relay the worker talks to (the app's origin). */
   readonly relayUrl: string;
+  /** On the devnet: the echo peer's Session ID (an account that answers every message), for the empty list's hint. */
+  readonly echoPeerSessionId: string | null;
 }
 
 /** What the outbox still holds: messages written on this device and not yet in their recipient's swarm. */
