@@ -1,0 +1,43 @@
+/**
+ * The conversation list, newest activity first, kept live from the core's events: a `conversation`
+ * event replaces that conversation's row (its last message and unread count come with it).
+ */
+import type { Remote } from 'comlink';
+import type { CoreApi, CoreEvent, ConversationView } from '../../core/api.ts';
+
+export class ConversationsState {
+  list = $state.raw<readonly ConversationView[]>([]);
+  loaded = $state(false);
+  /** Total unread across conversations: the app badge and the document title follow it. */
+  readonly totalUnread = $derived(this.list.reduce((sum, conversation) => sum + conversation.unreadCount, 0));
+
+  readonly #core: Remote<CoreApi>;
+
+  constructor(core: Remote<CoreApi>) {
+    this.#core = core;
+  }
+
+  async load(): Promise<void> {
+    const conversations = await this.#core.listConversations();
+    this.list = sortByActivity(conversations);
+    this.loaded = true;
+  }
+
+  handle(event: CoreEvent): void {
+    if (event.type === 'conversation') this.upsert(event.conversation);
+    else if (event.type === 'account' && event.account === null) this.list = [];
+  }
+
+  upsert(conversation: ConversationView): void {
+    const others = this.list.filter((known) => known.id !== conversation.id);
+    this.list = sortByActivity([...others, conversation]);
+  }
+
+  find(id: string): ConversationView | undefined {
+    return this.list.find((conversation) => conversation.id === id);
+  }
+}
+
+export function sortByActivity(conversations: readonly ConversationView[]): ConversationView[] {
+  return [...conversations].sort((a, b) => b.lastActivityAt - a.lastActivityAt || a.id.localeCompare(b.id));
+}
