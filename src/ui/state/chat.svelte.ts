@@ -1,10 +1,15 @@
 /**
  * The chat side of the app in one place: the conversation list, the open conversation, the
- * network and outbox, notifications and the badge. It hears the core's events once and hands each
- * to the state it concerns; screens read these classes and never call Comlink themselves.
+ * network and outbox, notifications and the badge. It hears the engine's shared event subscription
+ * and hands each event to the state it concerns; screens read these classes and never call
+ * Comlink themselves.
+ *
+ * One ChatState per AppState (`chatOf(app)`), made on first use so that the shell's AppState needs
+ * no knowledge of it; it loads once an account is open (the list pane mounts only then).
  */
-import { proxy, type Remote } from 'comlink';
-import type { CoreApi, CoreEvent, InputCheck, NetworkInfo } from '../../core/api.ts';
+import type { Remote } from 'comlink';
+import type { CoreApi, CoreEvent, InputCheck } from '../../core/api.ts';
+import type { AppState } from './app.svelte.ts';
 import { ConversationsState } from './conversations.svelte.ts';
 import { ConversationState } from './conversation.svelte.ts';
 import { NetworkStatus } from './network.svelte.ts';
@@ -16,31 +21,37 @@ export class ChatState {
   readonly notifier: Notifier;
   /** The conversation on screen, if any. */
   active = $state.raw<ConversationState | null>(null);
-  networkInfo = $state.raw<NetworkInfo | null>(null);
 
-  readonly #core: Remote<CoreApi>;
-  #subscription: number | null = null;
+  readonly #app: AppState;
+  #loading: Promise<void> | null = null;
   #stopFollowing: (() => void) | null = null;
 
-  constructor(core: Remote<CoreApi>) {
-    this.#core = core;
+  constructor(app: AppState) {
+    this.#app = app;
+    const core = (): Remote<CoreApi> => app.engine.api;
     this.conversations = new ConversationsState(core);
     this.network = new NetworkStatus(core);
-    this.notifier = new Notifier(core, (id) => this.conversations.find(id)?.displayName ?? null);
+    this.notifier = new Notifier(
+      () => app.preferences.values?.notifications ?? null,
+      (id) => this.conversations.find(id)?.displayName ?? null,
+    );
+    app.engine.on((event) => this.handle(event));
   }
 
-  /** Subscribes to the core's events, then loads what the screens show. Call once an account is open. */
-  async start(): Promise<void> {
-    if (this.#subscription === null) {
-      this.#subscription = await this.#core.subscribe(proxy((event: CoreEvent) => this.handle(event)));
-    }
+  /** The echo peer's Session ID on the devnet (for the empty list), once the shell loaded it. */
+  get echoPeerSessionId(): string | null {
+    return this.#app.preferences.network?.echoPeerSessionId ?? null;
+  }
+
+  /** Loads the list, the network state and the outbox (again after an unlock); safe to call often. */
+  load(): Promise<void> {
     this.#stopFollowing ??= this.network.followBrowser(window);
-    await Promise.all([
-      this.conversations.load(),
-      this.network.load(),
-      this.notifier.load(),
-      this.#core.getNetworkInfo().then((info) => (this.networkInfo = info)),
-    ]);
+    this.#loading ??= Promise.all([this.conversations.load(), this.network.load()])
+      .then(() => undefined)
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
   }
 
   handle(event: CoreEvent): void {
@@ -54,7 +65,7 @@ export class ChatState {
   open(sessionId: string): ConversationState {
     if (this.active?.id === sessionId) return this.active;
     this.active?.close();
-    const conversation = new ConversationState(this.#core, sessionId);
+    const conversation = new ConversationState(this.#app.engine.api, sessionId);
     this.active = conversation;
     void conversation.open().then(() => {
       if (conversation.conversation) this.conversations.upsert(conversation.conversation);
@@ -62,29 +73,30 @@ export class ChatState {
     return conversation;
   }
 
-  /** Checks a Session ID as it is typed (the core says what is wrong, by code). */
-  checkSessionId(sessionId: string): Promise<InputCheck> {
-    return this.#core.checkSessionId(sessionId);
+  /** Closes `conversation` if it is still the open one. */
+  close(conversation: ConversationState): void {
+    conversation.close();
+    if (this.active === conversation) this.active = null;
   }
 
-  closeActive(): void {
-    this.active?.close();
-    this.active = null;
+  /** Checks a Session ID as it is typed (the core says what is wrong, by code). */
+  checkSessionId(sessionId: string): Promise<InputCheck> {
+    return this.#app.engine.api.checkSessionId(sessionId);
   }
 
   /** The badge on the installed app's icon follows the unread total; call from a root $effect. */
   syncBadge(): void {
     showBadge(this.conversations.totalUnread);
   }
+}
 
-  async stop(): Promise<void> {
-    this.closeActive();
-    this.#stopFollowing?.();
-    this.#stopFollowing = null;
-    if (this.#subscription !== null) {
-      const id = this.#subscription;
-      this.#subscription = null;
-      await this.#core.unsubscribe(id);
-    }
+const chats = new WeakMap<AppState, ChatState>();
+
+export function chatOf(app: AppState): ChatState {
+  let chat = chats.get(app);
+  if (chat === undefined) {
+    chat = new ChatState(app);
+    chats.set(app, chat);
   }
+  return chat;
 }

@@ -11,14 +11,15 @@ export class ConversationsState {
   /** Total unread across conversations: the app badge and the document title follow it. */
   readonly totalUnread = $derived(this.list.reduce((sum, conversation) => sum + conversation.unreadCount, 0));
 
-  readonly #core: Remote<CoreApi>;
+  readonly #core: () => Remote<CoreApi>;
 
-  constructor(core: Remote<CoreApi>) {
+  /** `core` gives the Core API once the engine is ready. */
+  constructor(core: () => Remote<CoreApi>) {
     this.#core = core;
   }
 
   async load(): Promise<void> {
-    const conversations = await this.#core.listConversations();
+    const conversations = await this.#core().listConversations();
     this.list = sortByActivity(conversations);
     this.loaded = true;
   }

@@ -17,14 +17,15 @@ export class NetworkStatus {
   /** Offline as the person understands it: the browser says so, or the core cannot reach the network. */
   readonly offline = $derived(!this.browserOnline || this.state.kind === 'offline');
 
-  readonly #core: Remote<CoreApi>;
+  readonly #core: () => Remote<CoreApi>;
 
-  constructor(core: Remote<CoreApi>) {
+  /** `core` gives the Core API once the engine is ready. */
+  constructor(core: () => Remote<CoreApi>) {
     this.#core = core;
   }
 
   async load(): Promise<void> {
-    const [state, outbox] = await Promise.all([this.#core.getNetworkState(), this.#core.getOutboxSummary()]);
+    const [state, outbox] = await Promise.all([this.#core().getNetworkState(), this.#core().getOutboxSummary()]);
     this.state = state;
     this.outbox = outbox;
   }
@@ -52,7 +53,7 @@ export class NetworkStatus {
     this.rebuilding = true;
     this.rebuildError = null;
     try {
-      await this.#core.rebuildPath();
+      await this.#core().rebuildPath();
     } catch (error) {
       this.rebuildError = isParleyError(error) ? error.code : 'unknown';
     } finally {

@@ -3,8 +3,7 @@
  * asked only from a button the person presses; the preference (off / anonymous / with the sender's
  * name) comes from the core, so every tab follows the same choice. No message text is ever shown.
  */
-import type { Remote } from 'comlink';
-import type { CoreApi, CoreEvent, MessageView, Preferences } from '../../core/api.ts';
+import type { CoreEvent, MessageView, Preferences } from '../../core/api.ts';
 import { strings } from '../strings.ts';
 import { contactName } from '../lib/short-id.ts';
 
@@ -12,24 +11,23 @@ type Permission = NotificationPermission | 'unsupported';
 
 export class Notifier {
   permission = $state<Permission>(currentPermission());
-  preference = $state<Preferences['notifications']>('anonymous');
 
-  readonly #core: Remote<CoreApi>;
+  readonly #preference: () => Preferences['notifications'] | null;
   readonly #nameOf: (sessionId: string) => string | null;
 
-  /** `nameOf` gives a contact's display name, if known (from the conversation list). */
-  constructor(core: Remote<CoreApi>, nameOf: (sessionId: string) => string | null) {
-    this.#core = core;
+  /**
+   * `preference` reads the person's choice (kept by the shell's PreferencesState, the same in every
+   * tab); `nameOf` gives a contact's display name, if known (from the conversation list).
+   */
+  constructor(preference: () => Preferences['notifications'] | null, nameOf: (sessionId: string) => string | null) {
+    this.#preference = preference;
     this.#nameOf = nameOf;
   }
 
   /** Worth offering the button: the browser can, the person has not decided, and wants them. */
   get canAsk(): boolean {
-    return this.permission === 'default' && this.preference !== 'off';
-  }
-
-  async load(): Promise<void> {
-    this.preference = (await this.#core.getPreferences()).notifications;
+    const preference = this.#preference();
+    return this.permission === 'default' && preference !== null && preference !== 'off';
   }
 
   async ask(): Promise<void> {
@@ -38,15 +36,15 @@ export class Notifier {
   }
 
   handle(event: CoreEvent): void {
-    if (event.type === 'preferences') this.preference = event.preferences.notifications;
-    else if (event.type === 'message_added') this.#maybeNotify(event.message);
+    if (event.type === 'message_added') this.#maybeNotify(event.message);
   }
 
   #maybeNotify(message: MessageView): void {
     if (message.direction !== 'incoming' || document.visibilityState !== 'hidden') return;
-    if (this.permission !== 'granted' || this.preference === 'off') return;
+    const preference = this.#preference();
+    if (this.permission !== 'granted' || preference === null || preference === 'off') return;
     const title =
-      this.preference === 'with_sender'
+      preference === 'with_sender'
         ? strings.notifications.from(contactName(this.#nameOf(message.conversationId), message.conversationId))
         : strings.notifications.anonymous;
     // One notification per conversation (tag): a burst of messages does not stack up.
