@@ -34,9 +34,9 @@ async function openHarness(page: Page, rows = 50_000): Promise<string[]> {
       body: await readFile(file),
     });
   });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective}`));
-  });
+  await page.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (event) => console.error('CSP violation: ' + event.violatedDirective))",
+  );
   await page.goto(`${ORIGIN}/?rows=${rows}`);
   return violations;
 }
@@ -45,17 +45,23 @@ const log = (page: Page) => page.getByRole('log', { name: 'Rows' });
 
 /** The topmost row fully or partly in view, and its top relative to the list's viewport. */
 async function topRow(page: Page): Promise<{ n: number; top: number }> {
-  return log(page).evaluate((viewport) => {
-    const box = viewport.getBoundingClientRect();
-    let best: { n: number; top: number } | null = null;
-    for (const item of viewport.querySelectorAll<HTMLElement>('.item')) {
-      const rect = item.getBoundingClientRect();
-      if (rect.bottom <= box.top || rect.top >= box.bottom) continue;
-      if (best === null || rect.top < best.top) best = { n: Number(item.dataset['n']), top: rect.top - box.top };
-    }
-    if (best === null) throw new Error('no row in view');
-    return best;
+  const rows = await page.locator('.item').evaluateAll((items) =>
+    items.map((item) => {
+      const { top, bottom } = item.getBoundingClientRect();
+      return { n: Number(item.getAttribute('data-n')), rect: { top, bottom } };
+    }),
+  );
+  const box = await log(page).evaluate((viewport) => {
+    const { top, bottom } = viewport.getBoundingClientRect();
+    return { top, bottom };
   });
+  let best: { n: number; top: number } | null = null;
+  for (const { n, rect } of rows) {
+    if (rect.bottom <= box.top || rect.top >= box.bottom) continue;
+    if (best === null || rect.top - box.top < best.top) best = { n, top: rect.top - box.top };
+  }
+  if (best === null) throw new Error('no row in view');
+  return best;
 }
 
 test('50,000 rows: a screenful in the DOM, opened at the bottom, no CSP violation', async ({ page }) => {
@@ -84,7 +90,7 @@ test('50,000 rows: a screenful in the DOM, opened at the bottom, no CSP violatio
 test('prepending older rows keeps the row being read in place', async ({ page }) => {
   const problems = await openHarness(page, 2_000);
   await log(page).evaluate((el) => el.scrollTo(0, 20_000));
-  await page.waitForFunction(() => document.querySelectorAll('.item').length > 0);
+  await expect(page.locator('.item').first()).toBeAttached();
   const before = await topRow(page);
   await page.getByRole('button', { name: 'Prepend 1000' }).click();
   await expect.poll(() => page.locator('.item[data-n="-1000"]').count()).toBe(0); // not near: not rendered
