@@ -30,7 +30,7 @@ export class PreferencesService {
    * Applies `changes` (only the keys given). `invalid_argument` {param, problem} for an unknown key
    * or a value out of range, and then nothing is changed.
    */
-  set(changes: Partial<Preferences>): Promise<Preferences> {
+  async set(changes: Partial<Preferences>): Promise<Preferences> {
     checkChanges(changes);
     const run = this.chain.then(async () => {
       const before = await this.get();
