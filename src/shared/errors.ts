@@ -59,7 +59,10 @@ export type ErrorCode =
   | 'message_too_long'
   | 'display_name_too_long'
   | 'message_not_found'
-  | 'leader_unavailable';
+  | 'leader_unavailable'
+  // tabs: a call that carries a phrase or passphrase is run only by the tab whose worker runs the
+  // engine, never sent over the tabs' channel (docs/core.md "Tabs")
+  | 'secret_needs_leader_tab';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 
