@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import packageJson from './package.json' with { type: 'json' };
 
 /** Accent colour of the light theme (src/ui/theme.css), used for the installed app's chrome. */
 const THEME_COLOUR = '#0b6e69';
@@ -45,6 +46,10 @@ export default defineConfig({
   ],
   worker: {
     format: 'es',
+  },
+  // Settings → About shows the version; only the string is inlined, not package.json.
+  define: {
+    __APP_VERSION__: JSON.stringify(packageJson.version),
   },
   build: {
     target: 'es2022',

@@ -126,7 +126,10 @@ async function openCore(fixture: NetFixture, cores: BenchCore[], name: string, r
     if (event.type === 'message_status' && event.status === 'failed') failed.add(event.messageId);
   });
   try {
-    const account = recoveryPhrase === undefined ? (await core.createAccount(name)).account : await core.restoreAccount(recoveryPhrase);
+    const account =
+      recoveryPhrase === undefined
+        ? await core.createAccount({ recoveryPhrase: await core.newRecoveryPhrase(), displayName: name })
+        : await core.restoreAccount({ recoveryPhrase });
     const bench: BenchCore = { core, sessionId: account.sessionId, arrivals, sent, failed, counters };
     cores.push(bench);
     return bench;

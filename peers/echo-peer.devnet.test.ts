@@ -26,7 +26,7 @@ beforeAll(async () => {
     retryPolicy: TEST_RETRY_POLICY,
     poller: { intervals: { chattingMs: 300, conversationOpenMs: 300, visibleMs: 300, hiddenMs: 300 } },
   });
-  await person.createAccount('Person');
+  await person.createAccount({ recoveryPhrase: await person.newRecoveryPhrase(), displayName: 'Person' });
 });
 
 afterAll(async () => {

@@ -59,12 +59,12 @@ export async function startEchoPeer(options: EchoPeerOptions): Promise<EchoPeer>
   try {
     let state = readState(file);
     if (state === undefined) {
-      const created = await core.createAccount('Echo');
-      state = { recoveryPhrase: created.recoveryPhrase, answered: [] };
+      const recoveryPhrase = await core.newRecoveryPhrase();
+      await core.createAccount({ recoveryPhrase, displayName: 'Echo' });
+      state = { recoveryPhrase, answered: [] };
       writeState(file, state);
     } else {
-      await core.restoreAccount(state.recoveryPhrase);
-      await core.setDisplayName('Echo');
+      await core.restoreAccount({ recoveryPhrase: state.recoveryPhrase, displayName: 'Echo' });
     }
     const answered = new Set(state.answered);
     const phrase = state.recoveryPhrase;

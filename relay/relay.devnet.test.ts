@@ -148,6 +148,26 @@ describe('relay forwarding', () => {
     expect(JSON.parse(answer.body.toString())).toEqual({ network: 'devnet' });
   });
 
+  it("names the devnet's echo peer once it is known, and nothing that is not a Session ID", async () => {
+    const profile = devnetSeeds([net.started.seedUrl]);
+    let echoPeer: string | undefined;
+    const server = createRelayServer({
+      distDir: 'dist-that-does-not-exist',
+      routes: forwardingRoutes({ profile, directory: new NodeDirectory(profile), log: () => undefined, echoPeer: () => echoPeer }),
+    });
+    const url = await listen(server, 0, '127.0.0.1');
+    try {
+      const network = async () => JSON.parse((await call(`${url}v1/network`, 'GET')).body.toString()) as unknown;
+      expect(await network()).toEqual({ network: 'devnet' });
+      echoPeer = '<script>';
+      expect(await network()).toEqual({ network: 'devnet' });
+      echoPeer = `05${'ab'.repeat(32)}`;
+      expect(await network()).toEqual({ network: 'devnet', echoPeer });
+    } finally {
+      await close(server);
+    }
+  });
+
   it('only accepts POST', async () => {
     const guard = net.started.nodes[0]!;
     const answer = await call(`${relayUrl}v1/onion/${guard.ip}:${guard.httpsPort}`, 'GET');

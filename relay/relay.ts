@@ -14,6 +14,8 @@ export interface RelayConfig {
   /** Origins allowed to call the API cross-origin; empty (the default) means same-origin only. */
   readonly corsOrigins?: readonly string[];
   readonly log?: (line: string) => void;
+  /** The devnet's echo peer for `GET /v1/network`, asked on each request (routes.ts). */
+  readonly echoPeer?: () => string | undefined;
 }
 
 export function createRelay(config: RelayConfig): Server {
@@ -24,7 +26,7 @@ export function createRelay(config: RelayConfig): Server {
     distDir: config.distDir,
     routes: [
       ...(config.corsOrigins?.length ? [corsRoute(config.corsOrigins)] : []),
-      ...forwardingRoutes({ profile: config.profile, directory, log: config.log }),
+      ...forwardingRoutes({ profile: config.profile, directory, log: config.log, ...(config.echoPeer ? { echoPeer: config.echoPeer } : {}) }),
     ],
   });
 }

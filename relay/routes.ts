@@ -4,7 +4,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
-import { MAX_NODE_ANSWER_BYTES, MAX_REQUEST_BYTES, NETWORK_PATH, NODE_TIMEOUT_MS, ONION_PATH_PREFIX, SEED_PATH } from '../src/shared/relay-api.ts';
+import {
+  MAX_NODE_ANSWER_BYTES,
+  MAX_REQUEST_BYTES,
+  NETWORK_PATH,
+  NODE_TIMEOUT_MS,
+  ONION_PATH_PREFIX,
+  SEED_PATH,
+  type NetworkAnswer,
+} from '../src/shared/relay-api.ts';
 import { BodyTooLargeError, readBody, sendRelayError } from './http-io.ts';
 import { postHttps } from './https-post.ts';
 import type { NodeDirectory } from './node-directory.ts';
@@ -17,7 +25,14 @@ export interface ForwardingOptions {
   readonly directory: NodeDirectory;
   readonly log?: (line: string) => void;
   readonly nodeTimeoutMs?: number;
+  /**
+   * The devnet's echo peer, named in `GET /v1/network` once it runs (read on every request, so
+   * `npm start` can tell the relay after the peer has started). Only its public Session ID.
+   */
+  readonly echoPeer?: () => string | undefined;
 }
+
+const SESSION_ID = /^05[0-9a-f]{64}$/;
 
 export function forwardingRoutes(options: ForwardingOptions): Route[] {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -35,7 +50,9 @@ function networkRoute(options: ForwardingOptions): Route {
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json');
     res.setHeader('Cache-Control', 'no-store');
-    res.end(JSON.stringify({ network: options.profile.name }));
+    const echoPeer = options.profile.name === 'devnet' ? options.echoPeer?.() : undefined;
+    const answer: NetworkAnswer = { network: options.profile.name, ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}) };
+    res.end(JSON.stringify(answer));
     return true;
   };
 }

@@ -5,17 +5,15 @@
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import { startCore } from './ui/core-client.ts';
-import { EngineState } from './ui/engine.svelte.ts';
-import { AppUpdate } from './ui/updates.svelte.ts';
+import { AppState } from './ui/state/app.svelte.ts';
 import './ui/theme.css';
 
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
 
-const engine = new EngineState();
-const update = new AppUpdate();
+const app = new AppState();
 
-mount(App, { target, props: { engine, update } });
+mount(App, { target, props: { app } });
 
-void engine.start(startCore());
-update.register();
+void app.start(startCore());
+app.update.register();

@@ -5,7 +5,7 @@
  * failure arrives as a ParleyError with a `code` the UI turns into a sentence.
  * No secret key ever crosses this boundary; the recovery phrase does only on explicit request.
  */
-import type { ErrorCode } from '../shared/errors.ts';
+import type { ErrorCode, ErrorDetails } from '../shared/errors.ts';
 
 export interface CoreStatus {
   /** libsodium's own version string, e.g. "1.0.20". */
@@ -42,6 +42,45 @@ export interface ConversationView {
   /** The last message's time, or the creation time of an empty conversation: orders the list. */
   readonly lastActivityAt: number;
   readonly unreadCount: number;
+  /** The newest message, for the conversation list; null in an empty conversation. */
+  readonly lastMessage: MessagePreview | null;
+}
+
+export interface MessagePreview {
+  readonly direction: 'incoming' | 'outgoing';
+  readonly body: string;
+  readonly sentAt: number;
+  /** Outgoing messages only. */
+  readonly status: OutgoingStatus | null;
+}
+
+/** The answer to a check made as the person types: nothing is stored, nothing is thrown. */
+export type InputCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: ErrorCode; readonly details: ErrorDetails };
+
+/** What this device is set to; kept with its data, the same in every tab. */
+export interface Preferences {
+  /** Lock the account after this many minutes without use; null: never. Needs a passphrase. */
+  readonly autoLockMinutes: number | null;
+  /** New-message notifications while the app is hidden: none, without the sender, or with the sender's name. */
+  readonly notifications: 'off' | 'anonymous' | 'with_sender';
+}
+
+/** Read-only facts for Settings → Network and About. */
+export interface NetworkInfo {
+  readonly profile: 'devnet' | 'mainnet';
+  /** The relay the worker talks to (the app's origin). */
+  readonly relayUrl: string;
+  /** On the devnet: the echo peer's Session ID (an account that answers every message), for the empty list's hint. */
+  readonly echoPeerSessionId: string | null;
+}
+
+/** What the outbox still holds: messages written on this device and not yet in their recipient's swarm. */
+export interface OutboxSummary {
+  /** Queued, sending or waiting to retry; failed ones are not counted (they wait for the person). */
+  readonly pending: number;
+  readonly failed: number;
 }
 
 export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
@@ -69,7 +108,7 @@ export interface MessageCursor {
 }
 
 export interface PathNodeView {
-  readonly role: 'guard' | 'relay';
+  readonly role: 'guard' | 'relay' | 'destination';
   /** Short Ed25519 key, e.g. "8a88…6f5c". */
   readonly shortKey: string;
 }
@@ -77,14 +116,22 @@ export interface PathNodeView {
 export type NetworkState =
   | { readonly kind: 'offline' }
   | { readonly kind: 'building_path' }
-  | { readonly kind: 'connected'; readonly path: readonly PathNodeView[] };
+  | {
+      readonly kind: 'connected';
+      /** The onion path: the guard, then two relays. */
+      readonly path: readonly PathNodeView[];
+      /** The service node the last request through this path was for (a member of a swarm), when known. */
+      readonly lastDestination: PathNodeView | null;
+    };
 
 export type CoreEvent =
   | { readonly type: 'account'; readonly account: AccountView | null }
   | { readonly type: 'message_added'; readonly message: MessageView }
   | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: ErrorCode | null }
   | { readonly type: 'conversation'; readonly conversation: ConversationView }
-  | { readonly type: 'network'; readonly state: NetworkState };
+  | { readonly type: 'network'; readonly state: NetworkState }
+  | { readonly type: 'outbox'; readonly outbox: OutboxSummary }
+  | { readonly type: 'preferences'; readonly preferences: Preferences };
 
 export type CoreListener = (event: CoreEvent) => void;
 
@@ -94,22 +141,41 @@ export interface CoreApi {
 
   // Account
   getAccount(): Promise<AccountView | null>;
-  /** 16 random bytes → a new account; returns the 13-word recovery phrase to show once. */
-  createAccount(displayName?: string): Promise<{ account: AccountView; recoveryPhrase: string }>;
-  /** Restores from a 13-word phrase and fetches what the account's swarm still holds. */
-  restoreAccount(recoveryPhrase: string): Promise<AccountView>;
-  /** The recovery phrase, on the person's explicit request (the one secret that crosses to the UI). */
-  revealRecoveryPhrase(): Promise<string>;
+  /**
+   * 16 fresh random bytes as a 13-word phrase, for the person to write down before anything is
+   * stored. Answered by this tab's own worker; nothing is kept.
+   */
+  newRecoveryPhrase(): Promise<string>;
+  /**
+   * Creates the account from a phrase `newRecoveryPhrase` made. With a passphrase the seed is
+   * written already locked: it is never on disk in the clear.
+   */
+  createAccount(options: { recoveryPhrase: string; displayName: string; passphrase?: string }): Promise<AccountView>;
+  /** Restores from a 13-word phrase (locked at once with a passphrase) and fetches what the account's swarm still holds. */
+  restoreAccount(options: { recoveryPhrase: string; displayName?: string; passphrase?: string }): Promise<AccountView>;
+  /**
+   * Checks a phrase as it is typed (spaces and capitals do not matter): the first unknown word, the
+   * word count, the checksum. Answered by this tab's own worker; nothing is stored.
+   */
+  checkRecoveryPhrase(recoveryPhrase: string): Promise<InputCheck>;
+  /** The recovery phrase, on the person's explicit request; `passphrase` is required when one is set. */
+  revealRecoveryPhrase(passphrase?: string): Promise<string>;
   setDisplayName(displayName: string): Promise<AccountView>;
   /** Sets or changes the passphrase; `current` is required when one is set. */
   setPassphrase(passphrase: string, current?: string): Promise<AccountView>;
   removePassphrase(current: string): Promise<AccountView>;
   unlock(passphrase: string): Promise<AccountView>;
+  /** Forgets the unlocked seed: messaging pauses until `unlock`. Needs a passphrase. */
+  lock(): Promise<AccountView>;
+  getPreferences(): Promise<Preferences>;
+  setPreferences(changes: Partial<Preferences>): Promise<Preferences>;
   /** Deletes the account from this device; with `fromNetwork`, first deletes everything its swarm holds. */
   deleteAccount(options: { fromNetwork: boolean }): Promise<void>;
 
   // Conversations and messages
   listConversations(): Promise<ConversationView[]>;
+  /** Checks a Session ID as it is typed or pasted (wrong length, prefix, not hex …). Answered by this tab's own worker. */
+  checkSessionId(sessionId: string): Promise<InputCheck>;
   /** Validates the Session ID (coded errors say what is wrong) and opens or creates the conversation. */
   openConversation(sessionId: string): Promise<ConversationView>;
   /** The latest `limit` messages (default 50) before `before` (a message's sentAt and id), oldest first. */
@@ -125,6 +191,8 @@ export interface CoreApi {
 
   // Network
   getNetworkState(): Promise<NetworkState>;
+  getNetworkInfo(): Promise<NetworkInfo>;
+  getOutboxSummary(): Promise<OutboxSummary>;
   rebuildPath(): Promise<void>;
 
   /** Events from the engine; returns an id for `unsubscribe`. The listener is a Comlink proxy. */

@@ -9,7 +9,7 @@ import { TEST_RETRY_POLICY } from '../../test/services-fixture.ts';
 import { identityFromEntropy } from '../../wasm/identity.ts';
 import { decodeMnemonic } from '../../wasm/mnemonic.ts';
 import { MIN_LOCK_COST } from '../../wasm/passphrase.ts';
-import type { CoreEvent, MessageView } from './api.ts';
+import type { AccountView, CoreEvent, MessageView } from './api.ts';
 import { Core } from './core.ts';
 import { devnetProfile } from './net/network-profile.ts';
 import { nearestSwarm } from '../../wasm/swarm.ts';
@@ -56,6 +56,12 @@ async function openCore(options: OpenOptions = {}): Promise<Core & { events: Cor
   return Object.assign(core, { events, indexedDB });
 }
 
+/** A new account as the app makes one: a fresh phrase first, then the account from it. */
+async function createWithPhrase(core: Core, displayName = ''): Promise<{ account: AccountView; recoveryPhrase: string }> {
+  const recoveryPhrase = await core.newRecoveryPhrase();
+  return { account: await core.createAccount({ recoveryPhrase, displayName }), recoveryPhrase };
+}
+
 async function messagesOf(core: Core, conversationId: string): Promise<MessageView[]> {
   return core.listMessages(conversationId, { limit: 200 });
 }
@@ -85,8 +91,8 @@ describe('the core on a devnet', () => {
   it('two accounts talk both ways; a device restored from the phrase sees both sides', async () => {
     const alice = await openCore();
     const bob = await openCore();
-    const { account: a, recoveryPhrase } = await alice.createAccount('Alice');
-    const { account: b } = await bob.createAccount('Bob');
+    const { account: a, recoveryPhrase } = await createWithPhrase(alice, 'Alice');
+    const { account: b } = await createWithPhrase(bob, 'Bob');
 
     await alice.openConversation(b.sessionId);
     await alice.sendMessage(b.sessionId, 'hello Bob');
@@ -100,7 +106,7 @@ describe('the core on a devnet', () => {
 
     // A second device: same phrase, same Session ID, and the swarm's history of both directions.
     const aliceAgain = await openCore();
-    const restored = await aliceAgain.restoreAccount(recoveryPhrase);
+    const restored = await aliceAgain.restoreAccount({ recoveryPhrase });
     expect(restored.sessionId).toBe(a.sessionId);
     const history = await waitForBodies(aliceAgain, b.sessionId, ['hello Bob', 'hi Alice']);
     expect(history.map((m) => [m.direction, m.status])).toEqual([
@@ -114,10 +120,10 @@ describe('the core on a devnet', () => {
 
   it('queues while the relay is unreachable and delivers every message once, in order, after a restart', async () => {
     const bob = await openCore();
-    const { account: b } = await bob.createAccount();
+    const { account: b } = await createWithPhrase(bob);
     const indexedDB = freshIndexedDB();
     const offline = await openCore({ indexedDB, relayUrl: 'http://127.0.0.1:9/' });
-    const { account: a } = await offline.createAccount();
+    const { account: a } = await createWithPhrase(offline);
     await offline.openConversation(b.sessionId);
     for (const body of ['one', 'two', 'three']) await offline.sendMessage(b.sessionId, body);
     await expect.poll(async () => (await offline.getNetworkState()).kind, { timeout: 15_000 }).toBe('offline');
@@ -139,8 +145,8 @@ describe('the core on a devnet', () => {
   it('keeps delivering when a path node and a swarm member stop', async () => {
     const alice = await openCore();
     const bob = await openCore();
-    const { account: a } = await alice.createAccount();
-    const { account: b } = await bob.createAccount();
+    const { account: a } = await createWithPhrase(alice);
+    const { account: b } = await createWithPhrase(bob);
     await alice.sendMessage(b.sessionId, 'before');
     await waitForBodies(bob, a.sessionId, ['before']);
 
@@ -170,8 +176,8 @@ describe('the core on a devnet', () => {
     const skew = 2 * 60_000;
     const alice = await openCore({ clock: () => Date.now() + skew });
     const bob = await openCore();
-    const { account: a } = await alice.createAccount();
-    const { account: b } = await bob.createAccount();
+    const { account: a } = await createWithPhrase(alice);
+    const { account: b } = await createWithPhrase(bob);
     // Once the core has heard from the network, its timestamps are network time, so the nodes take
     // its signed and timed requests (tolerance: 10 s for stores, 60 s for signatures).
     await expect.poll(async () => (await alice.getNetworkState()).kind, { timeout: 15_000 }).toBe('connected');
@@ -185,8 +191,8 @@ describe('the core on a devnet', () => {
     const indexedDB = freshIndexedDB();
     const alice = await openCore({ indexedDB });
     const bob = await openCore();
-    const { account: a, recoveryPhrase } = await alice.createAccount();
-    const { account: b } = await bob.createAccount();
+    const { account: a, recoveryPhrase } = await createWithPhrase(alice);
+    const { account: b } = await createWithPhrase(bob);
     await alice.setPassphrase('correct horse battery staple');
     await alice.close();
     opened.splice(opened.indexOf(alice), 1);
@@ -208,9 +214,9 @@ describe('the core on a devnet', () => {
     const alice = await openCore();
     const bob = await openCore();
     const carol = await openCore();
-    const { account: a, recoveryPhrase } = await alice.createAccount('Alice');
-    const { account: b } = await bob.createAccount();
-    const { account: c } = await carol.createAccount();
+    const { account: a, recoveryPhrase } = await createWithPhrase(alice, 'Alice');
+    const { account: b } = await createWithPhrase(bob);
+    const { account: c } = await createWithPhrase(carol);
     await alice.sendMessage(b.sessionId, 'to be forgotten');
     await waitForStatus(alice, b.sessionId, 'sent', 1);
     await waitForSyncCopyInSwarm(alice);
@@ -225,7 +231,7 @@ describe('the core on a devnet', () => {
     await carol.sendMessage(a.sessionId, 'marker');
     await waitForStatus(carol, a.sessionId, 'sent', 1);
     const again = await openCore();
-    expect((await again.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
+    expect((await again.restoreAccount({ recoveryPhrase })).sessionId).toBe(a.sessionId);
     await waitForBodies(again, c.sessionId, ['marker']);
     // The deleted message cannot come back: no member of Alice's swarm holds anything but the marker.
     const aliceKeys = identityFromEntropy(decodeMnemonic(recoveryPhrase));
@@ -244,8 +250,8 @@ describe('the core on a devnet', () => {
   it('deleting the account from this device only leaves its swarm alone: a restored device gets the history', async () => {
     const alice = await openCore();
     const bob = await openCore();
-    const { account: a, recoveryPhrase } = await alice.createAccount('Alice');
-    const { account: b } = await bob.createAccount();
+    const { account: a, recoveryPhrase } = await createWithPhrase(alice, 'Alice');
+    const { account: b } = await createWithPhrase(bob);
     await alice.sendMessage(b.sessionId, 'kept in the swarm');
     await waitForStatus(alice, b.sessionId, 'sent', 1);
     await waitForSyncCopyInSwarm(alice);
@@ -257,12 +263,12 @@ describe('the core on a devnet', () => {
     expect(alice.events).toContainEqual({ type: 'account', account: null });
 
     const again = await openCore();
-    expect((await again.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
+    expect((await again.restoreAccount({ recoveryPhrase })).sessionId).toBe(a.sessionId);
     const history = await waitForBodies(again, b.sessionId, ['kept in the swarm']);
     expect(history.map((m) => [m.direction, m.status])).toEqual([['outgoing', 'sent']]);
 
     // The device the account was deleted from can take it back too, and finds the same history.
-    expect((await alice.restoreAccount(recoveryPhrase)).sessionId).toBe(a.sessionId);
+    expect((await alice.restoreAccount({ recoveryPhrase })).sessionId).toBe(a.sessionId);
     await waitForBodies(alice, b.sessionId, ['kept in the swarm']);
   });
 });

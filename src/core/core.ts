@@ -5,21 +5,31 @@
  */
 import type { LockCost } from '../../wasm/passphrase.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
+import { parseSessionId } from '../../wasm/session-id.ts';
+import { NETWORK_PATH } from '../shared/relay-api.ts';
 import type {
   AccountView,
   ConversationView,
   CoreApi,
   CoreListener,
   CoreStatus,
+  InputCheck,
   MessageCursor,
   MessageView,
+  NetworkInfo,
   NetworkState,
+  OutboxSummary,
+  Preferences,
 } from './api.ts';
+import { checkRecoveryPhrase, checkSessionId, newRecoveryPhrase } from './input-checks.ts';
 import { createNetwork } from './net/network.ts';
 import type { NetworkProfile } from './net/network-profile.ts';
 import type { RetryPolicy } from './net/retry.ts';
 import type { FetchLike } from './net/transport.ts';
-import { AccountService } from './services/account-service.ts';
+import { AccountService, type NewAccountOptions, type RestoreOptions } from './services/account-service.ts';
+import { AutoLock, DEFAULT_TIMERS, type Timers } from './services/auto-lock.ts';
+import { OutboxSummaryWatch } from './services/outbox-summary.ts';
+import { PreferencesService } from './services/preferences.ts';
 import { AccountSession, type SessionState } from './services/account-session.ts';
 import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
@@ -57,6 +67,8 @@ export interface CoreOptions {
   readonly retryPolicy?: RetryPolicy;
   readonly outbox?: OutboxOptions;
   readonly poller?: PollerOptions;
+  /** The auto-lock's timer (default: the global setTimeout); tests pass fake ones. */
+  readonly timers?: Timers;
 }
 
 /** Old seen hashes and last hashes are pruned this often (and at start). */
@@ -67,6 +79,12 @@ export class Core implements CoreApi {
   private engineChange: Promise<void> = Promise.resolve();
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
   private readonly unsubscribers: (() => void)[] = [];
+  private readonly preferences: PreferencesService;
+  private readonly outboxSummary: OutboxSummaryWatch;
+  private readonly autoLock: AutoLock;
+  private readonly fetchFn: FetchLike;
+  /** The devnet relay's echo peer, once the relay has named it. */
+  private echoPeer: string | null = null;
 
   private constructor(
     private readonly ctx: CoreContext,
@@ -74,7 +92,13 @@ export class Core implements CoreApi {
     private readonly conversations: Conversations,
     private readonly outbox: Outbox,
     private readonly poller: Poller,
-  ) {}
+    options: CoreOptions,
+  ) {
+    this.preferences = new PreferencesService(ctx);
+    this.outboxSummary = new OutboxSummaryWatch(ctx);
+    this.autoLock = new AutoLock(ctx.clock, options.timers ?? DEFAULT_TIMERS, () => this.lock());
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
 
   /** Opens the database, loads the account and, when it is unlocked, starts sending and polling. */
   static async open(options: CoreOptions): Promise<Core> {
@@ -102,11 +126,19 @@ export class Core implements CoreApi {
       new Conversations(ctx),
       new Outbox(ctx, options.outbox),
       new Poller(ctx, options.poller),
+      options,
     );
     core.unsubscribers.push(
-      ctx.session.onChange((state) => core.sessionChanged(state)),
+      ctx.session.onChange((state) => void core.sessionChanged(state)),
       network.state.subscribe((status) => ctx.events.emit({ type: 'network', state: networkView(status) })),
+      () => core.outboxSummary.stop(),
     );
+    const preferencesSubscription = ctx.events.subscribe((event) => {
+      if (event.type === 'preferences') core.autoLock.setMinutes(event.preferences.autoLockMinutes);
+    });
+    core.unsubscribers.push(() => ctx.events.unsubscribe(preferencesSubscription));
+    core.autoLock.setMinutes((await core.preferences.get()).autoLockMinutes);
+    await core.outboxSummary.refresh();
     await core.accounts.load();
     core.pruneTimer = setInterval(() => void core.prune(), PRUNE_INTERVAL_MS);
     void core.prune();
@@ -116,6 +148,7 @@ export class Core implements CoreApi {
   /** Stops sending and polling and closes the database. */
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
+    this.autoLock.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     await this.setEngine(false);
     this.ctx.session.cleared();
@@ -132,37 +165,74 @@ export class Core implements CoreApi {
     return this.accounts.view();
   }
 
-  createAccount(displayName?: string): Promise<{ account: AccountView; recoveryPhrase: string }> {
-    return this.accounts.create(displayName);
+  // The three pure ones need no engine; the worker answers them itself (never forwarded).
+  async newRecoveryPhrase(): Promise<string> {
+    this.autoLock.used();
+    return newRecoveryPhrase();
   }
 
-  async restoreAccount(recoveryPhrase: string): Promise<AccountView> {
-    const account = await this.accounts.restore(recoveryPhrase);
-    // What the swarm still holds arrives through the poller, which polls at once when it starts.
-    return account;
+  async checkRecoveryPhrase(recoveryPhrase: string): Promise<InputCheck> {
+    return checkRecoveryPhrase(recoveryPhrase);
   }
 
-  async revealRecoveryPhrase(): Promise<string> {
-    return this.accounts.revealRecoveryPhrase();
+  async checkSessionId(sessionId: string): Promise<InputCheck> {
+    return checkSessionId(sessionId);
+  }
+
+  createAccount(options: NewAccountOptions): Promise<AccountView> {
+    this.autoLock.used();
+    return this.accounts.create(options);
+  }
+
+  /** What the swarm still holds arrives through the poller, which polls at once when it starts. */
+  restoreAccount(options: RestoreOptions): Promise<AccountView> {
+    this.autoLock.used();
+    return this.accounts.restore(options);
+  }
+
+  revealRecoveryPhrase(passphrase?: string): Promise<string> {
+    this.autoLock.used();
+    return this.accounts.revealRecoveryPhrase(passphrase);
   }
 
   setDisplayName(displayName: string): Promise<AccountView> {
+    this.autoLock.used();
     return this.accounts.setDisplayName(displayName);
   }
 
   setPassphrase(passphrase: string, current?: string): Promise<AccountView> {
+    this.autoLock.used();
     return this.accounts.setPassphrase(passphrase, current);
   }
 
   removePassphrase(current: string): Promise<AccountView> {
+    this.autoLock.used();
     return this.accounts.removePassphrase(current);
   }
 
   unlock(passphrase: string): Promise<AccountView> {
+    this.autoLock.used();
     return this.accounts.unlock(passphrase);
   }
 
+  /** Resolves once sending and polling have stopped. */
+  async lock(): Promise<AccountView> {
+    const view = await this.accounts.lock();
+    await this.engineChange;
+    return view;
+  }
+
+  getPreferences(): Promise<Preferences> {
+    return this.preferences.get();
+  }
+
+  setPreferences(changes: Partial<Preferences>): Promise<Preferences> {
+    this.autoLock.used();
+    return this.preferences.set(changes);
+  }
+
   async deleteAccount(options: { fromNetwork: boolean }): Promise<void> {
+    this.autoLock.used();
     // The engine stops first: nothing may be sent or stored for an account being deleted.
     await this.setEngine(false);
     try {
@@ -179,6 +249,7 @@ export class Core implements CoreApi {
   }
 
   openConversation(sessionId: string): Promise<ConversationView> {
+    this.autoLock.used();
     return this.conversations.open(sessionId);
   }
 
@@ -187,10 +258,12 @@ export class Core implements CoreApi {
   }
 
   async sendMessage(conversationId: string, body: string): Promise<MessageView> {
+    this.autoLock.used();
     return messageView(await this.outbox.queue(conversationId, body));
   }
 
   retryMessage(messageId: number): Promise<void> {
+    this.autoLock.used();
     return this.outbox.retry(messageId);
   }
 
@@ -199,10 +272,13 @@ export class Core implements CoreApi {
   }
 
   async setActiveConversation(conversationId: string | null): Promise<void> {
+    this.autoLock.used();
     this.poller.setActiveConversation(conversationId);
   }
 
   async setVisible(visible: boolean): Promise<void> {
+    // Coming back on screen is the person's doing; going away is not use.
+    if (visible) this.autoLock.used();
     this.poller.setVisible(visible);
   }
 
@@ -212,7 +288,17 @@ export class Core implements CoreApi {
     return networkView(this.ctx.network.state.current);
   }
 
+  async getNetworkInfo(): Promise<NetworkInfo> {
+    const { profile } = this.ctx.network;
+    return { profile: profile.name, relayUrl: profile.relayUrl, echoPeerSessionId: profile.name === 'devnet' ? await this.askEchoPeer() : null };
+  }
+
+  getOutboxSummary(): Promise<OutboxSummary> {
+    return this.outboxSummary.current();
+  }
+
   async rebuildPath(): Promise<void> {
+    this.autoLock.used();
     await this.ctx.network.paths.rebuild();
   }
 
@@ -231,7 +317,24 @@ export class Core implements CoreApi {
   }
 
   private sessionChanged(state: SessionState): Promise<void> {
+    this.autoLock.setActive(state.kind === 'unlocked');
     return this.setEngine(state.kind === 'unlocked');
+  }
+
+  /**
+   * The devnet relay names its echo peer in `GET /v1/network` (once the peer runs). Asked until it
+   * answers with one; offline or absent is null, not an error: it is only a hint for the empty list.
+   */
+  private async askEchoPeer(): Promise<string | null> {
+    if (this.echoPeer !== null) return this.echoPeer;
+    try {
+      const response = await this.fetchFn(new URL(NETWORK_PATH, this.ctx.network.profile.relayUrl).href, { method: 'GET' });
+      const answer = (await response.json()) as { echoPeer?: unknown };
+      if (typeof answer.echoPeer === 'string') this.echoPeer = parseSessionId(answer.echoPeer).sessionId;
+    } catch {
+      // Offline, or a relay without an echo peer (or a malformed one): no hint.
+    }
+    return this.echoPeer;
   }
 
   /** Starts or stops sending and polling; changes are applied one at a time, in order. */

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParleyError } from '../shared/errors.ts';
 import type { CoreEvent } from './api.ts';
-import { broadcastEvent, ForwardingClient, serveForwardedCalls, type Channel } from './tab-forwarding.ts';
+import { CALL_POLICY } from './call-policy.ts';
+import { TabRouter } from './tab-router.ts';
+import { broadcastEvent, ForwardingClient, serveForwardedCalls, type Channel, type ForwardingPolicy } from './tab-forwarding.ts';
 
 // Node's BroadcastChannel behaves like the browser's: every other instance with the same name receives.
 const opened: InstanceType<typeof BroadcastChannel>[] = [];
@@ -15,6 +17,20 @@ afterEach(() => {
   for (const c of opened.splice(0)) c.close();
 });
 
+/** A test engine's methods, classified like the Core API's: a send is never run twice. `probe` is forwardable but no test engine has it, so only a leader answers it (invalid_argument). */
+const TEST_POLICY: ForwardingPolicy = {
+  forwardable: (method) => ['echo', 'refuse', 'crash', 'sendMessage', 'probe'].includes(method),
+  repeatable: (method) => method !== 'sendMessage',
+};
+
+function serve(c: Channel, target: object, leaderId?: string): () => void {
+  return serveForwardedCalls(c, target, TEST_POLICY, leaderId);
+}
+
+function follow(c: Channel, tabId: string, onEvent: (event: CoreEvent) => void, timeoutMs?: number): ForwardingClient {
+  return new ForwardingClient(c, tabId, onEvent, timeoutMs, TEST_POLICY);
+}
+
 /** Everything posted on `name`, as another tab sees it. */
 function watch(name: string): { kind?: unknown; method?: unknown; id?: unknown; to?: unknown }[] {
   const seen: { kind?: unknown }[] = [];
@@ -23,11 +39,11 @@ function watch(name: string): { kind?: unknown; method?: unknown; id?: unknown; 
 }
 
 /**
- * Resolves once `client` has heard a leader: an unknown method is answered (with invalid_argument)
+ * Resolves once `client` has heard a leader: a method no engine has is answered (with invalid_argument)
  * only by a leader, and a leader's announcement reaches the client before any of its answers.
  */
 async function leaderHeard(client: ForwardingClient): Promise<void> {
-  await expect(client.call('noSuchMethod', [])).rejects.toMatchObject({ code: 'invalid_argument' });
+  await expect(client.call('probe', [])).rejects.toMatchObject({ code: 'invalid_argument' });
 }
 
 /** Methods that never answer, and the calls that reached them (so a test knows a leader has them in hand). */
@@ -57,17 +73,17 @@ class Engine {
 describe('forwarding Core API calls between tabs', () => {
   it('runs a follower call on the leader and returns its value', async () => {
     const engine = new Engine();
-    serveForwardedCalls(channel('t1'), engine);
-    const client = new ForwardingClient(channel('t1'), 'tab-a', () => undefined);
+    serve(channel('t1'), engine);
+    const client = follow(channel('t1'), 'tab-a', () => undefined);
     await expect(client.call('echo', ['hi', 3])).resolves.toEqual({ text: 'hi', n: 3 });
     expect(engine.calls).toEqual([['hi', 3]]);
     client.close();
   });
 
   it('answers only the tab that asked', async () => {
-    serveForwardedCalls(channel('t2'), new Engine());
-    const a = new ForwardingClient(channel('t2'), 'tab-a', () => undefined);
-    const b = new ForwardingClient(channel('t2'), 'tab-b', () => undefined);
+    serve(channel('t2'), new Engine());
+    const a = follow(channel('t2'), 'tab-a', () => undefined);
+    const b = follow(channel('t2'), 'tab-b', () => undefined);
     const [ra, rb] = await Promise.all([a.call('echo', ['a', 1]), b.call('echo', ['b', 2])]);
     expect(ra).toEqual({ text: 'a', n: 1 });
     expect(rb).toEqual({ text: 'b', n: 2 });
@@ -76,8 +92,8 @@ describe('forwarding Core API calls between tabs', () => {
   });
 
   it('keeps error codes across tabs, and codes unexpected failures', async () => {
-    serveForwardedCalls(channel('t3'), new Engine());
-    const client = new ForwardingClient(channel('t3'), 'tab-a', () => undefined);
+    serve(channel('t3'), new Engine());
+    const client = follow(channel('t3'), 'tab-a', () => undefined);
     await expect(client.call('refuse', [])).rejects.toMatchObject({ name: 'ParleyError', code: 'account_locked' });
     await expect(client.call('crash', [])).rejects.toMatchObject({ code: 'request_failed' });
     await expect(client.call('nope', [])).rejects.toMatchObject({ code: 'invalid_argument' });
@@ -88,8 +104,8 @@ describe('forwarding Core API calls between tabs', () => {
   it("delivers the leader's events to every follower", async () => {
     const leaderSide = channel('t4');
     const seen: CoreEvent[][] = [[], []];
-    const a = new ForwardingClient(channel('t4'), 'tab-a', (e) => seen[0]!.push(e));
-    const b = new ForwardingClient(channel('t4'), 'tab-b', (e) => seen[1]!.push(e));
+    const a = follow(channel('t4'), 'tab-a', (e) => seen[0]!.push(e));
+    const b = follow(channel('t4'), 'tab-b', (e) => seen[1]!.push(e));
     const event: CoreEvent = { type: 'network', state: { kind: 'offline' } };
     broadcastEvent(leaderSide, event);
     await expect.poll(() => seen.map((s) => s.length)).toEqual([1, 1]);
@@ -99,16 +115,16 @@ describe('forwarding Core API calls between tabs', () => {
   });
 
   it('fails with leader_unavailable when no tab leads', async () => {
-    const client = new ForwardingClient(channel('t5'), 'tab-a', () => undefined, 50);
+    const client = follow(channel('t5'), 'tab-a', () => undefined, 50);
     await expect(client.call('echo', ['x', 1])).rejects.toMatchObject({ code: 'leader_unavailable' });
     client.close();
   });
 
   it('fails waiting calls when the tab becomes the leader itself, saying which are safe to run there', async () => {
-    const client = new ForwardingClient(channel('t6'), 'tab-a', () => undefined);
+    const client = follow(channel('t6'), 'tab-a', () => undefined);
     const early = client.call('sendMessage', ['05…', 'nobody heard this']);
     const old = hangingEngine();
-    const stopOld = serveForwardedCalls(channel('t6'), old, 'old');
+    const stopOld = serve(channel('t6'), old, 'old');
     await leaderHeard(client);
     const late = client.call('sendMessage', ['05…', 'the old leader may have sent this']);
     const read = client.call('echo', ['x', 1]);
@@ -123,7 +139,7 @@ describe('forwarding Core API calls between tabs', () => {
   });
 
   it('a call posted before any leader is safe to run where the tab takes the lead', async () => {
-    const client = new ForwardingClient(channel('t12'), 'tab-a', () => undefined);
+    const client = follow(channel('t12'), 'tab-a', () => undefined);
     const send = client.call('sendMessage', ['05…', 'hi']);
     client.close();
     await expect(send).rejects.toMatchObject({ code: 'leader_unavailable', details: { repeatable: true } });
@@ -131,12 +147,12 @@ describe('forwarding Core API calls between tabs', () => {
 
   it('a call posted before any tab leads is answered once a leader starts listening', async () => {
     const wire = watch('t7');
-    const client = new ForwardingClient(channel('t7'), 'tab-a', () => undefined);
+    const client = follow(channel('t7'), 'tab-a', () => undefined);
     const early = client.call('echo', ['early', 1]);
     // The follower's call has been delivered (to nobody who answers) before the leader listens.
     await expect.poll(() => wire.filter((m) => m.kind === 'call')).toHaveLength(1);
     const engine = new Engine();
-    serveForwardedCalls(channel('t7'), engine);
+    serve(channel('t7'), engine);
     await expect(early).resolves.toEqual({ text: 'early', n: 1 });
     expect(engine.calls).toEqual([['early', 1]]);
     client.close();
@@ -145,7 +161,7 @@ describe('forwarding Core API calls between tabs', () => {
   it('runs a call once when its re-posted copy reaches the leader too', async () => {
     const engine = new Engine();
     const leaderSide = channel('t8');
-    serveForwardedCalls(leaderSide, engine);
+    serve(leaderSide, engine);
     const probe = channel('t8');
     const results: unknown[] = [];
     probe.addEventListener('message', (event) => {
@@ -170,20 +186,20 @@ describe('forwarding Core API calls between tabs', () => {
 
   it('a call the old leader never answered is answered by the next leader', async () => {
     const old = hangingEngine();
-    const stopOld = serveForwardedCalls(channel('t9'), old);
-    const client = new ForwardingClient(channel('t9'), 'tab-a', () => undefined);
+    const stopOld = serve(channel('t9'), old);
+    const client = follow(channel('t9'), 'tab-a', () => undefined);
     const call = client.call('echo', ['again', 2]);
     await expect.poll(() => old.ran).toEqual(['echo']);
     stopOld(); // its tab closed with the call in flight
-    serveForwardedCalls(channel('t9'), new Engine());
+    serve(channel('t9'), new Engine());
     await expect(call).resolves.toEqual({ text: 'again', n: 2 });
     client.close();
   });
 
   it('never re-posts a send the old leader may have run; repeatable calls go to the new leader', async () => {
     const old = hangingEngine();
-    const stopOld = serveForwardedCalls(channel('t10'), old, 'leader-1');
-    const client = new ForwardingClient(channel('t10'), 'tab-a', () => undefined);
+    const stopOld = serve(channel('t10'), old, 'leader-1');
+    const client = follow(channel('t10'), 'tab-a', () => undefined);
     // Posted once the follower knows leader-1.
     await leaderHeard(client);
     const send = client.call('sendMessage', ['05…', 'hi']);
@@ -193,7 +209,7 @@ describe('forwarding Core API calls between tabs', () => {
     const next = new Engine() as Engine & { sends: number; sendMessage: () => Promise<void> };
     next.sends = 0;
     next.sendMessage = async () => void next.sends++;
-    serveForwardedCalls(channel('t10'), next, 'leader-2');
+    serve(channel('t10'), next, 'leader-2');
     await expect(send).rejects.toMatchObject({ code: 'leader_unavailable', details: { method: 'sendMessage' } });
     await expect(read).resolves.toEqual({ text: 'read', n: 3 });
     // The follower re-posts in the order it called (send before read), and leader-2 runs calls in
@@ -204,13 +220,125 @@ describe('forwarding Core API calls between tabs', () => {
 
   it('posts a send again when no leader had been known (nobody can have run it)', async () => {
     const wire = watch('t11');
-    const client = new ForwardingClient(channel('t11'), 'tab-a', () => undefined);
+    const client = follow(channel('t11'), 'tab-a', () => undefined);
     const send = client.call('sendMessage', ['05…', 'hi']);
     await expect.poll(() => wire.filter((m) => m.kind === 'call')).toHaveLength(1);
     let sends = 0;
-    serveForwardedCalls(channel('t11'), { sendMessage: async () => ++sends }, 'leader-1');
+    serve(channel('t11'), { sendMessage: async () => ++sends }, 'leader-1');
     await expect(send).resolves.toBe(1);
     expect(sends).toBe(1);
     client.close();
+  });
+});
+
+/** Every message posted on a channel name, as another script on the origin would hear it. */
+function listenTo(name: string): unknown[] {
+  const heard: unknown[] = [];
+  channel(name).addEventListener('message', (event) => void heard.push(event.data));
+  return heard;
+}
+
+describe("the Core API's forwarding policy", () => {
+  it('classifies every Core API method, and forwards only the ones that carry no secret', () => {
+    expect(Object.entries(CALL_POLICY).filter(([, policy]) => policy === 'leader_only').map(([method]) => method).sort()).toEqual([
+      'createAccount',
+      'removePassphrase',
+      'restoreAccount',
+      'revealRecoveryPhrase',
+      'setPassphrase',
+      'unlock',
+    ]);
+    for (const method of ['newRecoveryPhrase', 'checkRecoveryPhrase', 'checkSessionId', 'subscribe', 'unsubscribe']) {
+      expect(CALL_POLICY[method as keyof typeof CALL_POLICY]).toBe('local');
+    }
+    for (const method of ['sendMessage', 'deleteAccount', 'lock']) expect(CALL_POLICY[method as keyof typeof CALL_POLICY]).toBe('once');
+  });
+
+  it('a leader runs only forwardable Core API methods for another tab: no secret, no close, nothing off the table', async () => {
+    const ran: string[] = [];
+    const record = (name: string) => async () => void ran.push(name);
+    const core = {
+      getAccount: record('getAccount'),
+      revealRecoveryPhrase: async () => 'the phrase',
+      unlock: record('unlock'),
+      close: record('close'),
+      valueOf: record('valueOf'),
+    };
+    serveForwardedCalls(channel('p1'), core);
+    const heard = listenTo('p1');
+    const probe = channel('p1');
+    for (const [id, method] of ['revealRecoveryPhrase', 'unlock', 'close', 'valueOf', 'getAccount'].entries()) {
+      probe.postMessage({ kind: 'call', id, from: 'intruder', method, args: ['a guess'] });
+    }
+    // The last call is forwardable: once its answer is heard, the others were answered before it.
+    await expect.poll(() => heard.filter((m) => (m as { kind?: string }).kind === 'result').length).toBe(5);
+    const results = heard.filter((m): m is { ok: boolean; value?: unknown; error?: { code: string } } => (m as { kind?: string }).kind === 'result');
+    expect(results.map((r) => (r.ok ? 'ok' : r.error!.code))).toEqual(['invalid_argument', 'invalid_argument', 'invalid_argument', 'invalid_argument', 'ok']);
+    expect(JSON.stringify(heard)).not.toContain('the phrase');
+    expect(ran).toEqual(['getAccount']);
+  });
+
+  it('a follower never posts a call that is not forwardable', async () => {
+    const heard = listenTo('p2');
+    const client = new ForwardingClient(channel('p2'), 'tab-a', () => undefined);
+    await expect(client.call('unlock', ['correct horse'])).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(client.call('createAccount', [{ recoveryPhrase: 'secret words' }])).rejects.toMatchObject({ code: 'invalid_argument' });
+    const unanswered = client.call('getAccount', []).catch((error: unknown) => error);
+    client.close();
+    await expect(unanswered).resolves.toMatchObject({ code: 'leader_unavailable' });
+    // The hello and the getAccount call went out; neither secret did.
+    await expect.poll(() => heard.some((m) => (m as { method?: string }).method === 'getAccount')).toBe(true);
+    expect(JSON.stringify(heard)).not.toMatch(/correct horse|secret words/);
+  });
+});
+
+describe('routing a call from this tab', () => {
+  const fakeCore = () => ({
+    unlocks: [] as string[],
+    async unlock(passphrase: string) {
+      this.unlocks.push(passphrase);
+      return { locked: false };
+    },
+    async getAccount() {
+      return { sessionId: '05ab' };
+    },
+  });
+
+  it('in a follower, a call carrying a secret fails with secret_needs_leader_tab and nothing crosses the channel', async () => {
+    const leaderCore = fakeCore();
+    serveForwardedCalls(channel('r1'), leaderCore);
+    const heard = listenTo('r1');
+    const follower = new ForwardingClient(channel('r1'), 'tab-b', () => undefined);
+    const router = new TabRouter({ follower, leading: () => undefined, leadershipWon: new Promise(() => undefined), roleTimeoutMs: 5_000 });
+    await expect(router.call('unlock', ['correct horse'])).rejects.toMatchObject({ code: 'secret_needs_leader_tab', details: { method: 'unlock' } });
+    await expect(router.call('createAccount', [{ recoveryPhrase: 'secret words', displayName: 'x' }])).rejects.toMatchObject({ code: 'secret_needs_leader_tab' });
+    // Forwardable calls still reach the leader.
+    await expect(router.call('getAccount', [])).resolves.toEqual({ sessionId: '05ab' });
+    follower.close();
+    expect(leaderCore.unlocks).toEqual([]);
+    expect(JSON.stringify(heard)).not.toMatch(/correct horse|secret words/);
+  });
+
+  it('in the leading tab, a secret call runs on its own Core, even when asked before the lock was won', async () => {
+    const own = fakeCore();
+    let leading: Promise<object> | undefined;
+    let won: () => void = () => undefined;
+    const follower = new ForwardingClient(channel('r2'), 'tab-c', () => undefined);
+    const router = new TabRouter({ follower, leading: () => leading, leadershipWon: new Promise((resolve) => (won = resolve)), roleTimeoutMs: 5_000 });
+    const early = router.call('unlock', ['correct horse']);
+    leading = Promise.resolve(own);
+    won();
+    await expect(early).resolves.toEqual({ locked: false });
+    expect(own.unlocks).toEqual(['correct horse']);
+    follower.close();
+  });
+
+  it('refuses to route the calls each tab answers itself', async () => {
+    const follower = new ForwardingClient(channel('r3'), 'tab-d', () => undefined);
+    const router = new TabRouter({ follower, leading: () => undefined, leadershipWon: new Promise(() => undefined), roleTimeoutMs: 50 });
+    await expect(router.call('checkRecoveryPhrase', ['a phrase'])).rejects.toMatchObject({ code: 'invalid_argument' });
+    // No leader anywhere: a secret call says so instead of waiting for ever.
+    await expect(router.call('revealRecoveryPhrase', [])).rejects.toMatchObject({ code: 'leader_unavailable' });
+    follower.close();
   });
 });

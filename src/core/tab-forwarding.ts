@@ -13,12 +13,16 @@
  *
  * A call posted while an OLD leader was known may have run there before that tab closed. Read-only
  * and repeatable calls are simply posted again to the new leader; calls that must not run twice
- * (sending a message, creating or deleting the account, changing the passphrase) fail with
- * `leader_unavailable` instead, so the UI can look and ask again — never a message sent twice.
+ * (sending a message, deleting the account, locking) fail with `leader_unavailable` instead, so the
+ * UI can look and ask again — never a message sent twice.
+ *
+ * Which calls travel at all, and which may be repeated, is call-policy.ts's table: calls that
+ * carry a phrase or a passphrase never do, and a leader runs nothing else for another tab.
  */
 import { isParleyError, ParleyError } from '../shared/errors.ts';
 import type { CoreEvent } from './api.ts';
 import type { CallMessage, EventMessage as TabEventMessage, HelloMessage, LeaderMessage, ResultMessage } from '../shared/tab-channel.ts';
+import { isForwardable, isRepeatable } from './call-policy.ts';
 import { deserializeParleyError, isWireParleyError, serializeParleyError } from './errors-transfer.ts';
 
 /** The channel surface used here (BroadcastChannel in workers and in Node). */
@@ -32,15 +36,14 @@ type Call = CallMessage;
 type Result = ResultMessage;
 type EventMessage = TabEventMessage<CoreEvent>;
 
-/** Calls whose second run would do something twice or fail confusingly: never re-posted to a new leader. */
-const NOT_REPEATABLE: ReadonlySet<string> = new Set([
-  'sendMessage',
-  'createAccount',
-  'restoreAccount',
-  'setPassphrase',
-  'removePassphrase',
-  'deleteAccount',
-]);
+/** Which methods may cross the channel, and which may run again on a new leader. */
+export interface ForwardingPolicy {
+  forwardable(method: string): boolean;
+  repeatable(method: string): boolean;
+}
+
+/** The Core API's policy (call-policy.ts). */
+export const CORE_FORWARDING: ForwardingPolicy = { forwardable: isForwardable, repeatable: isRepeatable };
 
 /** How long a follower waits for the leader (a restore that fetches the swarm can take a while). */
 export const FORWARD_TIMEOUT_MS = 60_000;
@@ -52,7 +55,12 @@ const REMEMBERED_CALLS = 1_000;
  * The leader's side: answers calls with `target` (events go out through `broadcastEvent`), and
  * announces itself so followers re-post calls nobody heard. Returns a stop function.
  */
-export function serveForwardedCalls(channel: Channel, target: object, leaderId: string = crypto.randomUUID()): () => void {
+export function serveForwardedCalls(
+  channel: Channel,
+  target: object,
+  policy: ForwardingPolicy = CORE_FORWARDING,
+  leaderId: string = crypto.randomUUID(),
+): () => void {
   const received = new Set<string>();
   const announce = () => channel.postMessage({ kind: 'leader', leaderId } satisfies LeaderMessage);
   const listener = (event: { data: unknown }) => {
@@ -66,7 +74,7 @@ export function serveForwardedCalls(channel: Channel, target: object, leaderId: 
     if (received.has(key)) return;
     received.add(key);
     if (received.size > REMEMBERED_CALLS) received.delete(received.values().next().value!);
-    void answer(channel, target, message as Call);
+    void answer(channel, target, policy, message as Call);
   };
   channel.addEventListener('message', listener);
   announce();
@@ -77,11 +85,11 @@ export function broadcastEvent(channel: Channel, event: CoreEvent): void {
   channel.postMessage({ kind: 'event', event } satisfies EventMessage);
 }
 
-async function answer(channel: Channel, target: object, call: Call): Promise<void> {
-  const method = (target as Record<string, unknown>)[call.method];
+async function answer(channel: Channel, target: object, policy: ForwardingPolicy, call: Call): Promise<void> {
+  const method = policy.forwardable(call.method) ? (target as Record<string, unknown>)[call.method] : undefined;
   let result: Result;
   try {
-    if (typeof method !== 'function' || call.method === 'subscribe' || call.method === 'unsubscribe') {
+    if (typeof method !== 'function') {
       throw new ParleyError('invalid_argument', `no such Core API method: ${call.method}`, { param: 'method', problem: 'value' });
     }
     const value: unknown = await (method as (...args: unknown[]) => unknown).apply(target, call.args);
@@ -108,6 +116,7 @@ export class ForwardingClient {
     }
   >();
   private knownLeader: string | undefined;
+  private leaderWaiters: (() => void)[] = [];
   private readonly listener = (event: { data: unknown }) => this.received(event.data);
 
   constructor(
@@ -115,12 +124,23 @@ export class ForwardingClient {
     private readonly tabId: string,
     private readonly onEvent: (event: CoreEvent) => void,
     private readonly timeoutMs = FORWARD_TIMEOUT_MS,
+    private readonly policy: ForwardingPolicy = CORE_FORWARDING,
   ) {
     channel.addEventListener('message', this.listener);
     channel.postMessage({ kind: 'hello' } satisfies HelloMessage);
   }
 
+  /** The first leader announcement heard (or at once if one was heard already). */
+  leaderKnown(): Promise<void> {
+    if (this.knownLeader !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.leaderWaiters.push(resolve));
+  }
+
   call(method: string, args: unknown[]): Promise<unknown> {
+    if (!this.policy.forwardable(method)) {
+      // Never posted: a call that may carry a secret, or one each tab answers itself.
+      return Promise.reject(new ParleyError('invalid_argument', `${method} is not forwarded to another tab`, { param: 'method', problem: 'value' }));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -142,7 +162,7 @@ export class ForwardingClient {
     this.channel.removeEventListener('message', this.listener);
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      const repeatable = pending.postedUnder === undefined || !NOT_REPEATABLE.has(pending.call.method);
+      const repeatable = pending.postedUnder === undefined || this.policy.repeatable(pending.call.method);
       pending.reject(new ParleyError('leader_unavailable', 'the engine moved to this tab', { method: pending.call.method, repeatable }));
       this.pending.delete(id);
     }
@@ -151,9 +171,10 @@ export class ForwardingClient {
   /** Calls posted before may have reached no one: post them again, unless an older leader may have run them. */
   private leaderAnnounced(leaderId: string): void {
     this.knownLeader = leaderId;
+    for (const resolve of this.leaderWaiters.splice(0)) resolve();
     for (const [id, pending] of this.pending) {
       const mayHaveRun = pending.postedUnder !== undefined && pending.postedUnder !== leaderId;
-      if (mayHaveRun && NOT_REPEATABLE.has(pending.call.method)) {
+      if (mayHaveRun && !this.policy.repeatable(pending.call.method)) {
         this.pending.delete(id);
         clearTimeout(pending.timer);
         pending.reject(new ParleyError('leader_unavailable', 'the engine moved to another tab during this call; check and try again', { method: pending.call.method }));

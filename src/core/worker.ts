@@ -3,10 +3,11 @@
  * and nothing else. Secret keys live here, never on the UI thread.
  *
  * With several tabs open, only the worker that leads (tab-leadership.ts) opens the Core; the
- * others forward every call to it and relay its events (tab-forwarding.ts).
+ * others forward calls to it and relay its events (tab-forwarding.ts). Pure checks are answered
+ * here in every tab, and calls carrying a secret run only in the leading tab (call-policy.ts).
  */
 import { expose } from 'comlink';
-import { isParleyError, ParleyError } from '../shared/errors.ts';
+import { ParleyError } from '../shared/errors.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
 import { NETWORK_PATH } from '../shared/relay-api.ts';
 import { TAB_CHANNEL_NAME } from '../shared/tab-channel.ts';
@@ -15,8 +16,10 @@ import { Core } from './core.ts';
 import { registerErrorTransfer } from './errors-transfer.ts';
 import { devnetProfile, mainnetProfile, type NetworkProfile } from './net/network-profile.ts';
 import { CoreEvents } from './services/events.ts';
-import { broadcastEvent, ForwardingClient, serveForwardedCalls } from './tab-forwarding.ts';
+import { checkRecoveryPhrase, checkSessionId, newRecoveryPhrase } from './input-checks.ts';
+import { broadcastEvent, FORWARD_TIMEOUT_MS, ForwardingClient, serveForwardedCalls } from './tab-forwarding.ts';
 import { awaitLeadership } from './tab-leadership.ts';
+import { TabRouter } from './tab-router.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -61,9 +64,12 @@ const channel = new BroadcastChannel(TAB_CHANNEL_NAME);
 const follower = new ForwardingClient(channel, crypto.randomUUID(), (event) => localEvents.emit(event));
 /** Set the moment this worker wins the lock: from then on calls wait for its own Core. */
 let leading: Promise<Core> | undefined;
+let wonLeadership: () => void = () => undefined;
+const leadershipWon = new Promise<void>((resolve) => (wonLeadership = resolve));
 
 void awaitLeadership(navigator.locks, async () => {
   leading = openLeaderCore();
+  wonLeadership();
   // Calls already forwarded would wait for a leader that is now this tab: they fail over to it.
   follower.close();
   await leading;
@@ -81,24 +87,17 @@ async function openLeaderCore(): Promise<Core> {
   return core;
 }
 
-/** Runs a Core API call on this worker's Core when it leads, else on the leading tab's. */
+const router = new TabRouter({ follower, leading: () => leading, leadershipWon, roleTimeoutMs: FORWARD_TIMEOUT_MS });
+
+/** Runs a Core API call on this worker's Core when it leads, else (if its policy allows) on the leading tab's. */
 function call<K extends keyof CoreApi>(method: K, ...args: Parameters<CoreApi[K]>): ReturnType<CoreApi[K]> {
-  return dispatch(method, args) as ReturnType<CoreApi[K]>;
+  return router.call(method, args) as ReturnType<CoreApi[K]>;
 }
 
-async function dispatch(method: keyof CoreApi, args: unknown[]): Promise<unknown> {
-  const local = async () => {
-    const core = await leading!;
-    return (core[method] as (...a: unknown[]) => unknown).apply(core, args);
-  };
-  if (leading !== undefined) return local();
-  try {
-    return await follower.call(method, args);
-  } catch (error) {
-    // This tab took the lead while the call waited: run it here, unless the old leader may have run it already.
-    if (leading !== undefined && isParleyError(error, 'leader_unavailable') && error.details['repeatable'] === true) return local();
-    throw error;
-  }
+/** A pure answer of this tab's own, once libsodium is loaded. */
+async function own<T>(answer: () => T): Promise<T> {
+  await sodiumLoaded;
+  return answer();
 }
 
 const api: CoreApi = {
@@ -108,15 +107,21 @@ const api: CoreApi = {
     return { ...status, sodiumVersion: sodiumVersion() };
   },
   getAccount: () => call('getAccount'),
-  createAccount: (displayName) => call('createAccount', displayName),
-  restoreAccount: (phrase) => call('restoreAccount', phrase),
-  revealRecoveryPhrase: () => call('revealRecoveryPhrase'),
+  newRecoveryPhrase: () => own(newRecoveryPhrase),
+  createAccount: (options) => call('createAccount', options),
+  restoreAccount: (options) => call('restoreAccount', options),
+  checkRecoveryPhrase: (phrase) => own(() => checkRecoveryPhrase(phrase)),
+  revealRecoveryPhrase: (passphrase) => call('revealRecoveryPhrase', passphrase),
   setDisplayName: (name) => call('setDisplayName', name),
   setPassphrase: (passphrase, current) => call('setPassphrase', passphrase, current),
   removePassphrase: (current) => call('removePassphrase', current),
   unlock: (passphrase) => call('unlock', passphrase),
+  lock: () => call('lock'),
+  getPreferences: () => call('getPreferences'),
+  setPreferences: (changes) => call('setPreferences', changes),
   deleteAccount: (options) => call('deleteAccount', options),
   listConversations: () => call('listConversations'),
+  checkSessionId: (sessionId) => own(() => checkSessionId(sessionId)),
   openConversation: (sessionId) => call('openConversation', sessionId),
   listMessages: (conversationId, options) => call('listMessages', conversationId, options),
   sendMessage: (conversationId, body) => call('sendMessage', conversationId, body),
@@ -125,6 +130,8 @@ const api: CoreApi = {
   setActiveConversation: (conversationId) => call('setActiveConversation', conversationId),
   setVisible: (visible) => call('setVisible', visible),
   getNetworkState: () => call('getNetworkState'),
+  getNetworkInfo: () => call('getNetworkInfo'),
+  getOutboxSummary: () => call('getOutboxSummary'),
   rebuildPath: () => call('rebuildPath'),
   // Listeners are this tab's own: events reach them from the local Core or from the leading tab.
   subscribe: async (listener: CoreListener) => localEvents.subscribe(listener),

@@ -77,8 +77,12 @@ export type AccountErrorCode =
 /** Messaging (src/core/services/): what a message may be, and which one is meant. */
 export type MessagingErrorCode = 'message_empty' | 'message_too_long' | 'message_not_found';
 
-/** Tabs (src/core/tab-*.ts): the leading tab went away while a call it may have run was in flight. */
-export type TabErrorCode = 'leader_unavailable';
+/** Tabs (src/core/tab-*.ts): the leading tab went away mid-call, or a secret would have crossed the tabs' channel. */
+export type TabErrorCode =
+  | 'leader_unavailable'
+  // a call that carries a phrase or passphrase is run only by the tab whose worker runs the
+  // engine, never sent over the tabs' channel (docs/core.md "Tabs")
+  | 'secret_needs_leader_tab';
 
 /**
  * A failure that was not a ParleyError at all (a bug of ours): counted under this code where

@@ -6,8 +6,10 @@
  *                                  its status and body come back unchanged.
  *   POST /v1/seed                body: a `get_n_service_nodes` JSON-RPC request
  *                                → asked of the profile's seeds; the first good answer comes back.
- *   GET  /v1/network             → `{"network":"devnet"|"mainnet"}`: the network this relay fronts,
- *                                  so the app picks the matching profile once, at start.
+ *   GET  /v1/network             → `{"network":"devnet"|"mainnet", "echoPeer"?: "05…"}`: the network
+ *                                  this relay fronts, so the app picks the matching profile once,
+ *                                  at start; on a devnet started by `npm start`, also the echo
+ *                                  peer's Session ID (public) once it runs.
  *
  * When the relay itself refuses or fails (as opposed to passing on a node's answer), the response
  * carries `X-Parley-Relay-Error: <code>` so the client can tell "the guard said 502" from
@@ -20,6 +22,13 @@ export const RELAY_ERROR_HEADER = 'X-Parley-Relay-Error';
 
 /** The networks there are; `GET /v1/network` answers `{ network: NetworkName }`. */
 export type NetworkName = 'devnet' | 'mainnet';
+
+/** The answer to `GET /v1/network`. */
+export interface NetworkAnswer {
+  readonly network: NetworkName;
+  /** Devnet only: the Session ID of an account that answers every message (scripts/start.ts's echo peer). */
+  readonly echoPeer?: string;
+}
 
 export type RelayErrorCode =
   | 'bad_request'

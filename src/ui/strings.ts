@@ -1,33 +1,322 @@
 /**
- * Every user-visible sentence in one place, so that translation can come later.
+ * Every user-visible word in one place, so that translation can come later.
  * Short, plain, second person (DESIGN.md "Words"). Components never hard-code text.
+ * Technical words (onion, guard, swarm) appear only in "How it works" and the path view.
  */
-import type { ErrorCode } from '../shared/errors.ts';
+import { isParleyError, type ErrorCode, type ErrorDetails } from '../shared/errors.ts';
 
 export const strings = {
   appName: 'Parley',
   tagline: 'Private messages, no phone number, nothing to install.',
+  back: 'Back',
+  cancel: 'Cancel',
+  continue: 'Continue',
+  copy: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Copying is blocked here. Select the text and copy it yourself.',
+  save: 'Save',
+  saved: 'Saved',
+  working: 'One moment…',
 
   engine: {
     label: 'Secure engine',
     starting: 'Starting secure engine…',
     ready: (sodiumVersion: string) => `Secure engine ready (libsodium ${sodiumVersion})`,
     workerFailed: 'The secure engine could not start. Reload the page to try again.',
+    reload: 'Reload',
   },
 
   update: {
     available: 'A new version is ready',
     reload: 'Reload',
   },
+
+  // Conversations, the network and notifications (the chat screens)
+  list: {
+    heading: 'Conversations',
+    empty: 'No conversations yet',
+    shareYourId: 'Share your Session ID so people can message you:',
+    yourSessionId: 'Your Session ID',
+    qrLabel: 'Your Session ID as a QR code, to scan from another device',
+    echoHint: 'Try it now: the echo peer on this local network answers every message.',
+    messageEcho: 'Message the echo peer',
+    unread: (count: number) => (count === 1 ? '1 unread message' : `${count} unread messages`),
+    noMessages: 'No messages yet',
+    you: 'You: ',
+    loading: 'Loading conversations…',
+  },
+  newConversation: {
+    heading: 'New conversation',
+    sessionId: 'Session ID',
+    hint: 'A Session ID is 66 characters and starts with 05.',
+    paste: 'Paste',
+    pasteRefused: 'This browser did not allow reading the clipboard. Paste into the field instead.',
+    scan: 'Scan a QR code',
+    scanImage: 'Scan a QR code from an image',
+    stopScan: 'Stop scanning',
+    cameraLabel: 'Camera view: hold a Session QR code in front of the camera',
+    cameraRefused: 'The camera is not available. You can choose an image of the QR code instead.',
+    noQrFound: 'No QR code was found in that image.',
+    notASessionId: 'That QR code does not hold a Session ID.',
+    start: 'Start conversation',
+    valid: 'Looks right.',
+  },
+  conversation: {
+    back: 'Back to conversations',
+    menu: 'Conversation options',
+    copyId: 'Copy Session ID',
+    copied: 'Session ID copied',
+    message: 'Message',
+    placeholder: 'Write a message',
+    send: 'Send',
+    composerHint: 'Enter sends, Shift+Enter adds a line.',
+    loadingOlder: 'Loading older messages…',
+    start: 'This is the start of your conversation.',
+    opening: 'Opening conversation…',
+    messages: 'Messages',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    retry: 'Retry',
+    failed: (reason: string) => `Not sent. ${reason}`,
+    you: 'You',
+  },
+  status: {
+    queued: 'Queued — waiting for the network',
+    sending: 'Sending',
+    sent: 'Sent',
+    failed: 'Failed',
+  },
+  network: {
+    indicator: 'Network',
+    offline: 'Offline',
+    building: 'Building path',
+    connected: 'Connected',
+    pathHeading: 'Onion path',
+    pathIntro: 'Your messages travel through three service nodes, so that no single one knows both who you are and where the message goes.',
+    you: 'You',
+    guard: 'Guard',
+    hop: 'Hop',
+    serviceNode: 'Service node',
+    notYet: 'not yet known',
+    noPath: 'There is no path right now.',
+    rebuild: 'Build a new path',
+    rebuilding: 'Building a new path…',
+    back: 'Back',
+    offlineBanner: (count: number) =>
+      count === 0
+        ? 'Offline — new messages will be sent when you are back online.'
+        : count === 1
+          ? "Offline — 1 message will be sent when you're back online."
+          : `Offline — ${count} messages will be sent when you're back online.`,
+  },
+  notifications: {
+    offer: 'Get a notification when a message arrives while Parley is in the background.',
+    enable: 'Turn on notifications',
+    anonymous: 'New message',
+    from: (name: string) => `New message from ${name}`,
+  },
+
+  welcome: {
+    title: 'Parley',
+    sentence: 'Private messages without a phone number or an email: your account is a key that lives in this browser.',
+    create: 'Create account',
+    restore: 'Restore from recovery phrase',
+    howTitle: 'How it works',
+    how: [
+      'Each message is locked for its recipient before it leaves this device.',
+      'It travels through three randomly chosen relays, an onion: each knows only the next step, none sees both you and the destination.',
+      'The last one stores it in the recipient’s swarm of servers until they fetch it. Nobody can read it on the way.',
+    ],
+  },
+
+  create: {
+    title: 'Create account',
+    phraseTitle: 'Your recovery phrase',
+    phraseIntro: 'These 13 words are your account. They are the only way back into it: nobody can reset them. Write them down or keep them in a password manager.',
+    phraseLabel: 'Recovery phrase, 13 words',
+    copyPhrase: 'Copy phrase',
+    confirmTitle: 'Check that you saved it',
+    confirmIntro: 'Pick the right words from your copy.',
+    whichWord: (position: number) => `Which is word ${position}?`,
+    wrongPick: (position: number) => `That is not word ${position}. Look at your copy again.`,
+    rightPick: 'Right.',
+    pickBoth: 'Pick both words to continue.',
+    showPhraseAgain: 'Show the phrase again',
+    profileTitle: 'About you',
+    generating: 'Making your recovery phrase…',
+  },
+
+  profile: {
+    displayName: 'Display name',
+    displayNameHint: 'What the people you write to see. You can change it later.',
+    displayNameRequired: 'Type a display name.',
+    passphrase: 'Passphrase',
+    passphraseHint: 'Optional. With one, this device asks for it when Parley opens, and your keys are never stored unprotected. Leave it empty for none.',
+    creating: 'Creating your account…',
+    restoring: 'Restoring your account…',
+  },
+
+  restore: {
+    title: 'Restore from recovery phrase',
+    intro: 'Type or paste the 13 words of your recovery phrase. Spaces and capitals do not matter.',
+    phrase: 'Recovery phrase',
+    progress: (count: number) => `${count} of 13 words`,
+    looksRight: 'All 13 words look right.',
+    displayNameHint: 'Optional: leave it empty to keep the name your account had, if it comes back from the network.',
+  },
+
+  unlock: {
+    title: 'Unlock Parley',
+    intro: 'Your account is protected by a passphrase on this device.',
+    submit: 'Unlock',
+    unlocking: 'Unlocking…',
+    forgot: 'Forgot it? You can clear this device in Settings once unlocked, or restore your account with its recovery phrase on another browser profile.',
+  },
+
+  home: {
+    myAccount: 'My account',
+    newConversation: 'New conversation',
+    settings: 'Settings',
+    empty: 'Pick a conversation, or start a new one.',
+    conversations: 'Conversations',
+  },
+
+  /** Placeholders of the conversation side's mount points (App.svelte); they go when its screens land. */
+  placeholder: {
+    conversations: 'Conversations',
+    conversation: 'Conversation',
+    newConversation: 'New conversation',
+    network: 'Network',
+    notBuilt: 'This part of Parley is being built.',
+  },
+
+  account: {
+    title: 'My account',
+    sessionId: 'Session ID',
+    sessionIdHint: 'Share it so people can message you. It is not a secret.',
+    copySessionId: 'Copy Session ID',
+    qrLabel: (sessionId: string) => `QR code of your Session ID ${sessionId}`,
+    displayName: 'Display name',
+    recoveryTitle: 'Recovery phrase',
+    showPhrase: 'Show recovery phrase',
+    showPhraseWarning: 'Anyone who sees these words can take over your account. Make sure nobody is looking at your screen.',
+    showPhraseConfirm: 'Show it',
+    hidePhrase: 'Hide recovery phrase',
+    passphraseToShow: 'Type your passphrase to show it.',
+  },
+
+  settings: {
+    title: 'Settings',
+    passphraseTitle: 'Passphrase',
+    passphraseOn: 'A passphrase protects your account on this device.',
+    passphraseOff: 'No passphrase: anyone using this browser profile can open Parley.',
+    currentPassphrase: 'Current passphrase',
+    newPassphrase: 'New passphrase',
+    setPassphrase: 'Set passphrase',
+    changePassphrase: 'Change passphrase',
+    removePassphrase: 'Remove passphrase',
+    passphraseSet: 'Passphrase set.',
+    passphraseChanged: 'Passphrase changed.',
+    passphraseRemoved: 'Passphrase removed.',
+    newPassphraseRequired: 'Type a new passphrase.',
+    currentRequired: 'Type your current passphrase.',
+    lockNow: 'Lock now',
+    autoLock: 'Lock after',
+    autoLockHint: 'Time without use before Parley locks itself. Needs a passphrase.',
+    autoLockNever: 'Never',
+    autoLockMinutes: (minutes: number) => (minutes === 1 ? '1 minute' : minutes < 60 ? `${minutes} minutes` : minutes === 60 ? '1 hour' : `${minutes / 60} hours`),
+    networkTitle: 'Network',
+    profile: 'Network',
+    profiles: { devnet: 'Local test network (devnet)', mainnet: 'Session network' } as Record<'devnet' | 'mainnet', string>,
+    relay: 'Relay',
+    notificationsTitle: 'Notifications',
+    notificationsIntro: 'New messages while Parley is open but hidden.',
+    notifications: {
+      off: 'Off',
+      anonymous: 'On, without the sender',
+      with_sender: 'On, with the sender’s name',
+    } as Record<'off' | 'anonymous' | 'with_sender', string>,
+    notificationsDenied: 'This browser blocks notifications for Parley. Allow them in the site settings, then choose again.',
+    notificationsUnsupported: 'This browser cannot show notifications.',
+    clearTitle: 'Clear data',
+    clearIntro: 'Removes your account and messages. Without your recovery phrase they are gone for good.',
+    clearDevice: 'This device only',
+    clearDeviceHint: 'Messages stay on the network for a while; restoring your phrase elsewhere fetches them.',
+    clearNetwork: 'This device and the network',
+    clearNetworkHint: 'Also asks the network to delete everything it holds for your account.',
+    clearData: 'Clear data',
+    clearConfirmTitle: 'Clear all data?',
+    clearConfirmDevice: 'Your account and messages leave this device. Only your recovery phrase can bring the account back.',
+    clearConfirmNetwork: 'Your account and messages leave this device and the network. Only your recovery phrase can bring the account back, without those messages.',
+    clearConfirm: 'Clear everything',
+    clearing: 'Clearing…',
+    aboutTitle: 'About',
+    version: 'Version',
+    libsodium: 'libsodium',
+  },
 } as const;
 
 /** One plain sentence per error code, with what to do. Codes the UI never shows fall back to `unknown`. */
-const errorSentences: Partial<Record<ErrorCode, string>> = {
-  sodium_not_ready: 'Encryption could not start in this browser. Reload the page, or try an up-to-date browser.',
+const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => string>> = {
+  sodium_not_ready: () => 'Encryption could not start in this browser. Reload the page, or try an up-to-date browser.',
+  mnemonic_word_count: (d) =>
+    typeof d['count'] === 'number'
+      ? `A recovery phrase has 13 words; this has ${d['count']}.`
+      : 'A recovery phrase has 13 words.',
+  mnemonic_unknown_word: (d) =>
+    typeof d['position'] === 'number' && typeof d['word'] === 'string'
+      ? `Word ${d['position']}, “${d['word']}”, is not a recovery phrase word. Check its spelling.`
+      : 'One word is not a recovery phrase word. Check the spelling.',
+  mnemonic_checksum: () => 'One word is wrong or out of order: the last word does not match the others.',
+  mnemonic_overflow: (d) =>
+    typeof d['position'] === 'number'
+      ? `Words ${d['position']} to ${d['position'] + 2} cannot belong together. One of them is wrong.`
+      : 'Some words cannot belong together. One of them is wrong.',
+  session_id_length: () => 'A Session ID has 66 characters. Check that you copied all of it.',
+  session_id_not_hex: () => 'A Session ID has only digits and the letters a to f.',
+  session_id_prefix: () => 'A Session ID starts with 05.',
+  session_id_blinded: () => 'This is a community ID, not a Session ID. Ask for their Session ID.',
+  session_id_invalid_key: () => 'This is not a valid Session ID. Check that you copied it right.',
+  wrong_passphrase: () => 'That passphrase is not right. Try again.',
+  no_passphrase: () => 'There is no passphrase to check. Set one first.',
+  account_locked: () => 'Your account is locked. Unlock it first.',
+  account_exists: () => 'This device already has an account. Clear its data first to use another one.',
+  no_account: () => 'There is no account on this device yet.',
+  display_name_too_long: () => 'That display name is too long. Use a shorter one.',
+  message_empty: () => 'Type a message first.',
+  message_too_long: () => 'This message is too long to send. Split it in two.',
+  message_not_found: () => 'That message is no longer here.',
+  storage_unavailable: () => 'This browser does not let Parley store data (a private window, perhaps). Use a normal window.',
+  storage_version_newer: () => 'A newer version of Parley is open in another tab. Reload this page.',
+  storage_migration_failed: () => 'Your data could not be updated to this version. Reload to try again.',
+  storage_quota_exceeded: () => 'This device is out of storage space for Parley. Free some space, then try again.',
+  network_offline: () => 'You are offline. Try again when you are back online.',
+  pool_unavailable: () => 'The network cannot be reached right now. Try again in a moment.',
+  path_failed: () => 'The network route failed. Try again in a moment.',
+  snode_unavailable: () => 'The network is busy. Try again in a moment.',
+  snode_not_found: () => 'The network cannot be reached right now. Try again in a moment.',
+  request_failed: () => 'The network did not answer. Try again in a moment.',
+  clock_out_of_sync: () => 'Your device’s clock is off. Set it right, then try again.',
+  leader_unavailable: () => 'Another Parley tab is not answering. Close the other tabs, then reload.',
+  aborted: () => 'Stopped before it finished. Try again.',
 };
 
 const unknownError = 'Something went wrong. Reload the page to try again.';
 
-export function errorSentence(code: ErrorCode | undefined): string {
-  return (code !== undefined ? errorSentences[code] : undefined) ?? unknownError;
+export function errorSentence(code: ErrorCode | undefined, details: ErrorDetails = {}): string {
+  const sentence = code !== undefined ? errorSentences[code] : undefined;
+  return sentence === undefined ? unknownError : sentence(details);
+}
+
+/** The sentence for anything a Core API call threw: its code's sentence, or the generic one. */
+export function sentenceFor(error: unknown): string {
+  return isParleyError(error) ? errorSentence(error.code, error.details) : unknownError;
+}
+
+const failureFallback = 'It could not be sent. Try again.';
+
+/** Why an outgoing message failed, from the error code the core recorded with it. */
+export function failureReason(code: string | null): string {
+  const sentence = code !== null ? errorSentences[code as ErrorCode] : undefined;
+  return sentence === undefined ? failureFallback : sentence({});
 }

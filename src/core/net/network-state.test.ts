@@ -14,7 +14,7 @@ describe('network state', () => {
     const unsubscribe = state.subscribe((s) => seen.push(s.kind));
     expect(state.current.kind).toBe('building_path');
     state.reportPaths([path]);
-    expect(state.current).toEqual({ kind: 'connected', paths: [path] });
+    expect(state.current).toEqual({ kind: 'connected', paths: [path], lastDestination: null });
     state.reportReachable();
     state.reportOffline();
     state.reportOffline();
@@ -22,10 +22,25 @@ describe('network state', () => {
     state.reportPaths([path]);
     expect(state.current.kind).toBe('offline');
     state.reportReachable();
-    expect(state.current).toEqual({ kind: 'connected', paths: [path] });
+    expect(state.current).toEqual({ kind: 'connected', paths: [path], lastDestination: null });
     unsubscribe();
     state.reportOffline();
     expect(seen).toEqual(['connected', 'offline', 'connected']);
+  });
+
+  it("keeps the first path's last destination, forgets it with a new guard, and tells subscribers of a change only", () => {
+    const state = new NetworkState();
+    const other = fakeNodes(6).slice(3) as unknown as OnionPath;
+    const seen: (string | null)[] = [];
+    state.subscribe((s) => seen.push(s.kind === 'connected' ? s.lastDestination : s.kind));
+    state.reportPaths([path, other]);
+    state.reportDelivered(path, 'aa'.repeat(32));
+    state.reportDelivered(path, 'aa'.repeat(32));
+    state.reportDelivered(other, 'bb'.repeat(32)); // not the path the view shows
+    expect(state.current).toEqual({ kind: 'connected', paths: [path, other], lastDestination: 'aa'.repeat(32) });
+    state.reportPaths([other]);
+    expect(state.current).toMatchObject({ lastDestination: null });
+    expect(seen).toEqual([null, 'aa'.repeat(32), null]);
   });
 
   it('without paths, coming back online means building', () => {

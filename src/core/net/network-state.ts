@@ -8,13 +8,20 @@ export type NetworkStatus =
   | { readonly kind: 'offline' }
   | { readonly kind: 'building_path' }
   /** The nodes are public service-node addresses, shown as desktop's "onion path" view shows them. */
-  | { readonly kind: 'connected'; readonly paths: readonly OnionPath[] };
+  | {
+      readonly kind: 'connected';
+      readonly paths: readonly OnionPath[];
+      /** Ed25519 key of the node the last request through the first path was for; null until one is known. */
+      readonly lastDestination: string | null;
+    };
 
 export type NetworkStatusListener = (status: NetworkStatus) => void;
 
 export class NetworkState {
   private status: NetworkStatus = { kind: 'building_path' };
   private paths: readonly OnionPath[] = [];
+  /** The first path's guard, and the last node a request through that path reached. */
+  private destination: { readonly guard: string; readonly node: string } | undefined;
   private readonly listeners = new Set<NetworkStatusListener>();
 
   /**
@@ -52,6 +59,18 @@ export class NetworkState {
   }
 
   /**
+   * A request through `path` reached its destination node. Only the first path is shown, so only
+   * its destination is kept; a change is a new status (listeners hear of it).
+   */
+  reportDelivered(path: OnionPath, destinationEd25519Hex: string): void {
+    const guard = path[0]?.ed25519Hex;
+    if (guard === undefined || guard !== this.paths[0]?.[0]?.ed25519Hex) return;
+    if (this.destination?.guard === guard && this.destination.node === destinationEd25519Hex) return;
+    this.destination = { guard, node: destinationEd25519Hex };
+    if (this.status.kind === 'connected') this.set(this.fromPaths());
+  }
+
+  /**
    * Checks that the network works again (e.g. on the browser's `online` event); resolves with the
    * status it ends in. A failure of the check is the status, not an exception (except `aborted`).
    */
@@ -66,12 +85,17 @@ export class NetworkState {
   }
 
   private fromPaths(): NetworkStatus {
-    return this.paths.length > 0 ? { kind: 'connected', paths: this.paths } : { kind: 'building_path' };
+    const first = this.paths[0];
+    if (first === undefined) return { kind: 'building_path' };
+    const destination = this.destination?.guard === first[0]?.ed25519Hex ? this.destination.node : null;
+    return { kind: 'connected', paths: this.paths, lastDestination: destination ?? null };
   }
 
   private set(status: NetworkStatus): void {
     const same =
-      status.kind === this.status.kind && (status.kind !== 'connected' || (this.status.kind === 'connected' && status.paths === this.status.paths));
+      status.kind === this.status.kind &&
+      (status.kind !== 'connected' ||
+        (this.status.kind === 'connected' && status.paths === this.status.paths && status.lastDestination === this.status.lastDestination));
     if (same) return;
     this.status = status;
     for (const listener of this.listeners) listener(status);

@@ -69,7 +69,15 @@ export function createNetwork(options: NetworkOptions): Network {
     events: { onBuilding: () => state.reportBuilding(), onPaths: (p) => state.reportPaths(p) },
     ...common,
   });
-  const requester = new OnionRequester({ profile, transport, pool, paths, time, ...(log ? { log } : {}) });
+  const requester = new OnionRequester({
+    profile,
+    transport,
+    pool,
+    paths,
+    time,
+    onDelivered: (path, target) => state.reportDelivered(path, target.ed25519Hex),
+    ...(log ? { log } : {}),
+  });
   const retry = options.retryPolicy ? { retryPolicy: options.retryPolicy } : {};
   const swarms = new SwarmCache({ profile, store, pool, requester, clock, ...common, ...retry });
 

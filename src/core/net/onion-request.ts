@@ -39,6 +39,8 @@ export interface OnionRequesterOptions {
   readonly paths: PathManager;
   readonly time: NetworkTime;
   readonly log?: (line: string) => void;
+  /** A request went through `path` and reached `target` (the network view shows the last one). */
+  readonly onDelivered?: (path: OnionPath, target: Snode) => void;
 }
 
 const MULTI_METHODS = new Set(['batch', 'sequence']);
@@ -73,6 +75,7 @@ export class OnionRequester {
     if (outcome.kind !== 'reply') throw await this.pathFailure(path, target, outcome);
     // The path delivered, whatever the destination said.
     this.options.paths.reportSuccess(path);
+    this.options.onDelivered?.(path, target);
 
     const body = parseBody(outcome.body);
     this.options.time.record(serverTimeOf(body));

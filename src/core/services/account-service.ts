@@ -4,10 +4,10 @@
  * the clear or locked, never both (store/account-repo.ts replaces the whole record).
  */
 import { ParleyError } from '../../shared/errors.ts';
-import { identityFromEntropy, type Identity } from '../../../wasm/identity.ts';
+import { identityFromEntropy, wipeIdentity, type Identity } from '../../../wasm/identity.ts';
 import { decodeMnemonic, encodeMnemonic } from '../../../wasm/mnemonic.ts';
 import { lockSecret, unlockSecret, type LockCost } from '../../../wasm/passphrase.ts';
-import { randomBytes, wipe } from '../../../wasm/sodium.ts';
+import { wipe } from '../../../wasm/sodium.ts';
 import type { AccountView } from '../api.ts';
 import { MAX_DISPLAY_NAME_BYTES } from '../protocol/data-message.ts';
 import {
@@ -18,6 +18,7 @@ import {
   unlockAccountSeed,
   wipeAllData,
   type AccountRecord,
+  type AccountSeed,
 } from '../store/index.ts';
 import type { CoreContext } from './context.ts';
 import { accountView } from './views.ts';
@@ -50,28 +51,33 @@ export class AccountService {
     return record === undefined ? null : accountView(record, this.ctx.session.current);
   }
 
-  async create(displayName?: string): Promise<{ account: AccountView; recoveryPhrase: string }> {
-    const entropy = randomBytes(16);
-    try {
-      const account = await this.adopt(identityFromEntropy(entropy), displayName ?? null);
-      return { account, recoveryPhrase: encodeMnemonic(entropy) };
-    } finally {
-      wipe(entropy);
+  /**
+   * A new account from a phrase `newRecoveryPhrase` made. Coded errors: the phrase's
+   * (`mnemonic_*`), `display_name_too_long`, `account_exists`, `invalid_argument`.
+   */
+  async create(options: NewAccountOptions): Promise<AccountView> {
+    checkObjectArg(options, 'options');
+    if (typeof options.displayName !== 'string') {
+      throw new ParleyError('invalid_argument', 'displayName must be a string', { param: 'displayName', problem: 'type' });
     }
+    return this.fromPhrase(options.recoveryPhrase, options.displayName, options.passphrase);
   }
 
-  /** Coded errors from decoding name the wrong word, the wrong count or the failed checksum. */
-  async restore(recoveryPhrase: string): Promise<AccountView> {
-    const entropy = decodeMnemonic(recoveryPhrase);
-    try {
-      return await this.adopt(identityFromEntropy(entropy), null);
-    } finally {
-      wipe(entropy);
-    }
+  /** The same, for a phrase the person already had; what its swarm holds arrives through the poller. */
+  async restore(options: RestoreOptions): Promise<AccountView> {
+    checkObjectArg(options, 'options');
+    return this.fromPhrase(options.recoveryPhrase, options.displayName ?? null, options.passphrase);
   }
 
-  revealRecoveryPhrase(): string {
-    return phraseOf(this.ctx.session.identity());
+  /** The recovery phrase from the stored seed; with a passphrase set, only for that passphrase. */
+  async revealRecoveryPhrase(passphrase?: string): Promise<string> {
+    const record = await this.requireAccount();
+    const seed = this.seedOf(record, passphrase);
+    try {
+      return phraseOf(seed);
+    } finally {
+      wipe(seed);
+    }
   }
 
   async setDisplayName(displayName: string): Promise<AccountView> {
@@ -106,17 +112,25 @@ export class AccountService {
     return this.changed();
   }
 
+  /** Always checks the passphrase, even when the seed is unlocked already (then it only answers). */
   async unlock(passphrase: string): Promise<AccountView> {
     const record = await this.requireAccount();
     if (record.seed.kind !== 'locked') throw new ParleyError('no_passphrase', 'the account has no passphrase');
-    if (this.ctx.session.current.kind !== 'unlocked') {
-      const seed = unlockSecret(record.seed.locked, passphrase);
-      try {
-        this.ctx.session.unlocked(identityFromEntropy(seed));
-      } finally {
-        wipe(seed);
-      }
+    const seed = unlockSecret(record.seed.locked, passphrase);
+    try {
+      // Already unlocked: the keys in use stay (replacing them would wipe keys a send may be using).
+      if (this.ctx.session.current.kind !== 'unlocked') this.ctx.session.unlocked(identityFromEntropy(seed));
+    } finally {
+      wipe(seed);
     }
+    return this.changed();
+  }
+
+  /** Forgets the unlocked keys; messaging stops until `unlock`. `no_passphrase` when nothing could unlock it again. */
+  async lock(): Promise<AccountView> {
+    const record = await this.requireAccount();
+    if (record.seed.kind !== 'locked') throw new ParleyError('no_passphrase', 'the account has no passphrase to lock it with');
+    if (this.ctx.session.current.kind !== 'locked') this.ctx.session.locked(record.sessionId);
     return this.changed();
   }
 
@@ -132,17 +146,32 @@ export class AccountService {
     this.ctx.events.emit({ type: 'account', account: null });
   }
 
-  private async adopt(identity: Identity, displayName: string | null): Promise<AccountView> {
-    if ((await getAccount(this.ctx.db)) !== undefined) {
-      throw new ParleyError('account_exists', 'this device already has an account; delete it first');
-    }
+  private async fromPhrase(recoveryPhrase: string, displayName: string | null, passphrase: string | undefined): Promise<AccountView> {
     const name = displayName === null ? null : checkDisplayName(displayName);
-    await saveAccount(this.ctx.db, {
-      sessionId: identity.sessionId,
-      displayName: name,
-      createdAt: this.ctx.clock(),
-      seed: { kind: 'plain', ed25519Seed: identity.ed25519Seed },
-    });
+    const lockWith = checkOptionalPassphrase(passphrase);
+    const entropy = decodeMnemonic(recoveryPhrase);
+    try {
+      return await this.adopt(identityFromEntropy(entropy), name, lockWith);
+    } finally {
+      wipe(entropy);
+    }
+  }
+
+  /** Writes the new account once: with a passphrase the seed is locked before that first write. */
+  private async adopt(identity: Identity, name: string | null, passphrase: string | null): Promise<AccountView> {
+    try {
+      if ((await getAccount(this.ctx.db)) !== undefined) {
+        throw new ParleyError('account_exists', 'this device already has an account; delete it first');
+      }
+      const seed: AccountSeed =
+        passphrase === null
+          ? { kind: 'plain', ed25519Seed: identity.ed25519Seed }
+          : { kind: 'locked', locked: lockSecret(identity.ed25519Seed, passphrase, this.options.lockCost) };
+      await saveAccount(this.ctx.db, { sessionId: identity.sessionId, displayName: name, createdAt: this.ctx.clock(), seed });
+    } catch (error) {
+      wipeIdentity(identity);
+      throw error;
+    }
     this.ctx.session.unlocked(identity);
     return this.changed();
   }
@@ -168,11 +197,37 @@ export class AccountService {
   }
 }
 
+export interface NewAccountOptions {
+  readonly recoveryPhrase: string;
+  readonly displayName: string;
+  readonly passphrase?: string;
+}
+
+export interface RestoreOptions {
+  readonly recoveryPhrase: string;
+  readonly displayName?: string;
+  readonly passphrase?: string;
+}
+
 /** A 13-word phrase for phrase-made accounts (seed = 16 bytes ‖ 16 zeros), 25 words for a legacy 32-byte seed. */
-function phraseOf(identity: Identity): string {
-  const seed = identity.ed25519Seed;
+function phraseOf(seed: Uint8Array): string {
   const legacy = seed.subarray(16).some((byte) => byte !== 0);
   return encodeMnemonic(legacy ? seed : seed.subarray(0, 16));
+}
+
+/** An absent or empty passphrase means none (the create and restore screens leave the field empty). */
+function checkOptionalPassphrase(passphrase: unknown): string | null {
+  if (passphrase === undefined || passphrase === '') return null;
+  if (typeof passphrase !== 'string') {
+    throw new ParleyError('invalid_argument', 'passphrase must be a string', { param: 'passphrase', problem: 'type' });
+  }
+  return passphrase;
+}
+
+function checkObjectArg(value: unknown, name: string): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new ParleyError('invalid_argument', `${name} must be an object`, { param: name, problem: 'type' });
+  }
 }
 
 function checkDisplayName(displayName: string): string | null {

@@ -42,7 +42,7 @@ import {
 } from './outbox-policy.ts';
 import { buildOutgoingPayloads, checkMessageBody } from './outgoing-message.ts';
 import { SentAtClock } from './sent-at-clock.ts';
-import { conversationView, messageView } from './views.ts';
+import { conversationView, loadConversationView, messageView } from './views.ts';
 
 /** How long a message lives in a swarm: desktop's TTL for content messages, the server's maximum for namespace 0. */
 export const MESSAGE_TTL_MS = 14 * 24 * 60 * 60_000;
@@ -113,7 +113,9 @@ export class Outbox {
 
     this.ctx.events.emit({ type: 'message_added', message: messageView(record) });
     const conversation = await getConversation(this.ctx.db, recipient).catch(() => undefined);
-    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
+    if (conversation !== undefined) {
+      this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation).catch(() => conversationView(conversation, record)) });
+    }
     this.kick();
     return record;
   }

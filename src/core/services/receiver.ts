@@ -33,7 +33,7 @@ import {
 } from '../store/index.ts';
 import type { ReceiveStats } from '../api.ts';
 import type { CoreContext } from './context.ts';
-import { conversationView, messageView } from './views.ts';
+import { loadConversationView, messageView } from './views.ts';
 
 /** Content kinds decoded but not shown yet. */
 export type IgnoredKind =
@@ -188,7 +188,7 @@ export class Receiver {
     if (!result.inserted) return { kind: 'duplicate' };
     this.ctx.events.emit({ type: 'message_added', message: messageView({ ...message, id: result.id } as MessageRecord) });
     const conversation = await getConversation(this.ctx.db, conversationId);
-    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
     return { kind: 'stored' };
   }
 

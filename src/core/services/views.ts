@@ -1,7 +1,7 @@
 /** Store records → the Core API's views (what the UI may see: no keys, no payloads). */
-import type { AccountView, ConversationView, MessageView, NetworkState } from '../api.ts';
+import type { AccountView, ConversationView, MessagePreview, MessageView, NetworkState } from '../api.ts';
 import type { NetworkStatus } from '../net/network-state.ts';
-import type { AccountRecord, ConversationRecord, MessageRecord } from '../store/index.ts';
+import { latestMessage, type AccountRecord, type ConversationRecord, type MessageRecord, type ParleyDB } from '../store/index.ts';
 import type { SessionState } from './account-session.ts';
 
 export function accountView(record: AccountRecord, session: SessionState): AccountView {
@@ -13,13 +13,28 @@ export function accountView(record: AccountRecord, session: SessionState): Accou
   };
 }
 
-export function conversationView(record: ConversationRecord): ConversationView {
+export function conversationView(record: ConversationRecord, latest: MessageRecord | undefined): ConversationView {
   return {
     id: record.id,
     displayName: record.displayName,
     createdAt: record.createdAt,
     lastActivityAt: record.lastMessageAt,
     unreadCount: record.unreadCount,
+    lastMessage: latest === undefined ? null : messagePreview(latest),
+  };
+}
+
+/** The conversation with its newest message read from the store. */
+export async function loadConversationView(db: ParleyDB, record: ConversationRecord): Promise<ConversationView> {
+  return conversationView(record, await latestMessage(db, record.id));
+}
+
+function messagePreview(record: MessageRecord): MessagePreview {
+  return {
+    direction: record.direction,
+    body: record.body,
+    sentAt: record.sentAt,
+    status: record.direction === 'outgoing' ? record.status : null,
   };
 }
 
@@ -44,6 +59,7 @@ export function networkView(status: NetworkStatus): NetworkState {
   return {
     kind: 'connected',
     path: path.map((node, i) => ({ role: i === 0 ? 'guard' : 'relay', shortKey: shortKey(node.ed25519Hex) })),
+    lastDestination: status.lastDestination === null ? null : { role: 'destination', shortKey: shortKey(status.lastDestination) },
   };
 }
 

@@ -122,7 +122,7 @@ describe('wipeAllData', () => {
   it('empties every store', async () => {
     const indexedDB = freshIndexedDB();
     const db = await openParleyDatabase({ indexedDB });
-    await setSetting(db, 'notificationsEnabled', true);
+    await setSetting(db, 'notifications', 'anonymous');
     await db.put('seenHashes', { hash: 'h', expiresAt: 1 });
     await wipeAllData(db);
     for (const store of db.objectStoreNames) expect(await db.count(store)).toBe(0);

@@ -21,6 +21,8 @@ export {
   findMessageBySender,
   pageConversation,
   listOutgoingByStatus,
+  countOutgoingByStatus,
+  latestMessage,
   MAX_BODY_LENGTH,
 } from './messages-repo.ts';
 export type { InsertResult, PageCursor, IncomingMessageWrite } from './messages-repo.ts';

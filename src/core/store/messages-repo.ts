@@ -171,3 +171,17 @@ export async function listOutgoingByStatus(db: ParleyDB, status: OutgoingStatus)
     return found.sort((a, b) => a.sentAt - b.sentAt || a.id - b.id);
   });
 }
+
+/** How many outgoing messages are in each state (the outbox summary counts queued + sending as pending). */
+export async function countOutgoingByStatus(db: ParleyDB): Promise<Record<OutgoingStatus, number>> {
+  return storageCall('countOutgoingByStatus', async () => {
+    const index = db.transaction('messages').store.index('by-status');
+    const counts = await Promise.all(OUTGOING_STATUSES.map((status) => index.count(status)));
+    return Object.fromEntries(OUTGOING_STATUSES.map((status, i) => [status, counts[i]!])) as Record<OutgoingStatus, number>;
+  });
+}
+
+/** The newest message of a conversation (by sentAt, then id), for the conversation list's preview. */
+export async function latestMessage(db: ParleyDB, conversationId: SessionId): Promise<MessageRecord | undefined> {
+  return (await pageConversation(db, conversationId, { limit: 1 }))[0];
+}

@@ -14,11 +14,13 @@ describe('settings', () => {
   it('reads back what was set, and nothing for what was not', async () => {
     expect(await getSetting(db, 'networkProfile')).toBeUndefined();
     await setSetting(db, 'networkProfile', 'devnet');
-    await setSetting(db, 'notificationsEnabled', false);
-    await setSetting(db, 'notificationContent', 'sender');
+    await setSetting(db, 'notifications', 'with_sender');
+    await setSetting(db, 'autoLockMinutes', 15);
     expect(await getSetting(db, 'networkProfile')).toBe('devnet');
-    expect(await getSetting(db, 'notificationsEnabled')).toBe(false);
-    expect(await getAllSettings(db)).toEqual({ networkProfile: 'devnet', notificationsEnabled: false, notificationContent: 'sender' });
+    expect(await getSetting(db, 'notifications')).toBe('with_sender');
+    expect(await getAllSettings(db)).toEqual({ networkProfile: 'devnet', notifications: 'with_sender', autoLockMinutes: 15 });
+    await setSetting(db, 'autoLockMinutes', null);
+    expect(await getSetting(db, 'autoLockMinutes')).toBeNull();
     await setSetting(db, 'networkProfile', 'mainnet');
     expect(await getSetting(db, 'networkProfile')).toBe('mainnet');
     await deleteSetting(db, 'networkProfile');
@@ -34,7 +36,10 @@ describe('settings', () => {
 
   it('refuses unknown keys and values of the wrong kind', async () => {
     await expectCode(setSetting(db, 'networkProfile', 'testnet' as never), 'invalid_argument', 'value');
-    await expectCode(setSetting(db, 'notificationsEnabled', 'yes' as never), 'invalid_argument', 'value');
+    await expectCode(setSetting(db, 'notifications', 'yes' as never), 'invalid_argument', 'value');
+    for (const minutes of [0, -5, 1.5, 24 * 60 + 1, Number.NaN]) {
+      await expectCode(setSetting(db, 'autoLockMinutes', minutes), 'invalid_argument', 'value');
+    }
     await expectCode(setSetting(db, 'theme' as never, 'dark' as never), 'invalid_argument', 'key');
     await expectCode(getSetting(db, 'theme' as never), 'invalid_argument', 'key');
     await expectCode(deleteSetting(db, '' as never), 'invalid_argument', 'key');

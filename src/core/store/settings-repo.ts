@@ -10,18 +10,22 @@ import { storageCall } from './storage-errors.ts';
 export interface SettingsMap {
   /** The network profile chosen once (devnet or mainnet). */
   networkProfile: 'devnet' | 'mainnet';
-  notificationsEnabled: boolean;
-  /** How much a notification may show; the default is decided by the UI. */
-  notificationContent: 'none' | 'sender' | 'sender-and-text';
+  /** Preferences (Core API `Preferences`): lock after this many idle minutes; absent or null: never. */
+  autoLockMinutes: number | null;
+  /** New-message notifications while the app is hidden. */
+  notifications: 'off' | 'anonymous' | 'with_sender';
 }
+
+/** The longest auto-lock delay a person can choose: a day. */
+export const MAX_AUTO_LOCK_MINUTES = 24 * 60;
 
 export type SettingKey = keyof SettingsMap;
 
 const SETTING_CHECKS: { readonly [K in SettingKey]: (value: unknown) => value is SettingsMap[K] } = {
   networkProfile: (value): value is SettingsMap['networkProfile'] => value === 'devnet' || value === 'mainnet',
-  notificationsEnabled: (value): value is boolean => typeof value === 'boolean',
-  notificationContent: (value): value is SettingsMap['notificationContent'] =>
-    value === 'none' || value === 'sender' || value === 'sender-and-text',
+  autoLockMinutes: (value): value is number | null =>
+    value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_AUTO_LOCK_MINUTES),
+  notifications: (value): value is SettingsMap['notifications'] => value === 'off' || value === 'anonymous' || value === 'with_sender',
 };
 
 const SETTING_KEYS = Object.keys(SETTING_CHECKS) as SettingKey[];

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { mergeMessages } from './merge-messages.ts';
+
+const m = (id: number, sentAt: number, status = 'queued') => ({ id, sentAt, status });
+
+describe('mergeMessages', () => {
+  it('appends a newer message and prepends an older page', () => {
+    const list = [m(2, 20), m(3, 30)];
+    expect(mergeMessages(list, [m(4, 40)]).map((x) => x.id)).toEqual([2, 3, 4]);
+    expect(mergeMessages(list, [m(1, 10), m(0, 5)]).map((x) => x.id)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('puts a message that belongs in the middle in order, ties broken by id', () => {
+    expect(mergeMessages([m(1, 10), m(3, 30)], [m(2, 20)]).map((x) => x.id)).toEqual([1, 2, 3]);
+    expect(mergeMessages([m(5, 10)], [m(4, 10)]).map((x) => x.id)).toEqual([4, 5]);
+  });
+
+  it('keeps a known message as it is: a late copy never undoes a status', () => {
+    const merged = mergeMessages([m(1, 10, 'sent')], [m(1, 10, 'queued'), m(1, 10, 'queued')]);
+    expect(merged).toEqual([m(1, 10, 'sent')]);
+  });
+
+  it('does not change the list it was given', () => {
+    const list = [m(1, 10)];
+    mergeMessages(list, [m(2, 20)]);
+    expect(list).toEqual([m(1, 10)]);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualLayout } from './virtual-layout.ts';
+
+const keys = (n: number, prefix = 'k'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('VirtualLayout', () => {
+  it('places unmeasured rows at the estimate', () => {
+    const layout = new VirtualLayout(40);
+    layout.setKeys(keys(10));
+    expect(layout.offsetOf(0)).toBe(0);
+    expect(layout.offsetOf(3)).toBe(120);
+    expect(layout.totalHeight).toBe(400);
+  });
+
+  it('moves every later row when one is measured', () => {
+    const layout = new VirtualLayout(40);
+    layout.setKeys(keys(5));
+    expect(layout.setHeight('k1', 100)).toBe(true);
+    expect(layout.setHeight('k1', 100)).toBe(false);
+    expect(layout.offsetOf(1)).toBe(40);
+    expect(layout.offsetOf(2)).toBe(140);
+    expect(layout.totalHeight).toBe(260);
+  });
+
+  it('finds the row under a pixel, at row edges too', () => {
+    const layout = new VirtualLayout(10);
+    layout.setKeys(keys(4));
+    layout.setHeight('k2', 50); // rows: [0,10) [10,20) [20,70) [70,80)
+    expect(layout.indexAt(0)).toBe(0);
+    expect(layout.indexAt(9.5)).toBe(0);
+    expect(layout.indexAt(10)).toBe(1);
+    expect(layout.indexAt(69)).toBe(2);
+    expect(layout.indexAt(70)).toBe(3);
+    expect(layout.indexAt(10_000)).toBe(3);
+    expect(layout.indexAt(-5)).toBe(0);
+  });
+
+  it('renders only the rows in view plus the overscan', () => {
+    const layout = new VirtualLayout(20);
+    layout.setKeys(keys(50_000));
+    expect(layout.visibleRange(20 * 1000, 200, 2)).toEqual({ start: 998, end: 1013 });
+    expect(layout.visibleRange(0, 100, 3)).toEqual({ start: 0, end: 9 });
+    const end = layout.visibleRange(layout.totalHeight - 100, 100, 3);
+    expect(end.end).toBe(50_000);
+    expect(new VirtualLayout(20).visibleRange(0, 100)).toEqual({ start: 0, end: 0 });
+  });
+
+  it('keeps the reading position when older rows are prepended', () => {
+    const layout = new VirtualLayout(30);
+    layout.setKeys(keys(100));
+    layout.setHeight('k10', 90);
+    const anchor = layout.anchorAt(layout.offsetOf(10) + 15);
+    expect(anchor).toEqual({ key: 'k10', within: 15 });
+    layout.setKeys([...keys(50, 'old'), ...keys(100)]);
+    // 50 older rows of 30 px each now sit above: the anchor row moved down by 1500 px.
+    expect(layout.scrollTopFor(anchor!)).toBe(50 * 30 + 10 * 30 + 15);
+  });
+
+  it('keeps the reading position when a row above is measured taller than guessed', () => {
+    const layout = new VirtualLayout(30);
+    layout.setKeys(keys(20));
+    const anchor = layout.anchorAt(300)!;
+    expect(anchor.key).toBe('k10');
+    layout.setHeight('k2', 130);
+    expect(layout.scrollTopFor(anchor)).toBe(400);
+  });
+
+  it('remembers heights by key, not position, and forgets a gone anchor', () => {
+    const layout = new VirtualLayout(10);
+    layout.setKeys(['a', 'b']);
+    layout.setHeight('b', 77);
+    layout.setKeys(['z', 'a', 'b']);
+    expect(layout.heightOf(2)).toBe(77);
+    expect(layout.scrollTopFor({ key: 'gone', within: 0 })).toBeNull();
+  });
+
+  it('refuses a non-positive estimate', () => {
+    expect(() => new VirtualLayout(0)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * One open conversation: its messages paged back from the core (oldest first), kept live from
+ * `message_added` / `message_status` events, and marked read when the person has seen the newest.
+ * Telling the core which conversation is open makes it poll that swarm faster.
+ */
+import type { Remote } from 'comlink';
+import type { CoreApi, CoreEvent, ConversationView, MessageView } from '../../core/api.ts';
+import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
+import { mergeMessages } from '../lib/merge-messages.ts';
+
+const FIRST_PAGE = 50;
+const OLDER_PAGE = 100;
+
+export type OpenPhase = 'opening' | 'open' | 'failed';
+
+export class ConversationState {
+  readonly id: string;
+  phase = $state<OpenPhase>('opening');
+  openError = $state<ErrorCode | 'unknown' | null>(null);
+  conversation = $state.raw<ConversationView | null>(null);
+  /** Oldest first; replaced, never mutated in place ($state.raw: tens of thousands of rows). */
+  messages = $state.raw<readonly MessageView[]>([]);
+  hasOlder = $state(true);
+  loadingOlder = $state(false);
+  sendError = $state<ErrorCode | 'unknown' | null>(null);
+
+  readonly #core: Remote<CoreApi>;
+  #closed = false;
+  #marking = false;
+
+  constructor(core: Remote<CoreApi>, id: string) {
+    this.#core = core;
+    this.id = id;
+  }
+
+  async open(): Promise<void> {
+    try {
+      const conversation = await this.#core.openConversation(this.id);
+      const page = await this.#core.listMessages(this.id, { limit: FIRST_PAGE });
+      if (this.#closed) return;
+      this.conversation = conversation;
+      this.messages = mergeMessages(this.messages, page);
+      this.hasOlder = page.length === FIRST_PAGE;
+      this.phase = 'open';
+      await this.#core.setActiveConversation(this.id);
+    } catch (error) {
+      if (this.#closed) return;
+      this.openError = isParleyError(error) ? error.code : 'unknown';
+      this.phase = 'failed';
+    }
+  }
+
+  /** Loads the page before the oldest message shown; resolves to how many came. */
+  async loadOlder(): Promise<number> {
+    if (this.loadingOlder || !this.hasOlder || this.phase !== 'open') return 0;
+    const oldest = this.messages[0];
+    this.loadingOlder = true;
+    try {
+      const page = await this.#core.listMessages(this.id, {
+        limit: OLDER_PAGE,
+        ...(oldest ? { before: { sentAt: oldest.sentAt, id: oldest.id } } : {}),
+      });
+      if (this.#closed) return 0;
+      this.messages = mergeMessages(this.messages, page);
+      this.hasOlder = page.length === OLDER_PAGE;
+      return page.length;
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  handle(event: CoreEvent): void {
+    if (event.type === 'message_added' && event.message.conversationId === this.id) {
+      this.messages = mergeMessages(this.messages, [event.message]);
+    } else if (event.type === 'message_status' && event.conversationId === this.id) {
+      // Status changes concern recent messages: search from the end.
+      let index = this.messages.length - 1;
+      while (index >= 0 && this.messages[index]!.id !== event.messageId) index--;
+      if (index < 0) return;
+      const next = [...this.messages];
+      next[index] = { ...next[index]!, status: event.status, failureCode: event.failureCode };
+      this.messages = next;
+    } else if (event.type === 'conversation' && event.conversation.id === this.id) {
+      this.conversation = event.conversation;
+    }
+  }
+
+  /** Sends `body`; resolves true when the core took it (it is then queued on disk). */
+  async send(body: string): Promise<boolean> {
+    this.sendError = null;
+    try {
+      const message = await this.#core.sendMessage(this.id, body);
+      if (!this.#closed) this.messages = mergeMessages(this.messages, [message]);
+      return true;
+    } catch (error) {
+      this.sendError = isParleyError(error) ? error.code : 'unknown';
+      return false;
+    }
+  }
+
+  async retry(messageId: number): Promise<void> {
+    try {
+      await this.#core.retryMessage(messageId);
+    } catch (error) {
+      this.sendError = isParleyError(error) ? error.code : 'unknown';
+    }
+  }
+
+  /** The person has seen the newest message: clear the unread count, once per change. */
+  async markSeen(): Promise<void> {
+    if (this.#marking || this.#closed || (this.conversation?.unreadCount ?? 0) === 0) return;
+    this.#marking = true;
+    try {
+      await this.#core.markRead(this.id);
+    } catch (error) {
+      console.warn('could not mark the conversation read', isParleyError(error) ? error.code : error);
+    } finally {
+      this.#marking = false;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#core.setActiveConversation(null).catch(() => undefined);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * New-message notifications while the app is open but hidden, and the app badge. Permission is
+ * asked only from a button the person presses; the preference (off / anonymous / with the sender's
+ * name) comes from the core, so every tab follows the same choice. No message text is ever shown.
+ */
+import type { CoreEvent, MessageView, Preferences } from '../../core/api.ts';
+import { strings } from '../strings.ts';
+import { contactName } from '../lib/short-id.ts';
+
+type Permission = NotificationPermission | 'unsupported';
+
+export class Notifier {
+  permission = $state<Permission>(currentPermission());
+
+  readonly #preference: () => Preferences['notifications'] | null;
+  readonly #nameOf: (sessionId: string) => string | null;
+
+  /**
+   * `preference` reads the person's choice (kept by the shell's PreferencesState, the same in every
+   * tab); `nameOf` gives a contact's display name, if known (from the conversation list).
+   */
+  constructor(preference: () => Preferences['notifications'] | null, nameOf: (sessionId: string) => string | null) {
+    this.#preference = preference;
+    this.#nameOf = nameOf;
+  }
+
+  /** Worth offering the button: the browser can, the person has not decided, and wants them. */
+  get canAsk(): boolean {
+    const preference = this.#preference();
+    return this.permission === 'default' && preference !== null && preference !== 'off';
+  }
+
+  async ask(): Promise<void> {
+    if (this.permission === 'unsupported') return;
+    this.permission = await Notification.requestPermission();
+  }
+
+  handle(event: CoreEvent): void {
+    if (event.type === 'message_added') this.#maybeNotify(event.message);
+  }
+
+  #maybeNotify(message: MessageView): void {
+    if (message.direction !== 'incoming' || document.visibilityState !== 'hidden') return;
+    const preference = this.#preference();
+    if (this.permission !== 'granted' || preference === null || preference === 'off') return;
+    const title =
+      preference === 'with_sender'
+        ? strings.notifications.from(contactName(this.#nameOf(message.conversationId), message.conversationId))
+        : strings.notifications.anonymous;
+    // One notification per conversation (tag): a burst of messages does not stack up.
+    const notification = new Notification(title, { tag: `conversation-${message.conversationId}`, silent: false });
+    notification.onclick = () => {
+      window.focus();
+      window.location.hash = `#/c/${message.conversationId}`;
+      notification.close();
+    };
+  }
+}
+
+/** Shows the total unread count on the installed app's icon, where the Badging API exists. */
+export function showBadge(count: number): void {
+  const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
+  if (typeof nav.setAppBadge !== 'function') return;
+  const done = count > 0 ? nav.setAppBadge(count) : (nav.clearAppBadge?.() ?? nav.setAppBadge(0));
+  done.catch(() => undefined); // refused outside an installed app in some browsers: nothing to do
+}
+
+function currentPermission(): Permission {
+  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+}
