@@ -50,7 +50,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'tsx scripts/start.ts',
+    // Node with tsx's loader rather than the tsx CLI: the CLI relays signals to its child and
+    // SIGKILLs it when the relay races, which left the devnet's temporary data behind.
+    command: 'node --import tsx scripts/start.ts',
     env: { PORT: String(PORT), DEVNET_PORT: '0', TEMP_DATA: '1' },
     // Printed once every service runs, the echo peer included (scripts/start.ts).
     wait: { stdout: /Parley is running at / },
