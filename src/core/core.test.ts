@@ -332,7 +332,7 @@ describe('auto-lock', () => {
     expect(await core.getAccount()).toMatchObject({ locked: false });
   });
 
-  it('does nothing without a passphrase', async () => {
+  it('does nothing without a passphrase, and starts working once one is set', async () => {
     const time = new FakeTime();
     const core = await openCore(freshIndexedDB(), time);
     await core.createAccount({ recoveryPhrase: await core.newRecoveryPhrase(), displayName: 'A' });
@@ -341,6 +341,10 @@ describe('auto-lock', () => {
     // The lock was tried and refused (no passphrase); a later call shows the account as it was.
     await core.setDisplayName('B');
     expect(await core.getAccount()).toMatchObject({ locked: false, hasPassphrase: false });
+    await core.setPassphrase(PASSPHRASE);
+    core.events.length = 0;
+    time.advance(60_000);
+    await expect.poll(() => core.events.some((e) => e.type === 'account' && e.account?.locked === true)).toBe(true);
   });
 });
 

@@ -10,9 +10,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** `lockNow` records the time and, as the Core's session change does, makes the count inactive. */
 function autoLock() {
   const locks: number[] = [];
-  const lock = new AutoLock(() => Date.now(), DEFAULT_TIMERS, async () => void locks.push(Date.now()));
+  const lock: AutoLock = new AutoLock(() => Date.now(), DEFAULT_TIMERS, async () => {
+    locks.push(Date.now());
+    lock.setActive(false);
+  });
   return { lock, locks };
 }
 
@@ -57,6 +61,25 @@ describe('auto-lock', () => {
     lock.setMinutes(5); // 10 idle minutes already: due now
     vi.advanceTimersByTime(0);
     expect(locks).toHaveLength(1);
+  });
+
+  it('when locking fails (no passphrase yet), tries again after another idle period', async () => {
+    let refuse = true;
+    const attempts: number[] = [];
+    const lock: AutoLock = new AutoLock(() => Date.now(), DEFAULT_TIMERS, async () => {
+      attempts.push(Date.now());
+      if (refuse) throw new Error('no passphrase');
+      lock.setActive(false);
+    });
+    lock.setMinutes(5);
+    lock.setActive(true);
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(attempts).toHaveLength(1);
+    refuse = false; // a passphrase was set meanwhile
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    expect(attempts).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(60 * MINUTE);
+    expect(attempts).toHaveLength(2);
   });
 
   it('locks when due even if the device slept through the timer', () => {
