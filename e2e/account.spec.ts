@@ -4,7 +4,7 @@
  * data" (this device) returns to the welcome screen. Back/forward follow the URL.
  */
 import { test, expect } from '@playwright/test';
-import { createAccount, mySessionId } from './support/onboarding.ts';
+import { createAccount, mySessionId, restoreAccount } from './support/onboarding.ts';
 
 test('My account: the phrase behind a confirmation, the display name; Settings: passphrase, lock, clear data', async ({ page }) => {
   const phrase = await createAccount(page, { displayName: 'Erin' });
@@ -101,4 +101,19 @@ test('one pane below 900 px: the list at home, a screen with Back elsewhere', as
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'New conversation' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Back' })).toBeHidden();
+});
+
+test('a forgotten passphrase: clear this device from the unlock screen, then restore from the phrase', async ({ page }) => {
+  const phrase = await createAccount(page, { displayName: 'Gail', passphrase: 'forgotten one' });
+  const sessionId = await mySessionId(page);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Unlock Parley' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Forgot your passphrase?' }).click();
+  await expect(page.getByText('Without it, this device cannot open your account.', { exact: false })).toBeVisible();
+  await page.getByRole('button', { name: 'Clear this device' }).click();
+  await expect(page.getByRole('button', { name: 'Restore from recovery phrase' })).toBeVisible();
+
+  await restoreAccount(page, phrase, { passphrase: 'remembered one' });
+  expect(await mySessionId(page)).toBe(sessionId);
 });

@@ -85,7 +85,10 @@ export const strings = {
     intro: 'Your account is protected by a passphrase on this device.',
     submit: 'Unlock',
     unlocking: 'Unlocking…',
-    forgot: 'Forgot it? You can clear this device in Settings once unlocked, or restore your account with its recovery phrase on another browser profile.',
+    forgot: 'Forgot your passphrase?',
+    forgotExplain: 'Without it, this device cannot open your account. Clear this device, then restore your account from its recovery phrase. Messages that were only on this device are lost.',
+    clearDevice: 'Clear this device',
+    clearing: 'Clearing…',
   },
 
   home: {
