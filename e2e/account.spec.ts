@@ -37,6 +37,11 @@ test('My account: the phrase behind a confirmation, the display name; Settings: 
   await page.goForward();
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
 
+  // The installed app opens its start URL, '/': it reopens where the person was.
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await expect(page).toHaveURL(/#\/settings$/);
+
   // A passphrase set later; lock now; the unlock screen returns to Settings.
   await expect(page.getByText('No passphrase: anyone using this browser profile can open Parley.')).toBeVisible();
   await expect(page.getByLabel('Lock after')).toBeDisabled();
