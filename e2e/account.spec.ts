@@ -4,9 +4,10 @@
  * data" (this device) returns to the welcome screen. Back/forward follow the URL.
  */
 import { test, expect } from '@playwright/test';
-import { createAccount, mySessionId, restoreAccount } from './support/onboarding.ts';
+import { createAccount, mySessionId, restoreAccount, watchForProblems } from './support/onboarding.ts';
 
 test('My account: the phrase behind a confirmation, the display name; Settings: passphrase, lock, clear data', async ({ page }) => {
+  const problems = watchForProblems(page);
   const phrase = await createAccount(page, { displayName: 'Erin' });
   await mySessionId(page);
 
@@ -82,6 +83,7 @@ test('My account: the phrase behind a confirmation, the display name; Settings: 
   await expect(page).toHaveURL(/#\/welcome$/);
   await page.reload();
   await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
+  expect(problems).toEqual([]);
 });
 
 test('one pane below 900 px: the list at home, a screen with Back elsewhere', async ({ page }) => {
