@@ -17,6 +17,7 @@ export const strings = {
   save: 'Save',
   saved: 'Saved',
   working: 'One moment…',
+  screenFailed: 'This screen could not load. Reload the page to try again.',
 
   engine: {
     label: 'Secure engine',
