@@ -124,3 +124,22 @@ test('a forgotten passphrase: clear this device from the unlock screen, then res
   await restoreAccount(page, phrase, { passphrase: 'remembered one' });
   expect(await mySessionId(page)).toBe(sessionId);
 });
+
+test('offline, a reload and a bare launch reopen the same screen from the service worker', async ({ page, context }) => {
+  await createAccount(page, { displayName: 'Hugo' });
+  await mySessionId(page);
+  await expect.poll(() => page.evaluate('navigator.serviceWorker.ready.then((r) => Boolean(r.active))')).toBe(true);
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'My account' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Session ID' })).toContainText(/05[0-9a-f]{64}/);
+    // The installed app's start URL: still the last screen.
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'My account' })).toBeVisible();
+    await expect(page).toHaveURL(/#\/account$/);
+  } finally {
+    await context.setOffline(false);
+  }
+});
