@@ -129,3 +129,24 @@ test('create works from the keyboard, and focus follows each step', async ({ pag
   await page.keyboard.press('Enter');
   await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
 });
+
+test('a second tab cannot take a recovery phrase: it says to use the first tab', async ({ page, context }) => {
+  await page.goto('/');
+  await expect(page.getByRole('status', { name: 'Secure engine' })).toContainText('Secure engine ready');
+  const second = await context.newPage();
+  await second.goto('/#/restore');
+  await second.getByLabel('Recovery phrase').fill(M1);
+  await expect(second.getByText('All 13 words look right.')).toBeVisible();
+  await second.getByRole('button', { name: 'Continue' }).click();
+  await second.getByRole('button', { name: 'Continue' }).click();
+  await expect(second.getByText('Parley is open in another tab: use that tab, or close it and reload this one.')).toBeVisible();
+
+  // The first tab, whose worker runs the engine, can (without a reload, which would hand the lead over).
+  await page.getByRole('button', { name: 'Restore from recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(M1);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
+  // The other tab hears of the new account and leaves its restore screen for home.
+  await expect(second.getByRole('button', { name: 'My account' })).toBeVisible();
+});
