@@ -33,7 +33,7 @@ export async function createAccountThroughUi(page: Page, displayName: string, pa
   await page.getByRole('button', { name: 'Continue' }).click();
 
   await expect(page.getByRole('button', { name: 'My account' })).toBeVisible({ timeout: 20_000 });
-  const sessionId = await page.getByLabel('Your Session ID').inputValue();
+  const sessionId = await page.getByLabel('Your Session ID', { exact: true }).inputValue();
   expect(sessionId).toMatch(/^05[0-9a-f]{64}$/u);
   return { sessionId, recoveryPhrase: words.join(' ') };
 }
