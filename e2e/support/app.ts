@@ -41,7 +41,7 @@ export async function createAccountThroughUi(page: Page, displayName: string, pa
 /** New conversation → Session ID → Start conversation; waits until its composer is there. */
 export async function startConversation(page: Page, sessionId: string): Promise<void> {
   await page.getByRole('button', { name: 'New conversation' }).click();
-  await page.getByLabel('Session ID').fill(sessionId);
+  await page.getByLabel('Session ID', { exact: true }).fill(sessionId);
   await page.getByRole('button', { name: 'Start conversation' }).click();
   await expect(page.getByLabel('Message', { exact: true })).toBeVisible();
 }
