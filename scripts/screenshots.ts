@@ -18,6 +18,7 @@ import { devnetProfile } from '../relay/profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 import playwrightConfig from '../playwright.config.ts';
+import { STEP_TIMEOUT as TIMEOUT, finishCreate, phraseWords } from './ui-steps.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const distDir = path.join(root, 'dist');
@@ -49,8 +50,6 @@ const TWO_B: readonly Variant[] = [
   { width: 'narrow', scheme: 'dark' },
   { width: 'wide', scheme: 'light' },
 ];
-
-const TIMEOUT = 60_000;
 
 interface Stack {
   readonly appUrl: string;
@@ -101,30 +100,6 @@ async function shoot(page: Page, screen: string, variants: readonly Variant[]): 
     await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
     console.log(`saved ${path.relative(root, file)}`);
   }
-}
-
-/** The phrase grid's words, as a person reads them off the screen. */
-async function phraseWords(page: Page): Promise<string[]> {
-  const grid = page.getByRole('list', { name: 'Recovery phrase, 13 words' });
-  await grid.getByRole('listitem').nth(12).waitFor({ timeout: TIMEOUT });
-  return (await grid.getByRole('listitem').allInnerTexts()).map((text) => text.replace(/^\s*\d+\s*/u, '').trim());
-}
-
-/** From the phrase step of Create: answers the check, names the account, optionally locks it, and waits for home. */
-async function finishCreate(page: Page, words: readonly string[], displayName: string, passphrase = ''): Promise<void> {
-  await page.getByRole('button', { name: 'Continue' }).click();
-  const questions = page.getByRole('group', { name: /^Which is word \d+\?$/u });
-  await questions.first().waitFor({ timeout: TIMEOUT });
-  for (const question of await questions.all()) {
-    const legend = await question.locator('legend').innerText();
-    const position = Number(/\d+/u.exec(legend)?.[0]);
-    await question.getByRole('radio', { name: words[position - 1], exact: true }).check();
-  }
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Display name').fill(displayName);
-  if (passphrase !== '') await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'My account' }).waitFor({ timeout: TIMEOUT });
 }
 
 async function sendAndWaitForEcho(page: Page, text: string): Promise<void> {
