@@ -96,7 +96,7 @@ test('Alice and Bob find each other by Session ID and talk both ways; statuses m
 test('a malformed Session ID is refused with the reason', async ({ page }) => {
   await createAccountThroughUi(page, 'Carol');
   await page.getByRole('button', { name: 'New conversation' }).click();
-  const field = page.getByLabel('Session ID');
+  const field = page.getByLabel('Session ID', { exact: true });
   const start = page.getByRole('button', { name: 'Start conversation' });
   const valid = '05' + 'ab'.repeat(32);
 

@@ -37,6 +37,7 @@ export const strings = {
     empty: 'No conversations yet',
     shareYourId: 'Share your Session ID so people can message you:',
     yourSessionId: 'Your Session ID',
+    qrLabel: 'Your Session ID as a QR code, to scan from another device',
     echoHint: 'Try it now: the echo peer on this local network answers every message.',
     messageEcho: 'Message the echo peer',
     unread: (count: number) => (count === 1 ? '1 unread message' : `${count} unread messages`),

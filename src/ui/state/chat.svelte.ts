@@ -95,7 +95,13 @@ const chats = new WeakMap<AppState, ChatState>();
 export function chatOf(app: AppState): ChatState {
   let chat = chats.get(app);
   if (chat === undefined) {
-    chat = new ChatState(app);
+    // Made under its own root, not under the first component that asks: that component may be
+    // destroyed, and the state's $derived fields would go stale with it (Svelte's derived_inert).
+    let made: ChatState | undefined;
+    $effect.root(() => {
+      made = new ChatState(app);
+    });
+    chat = made!;
     chats.set(app, chat);
   }
   return chat;

@@ -3,7 +3,7 @@
  * event replaces that conversation's row (its last message and unread count come with it).
  */
 import type { Remote } from 'comlink';
-import type { CoreApi, CoreEvent, ConversationView } from '../../core/api.ts';
+import type { CoreApi, CoreEvent, ConversationView, MessageView, OutgoingStatus } from '../../core/api.ts';
 
 export class ConversationsState {
   list = $state.raw<readonly ConversationView[]>([]);
@@ -26,7 +26,26 @@ export class ConversationsState {
 
   handle(event: CoreEvent): void {
     if (event.type === 'conversation') this.upsert(event.conversation);
+    else if (event.type === 'message_added') this.#noteLast(event.message);
+    else if (event.type === 'message_status') this.#statusOfLast(event.conversationId, event.messageId, event.status);
     else if (event.type === 'account' && event.account === null) this.list = [];
+  }
+
+  // A preview carries no message id, so the ids of the newest messages seen arrive are remembered:
+  // a later status change of that message then updates the preview's status icon.
+  readonly #lastIds = new Map<string, { id: number; sentAt: number }>();
+
+  #noteLast(message: MessageView): void {
+    const known = this.#lastIds.get(message.conversationId);
+    if (known === undefined || message.sentAt >= known.sentAt) this.#lastIds.set(message.conversationId, { id: message.id, sentAt: message.sentAt });
+  }
+
+  #statusOfLast(conversationId: string, messageId: number, status: OutgoingStatus): void {
+    if (this.#lastIds.get(conversationId)?.id !== messageId) return;
+    const conversation = this.find(conversationId);
+    const last = conversation?.lastMessage;
+    if (conversation === undefined || last == null || last.direction !== 'outgoing' || last.status === status) return;
+    this.upsert({ ...conversation, lastMessage: { ...last, status } });
   }
 
   upsert(conversation: ConversationView): void {
