@@ -50,7 +50,11 @@ function watchAppShell(context: BrowserContext, origin: string): string[] {
     return parsed.origin === origin && !parsed.pathname.startsWith('/v1/');
   };
   context.on('requestfailed', (request) => {
-    if (isShell(request.url())) failures.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+    const error = request.failure()?.errorText ?? 'failed';
+    // ERR_ABORTED is a load the page itself dropped (a reload or a closing page cancels what is in
+    // flight, e.g. the favicon); a request the network or the service worker could not answer fails
+    // with another error (ERR_INTERNET_DISCONNECTED, ERR_FAILED).
+    if (isShell(request.url()) && error !== 'net::ERR_ABORTED') failures.push(`${request.url()}: ${error}`);
   });
   context.on('response', (response) => {
     if (isShell(response.url()) && response.status() >= 400) failures.push(`${response.url()}: ${response.status()}`);

@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { createAccountThroughUi, messageRow, sendMessage, startConversation } from './support/app.ts';
-import { restoreAccountThroughUi, sessionIdOnMyAccount, startStack, type Stack } from './support/restore.ts';
+import { mySessionId, restoreAccount } from './support/onboarding.ts';
+import { startStack, type Stack } from './support/restore.ts';
 
 /*
  * The recovery phrase is the account: Alice writes it down (reads it off the grid), talks with Bob,
@@ -49,8 +50,9 @@ test('a fresh profile restores Alice from her phrase: same Session ID, and what 
 
     restoredContext = await browser.newContext({ baseURL: stack.baseUrl });
     const restored = await restoredContext.newPage();
-    await restoreAccountThroughUi(restored, aliceAccount.recoveryPhrase, 'Alice again');
-    expect(await sessionIdOnMyAccount(restored)).toBe(aliceAccount.sessionId);
+    // "Restore from recovery phrase" → "Recovery phrase" (checked as typed) → Continue → "Display name" → Continue.
+    await restoreAccount(restored, aliceAccount.recoveryPhrase, { displayName: 'Alice again' });
+    expect(await mySessionId(restored)).toBe(aliceAccount.sessionId);
 
     // Back home: the conversation with Bob arrives from the swarm; open it as a person would.
     await restored.goto('/#/');

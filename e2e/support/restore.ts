@@ -1,11 +1,10 @@
 /**
- * What the restore journey needs beyond support/app.ts: a Session network of its own (devnet and the
- * relay that serves the built app, as `npm start` runs them, on ports the OS picks), restoring an
- * account through the screens, and reading the Session ID "My account" shows.
+ * What the restore journey needs beyond support/app.ts and support/onboarding.ts: a Session network
+ * of its own (a devnet and the relay that serves the built app in front of it, as `npm start` runs
+ * them, on ports the OS picks), so the spec does not depend on what else the e2e relay runs.
  */
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { expect, type Page } from '@playwright/test';
 import { startTestDevnet, type TestDevnet } from '../../devnet/testing/test-devnet.ts';
 import { devnetProfile } from '../../relay/profiles.ts';
 import { createRelay } from '../../relay/relay.ts';
@@ -37,23 +36,4 @@ export async function startStack(): Promise<Stack> {
     await devnet.stop();
     throw error;
   }
-}
-
-/** Welcome → "Restore from recovery phrase" → the phrase → Continue → display name → Continue → home. */
-export async function restoreAccountThroughUi(page: Page, phrase: string, displayName: string): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Restore from recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill(phrase);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Display name').fill(displayName);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('button', { name: 'My account' })).toBeVisible({ timeout: 20_000 });
-}
-
-/** Opens "My account" and reads the Session ID it shows as text. */
-export async function sessionIdOnMyAccount(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'My account' }).click();
-  const shown = page.getByRole('region', { name: 'Session ID' }).getByText(/^05[0-9a-f]{64}$/u);
-  await expect(shown).toBeVisible();
-  return (await shown.innerText()).trim();
 }
