@@ -1,0 +1,262 @@
+/**
+ * The app in headless Chromium, built (dist/, built first if missing):
+ *  1. what the main thread downloads, gzip-compressed: the entry and its static imports and the
+ *     stylesheets index.html links, apart from the chunks loaded on demand and the core's worker;
+ *  2. a conversation of 50,000 messages: seeded straight into the app's IndexedDB in its own record
+ *     format (src/core/store/schema.ts), opened, then scrolled from the newest message to the
+ *     oldest by a script, one step per frame; frame times from requestAnimationFrame, long tasks
+ *     from PerformanceObserver, and the DOM's size.
+ * Figures are printed, never asserted: this machine is shared and noisy.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import playwrightConfig from '../playwright.config.ts';
+import { devnetProfile } from '../relay/profiles.ts';
+import { createRelay } from '../relay/relay.ts';
+import { close, listen } from '../relay/server.ts';
+import { createAccount } from '../scripts/ui-steps.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const distDir = path.join(root, 'dist');
+const assetsDir = path.join(distDir, 'assets');
+
+const MESSAGES = 50_000;
+/** Pixels scrolled up per frame: a fast fling, so that the whole history is crossed in about a minute. */
+const SCROLL_STEP_PX = 1_500;
+/** Pixels per frame of a person reading along (about 7,000 px a second at 60 frames a second). */
+const READING_STEP_PX = 120;
+/** Gives up scrolling after this long and says how far it got. */
+const SCROLL_BUDGET_MS = 180_000;
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+const gzipped = (file: string): number => gzipSync(readFileSync(path.join(assetsDir, file)), { level: 9 }).length;
+
+/** The files a chunk imports statically (`import … from "./x.js"`, `import "./x.js"`), not `import("./x.js")`. */
+function staticImports(file: string): string[] {
+  const source = readFileSync(path.join(assetsDir, file), 'utf8');
+  const found = new Set<string>();
+  for (const match of source.matchAll(/(?<![\w$.])import\s*(?:[\w$*{},\s]+?\s*from\s*)?["']\.\/([\w.-]+\.js)["']/gu)) found.add(match[1] ?? '');
+  found.delete('');
+  return [...found];
+}
+
+function closure(entries: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop() ?? '';
+    if (seen.has(file)) continue;
+    seen.add(file);
+    queue.push(...staticImports(file));
+  }
+  return seen;
+}
+
+function printBundleSizes(): void {
+  const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
+  const assetsIn = (pattern: RegExp): string[] => [...html.matchAll(pattern)].map((match) => match[1] ?? '');
+  const entries = assetsIn(/<script[^>]*\bsrc="\/assets\/([^"]+\.js)"/gu);
+  const preloads = assetsIn(/<link[^>]*rel="modulepreload"[^>]*href="\/assets\/([^"]+\.js)"/gu);
+  const eagerCss = new Set(assetsIn(/<link[^>]*rel="stylesheet"[^>]*href="\/assets\/([^"]+\.css)"/gu));
+  const mainJs = closure([...entries, ...preloads]);
+
+  const files = readdirSync(assetsDir);
+  // The core's worker is started with `new Worker(new URL('…worker-<hash>.js', import.meta.url))`.
+  const workerEntries = files.filter((file) => /^worker-[\w-]+\.js$/u.test(file));
+  const workerJs = closure(workerEntries);
+  const lazyJs = files.filter((file) => file.endsWith('.js') && !mainJs.has(file) && !workerJs.has(file));
+  const lazyCss = files.filter((file) => file.endsWith('.css') && !eagerCss.has(file));
+
+  const sum = (list: Iterable<string>): number => [...list].reduce((total, file) => total + gzipped(file), 0);
+  const row = (label: string, list: Iterable<string>): void => {
+    const names = [...list];
+    console.log(`${label.padEnd(34)} ${kb(sum(names)).padStart(10)} gzip   ${names.join(', ')}`);
+  };
+  console.log('bundle (gzip -9 of dist/assets):');
+  row('main thread JS (first paint)', mainJs);
+  row('main thread CSS (first paint)', eagerCss);
+  console.log(`${'main thread total'.padEnd(34)} ${kb(sum(mainJs) + sum(eagerCss)).padStart(10)} gzip`);
+  for (const file of lazyJs) row(`  lazy JS ${file.replace(/-[\w-]{8}\.js$/u, '')}`, [file]);
+  for (const file of lazyCss) row(`  lazy CSS ${file.replace(/-[\w-]{8}\.css$/u, '')}`, [file]);
+  row('core worker (libsodium inside)', workerJs);
+  const sw = gzipSync(readFileSync(path.join(distDir, 'sw.js')), { level: 9 }).length;
+  console.log(`${'service worker sw.js'.padEnd(34)} ${kb(sw).padStart(10)} gzip`);
+}
+
+/** Runs in the page: writes one conversation of `count` messages in the app's record format. */
+const SEED = `async ({ peer, count }) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('parley');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const done = (tx) => new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); tx.onabort = () => reject(tx.error); });
+  const account = await new Promise((resolve, reject) => {
+    const request = db.transaction('account').objectStore('account').get('self');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const me = account.sessionId;
+  // One message a minute, ending now: about five weeks, so day separators come every 1,440 rows.
+  const start = Date.now() - count * 60_000;
+  const words = 'the quick brown fox jumps over a lazy dog while we talk about lunch and the weather tomorrow'.split(' ');
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const CHUNK = 5_000;
+  for (let from = 0; from < count; from += CHUNK) {
+    const tx = db.transaction('messages', 'readwrite');
+    const store = tx.objectStore('messages');
+    for (let i = from; i < Math.min(count, from + CHUNK); i++) {
+      const outgoing = random() < 0.5;
+      // Mostly short lines, some long paragraphs, a few with line breaks: rows of different heights.
+      const length = random() < 0.8 ? 3 + Math.floor(random() * 10) : 30 + Math.floor(random() * 60);
+      let body = '#' + i + ':';
+      for (let w = 0; w < length; w++) body += (random() < 0.03 ? '\\n' : ' ') + words[Math.floor(random() * words.length)];
+      const sentAt = start + i * 60_000;
+      const common = { conversationId: peer, sentAt, receivedAt: sentAt, body, swarmHashes: [], expiresAt: null };
+      store.put(outgoing
+        ? { ...common, direction: 'outgoing', senderSessionId: me, status: 'sent', failureCode: null }
+        : { ...common, direction: 'incoming', senderSessionId: peer });
+    }
+    await done(tx);
+  }
+  const tx = db.transaction('conversations', 'readwrite');
+  tx.objectStore('conversations').put({ id: peer, displayName: 'Benchmark peer', createdAt: start, lastMessageAt: start + (count - 1) * 60_000, unreadCount: 0 });
+  await done(tx);
+  db.close();
+}`;
+
+/**
+ * Runs in the page: scrolls the message log one step per frame (up: until the message whose text
+ * starts with `until` is in view at the top; down: for `maxFrames` frames or to the bottom).
+ */
+const SCROLL = `async ({ step, budgetMs, until, up, maxFrames }) => {
+  const log = document.querySelector('[role="log"]');
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push(entry.duration); });
+  observer.observe({ type: 'longtask' });
+  const frames = [];
+  let maxNodes = 0;
+  const started = performance.now();
+  const reachedEnd = up
+    ? () => log.scrollTop === 0 && [...log.querySelectorAll('[data-message-id]')].some((row) => row.textContent.includes(until))
+    : () => frames.length >= maxFrames || log.scrollTop + log.clientHeight >= log.scrollHeight - 1;
+  const result = await new Promise((resolve) => {
+    let last = null;
+    const frame = (now) => {
+      if (last !== null) frames.push(now - last);
+      last = now;
+      if (frames.length % 30 === 0) maxNodes = Math.max(maxNodes, document.getElementsByTagName('*').length);
+      if (reachedEnd()) return resolve({ reached: true });
+      if (now - started > budgetMs) return resolve({ reached: false });
+      log.scrollTop = up ? Math.max(0, log.scrollTop - step) : log.scrollTop + step;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const topRow = log.querySelector('[data-message-id]');
+  return {
+    ...result,
+    elapsedMs: performance.now() - started,
+    frames,
+    longTasks,
+    maxNodes,
+    topText: topRow ? topRow.textContent.trim().slice(0, 12) : '',
+  };
+}`;
+
+interface ScrollResult {
+  reached: boolean;
+  elapsedMs: number;
+  frames: number[];
+  longTasks: number[];
+  maxNodes: number;
+  topText: string;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function scrollBenchmark(): Promise<void> {
+  // No Session network behind this relay: the account and the messages are all local.
+  const relay: Server = createRelay({ distDir, profile: devnetProfile(['https://127.0.0.1:9/']), log: () => undefined });
+  const baseURL = await listen(relay, 0, '127.0.0.1');
+  const browser = await chromium.launch(playwrightConfig.use?.launchOptions ?? {});
+  try {
+    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await createAccount(page, 'Bench');
+
+    const peer = `05${'be'.repeat(31)}ef`;
+    const seedStart = performance.now();
+    await page.evaluate(`(${SEED})(${JSON.stringify({ peer, count: MESSAGES })})`);
+    console.log(`seeded ${MESSAGES} messages into IndexedDB in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    // A fresh page load, so the app knows only what it reads from its store.
+    await page.reload();
+    await page.getByRole('button', { name: 'My account' }).waitFor();
+    const openStart = performance.now();
+    await page.goto(`/#/c/${peer}`);
+    const log = page.getByRole('log', { name: 'Messages' });
+    await log.getByText(`#${MESSAGES - 1}:`).waitFor();
+    const openMs = performance.now() - openStart;
+    const dom = async (): Promise<{ all: number; rows: number }> =>
+      (await page.evaluate(
+        `({ all: document.getElementsByTagName('*').length, rows: document.querySelectorAll('[role="log"] [data-message-id]').length })`,
+      )) as { all: number; rows: number };
+    const opened = await dom();
+    console.log(`opened the conversation (newest message on screen) in ${openMs.toFixed(0)} ms`);
+    console.log(`DOM after opening: ${opened.all} elements, ${opened.rows} message rows rendered`);
+
+    const scroll = async (options: { up: boolean; step: number; maxFrames?: number }): Promise<ScrollResult> =>
+      (await page.evaluate(
+        `(${SCROLL})(${JSON.stringify({ budgetMs: SCROLL_BUDGET_MS, until: '#0:', maxFrames: 0, ...options })})`,
+      )) as ScrollResult;
+
+    // Up: every 100 messages the list asks the core for the next older page, so this includes loading them.
+    const result = await scroll({ up: true, step: SCROLL_STEP_PX });
+    console.log(
+      `scroll newest → oldest, ${SCROLL_STEP_PX} px per frame, loading older pages on the way: ${result.reached ? 'reached the oldest message' : `stopped after ${(SCROLL_BUDGET_MS / 1000).toFixed(0)} s at "${result.topText}"`} in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    await report(result, dom);
+
+    // Down again over rows already loaded: the virtual list alone, nothing to fetch.
+    for (const step of [READING_STEP_PX, SCROLL_STEP_PX]) {
+      const again = await scroll({ up: false, step, maxFrames: 600 });
+      console.log(`scroll oldest → newer over loaded rows, ${step} px per frame, ${again.frames.length} frames (${(again.elapsedMs / 1000).toFixed(1)} s):`);
+      await report(again, dom);
+    }
+    await context.close();
+  } finally {
+    await browser.close();
+    await close(relay);
+  }
+}
+
+async function report(result: ScrollResult, dom: () => Promise<{ all: number; rows: number }>): Promise<void> {
+  const sorted = [...result.frames].sort((a, b) => a - b);
+  const after = await dom();
+  console.log(
+    `  frames ${sorted.length}: median ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, worst ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms; over 50 ms: ${sorted.filter((ms) => ms > 50).length}`,
+  );
+  const longTotal = result.longTasks.reduce((total, ms) => total + ms, 0);
+  console.log(`  long tasks (> 50 ms): ${result.longTasks.length}, ${longTotal.toFixed(0)} ms in all, longest ${Math.max(0, ...result.longTasks).toFixed(0)} ms`);
+  console.log(`  DOM during the scroll: at most ${result.maxNodes} elements; after it: ${after.all} elements, ${after.rows} message rows rendered`);
+}
+
+export async function run(): Promise<void> {
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    console.log('dist/ has no build: building it first (vite build)');
+    const { build } = await import('vite');
+    await build({ root, logLevel: 'warn' });
+  }
+  printBundleSizes();
+  await scrollBenchmark();
+}

@@ -1,0 +1,199 @@
+/**
+ * `npm run screenshots`: pictures of the main screens for the README, taken in headless Chromium
+ * against the stack `npm start` runs (a devnet, the relay serving dist/, the echo peer), each on
+ * ports the OS picks and in temporary folders, so it runs beside a running `npm start`.
+ *
+ * Every account in the pictures is made here and thrown away: no real recovery phrase is shown.
+ * Writes docs/screenshots/<screen>-<narrow|wide>-<light|dark>.png. Needs dist/ (`npm run build`).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { Devnet } from '../devnet/devnet.ts';
+import { startEchoPeer, type EchoPeer } from '../devnet/echo-peer.ts';
+import { devnetProfile } from '../relay/profiles.ts';
+import { createRelay } from '../relay/relay.ts';
+import { close, listen } from '../relay/server.ts';
+import playwrightConfig from '../playwright.config.ts';
+import { STEP_TIMEOUT as TIMEOUT, finishCreate, phraseWords } from './ui-steps.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const distDir = path.join(root, 'dist');
+const outDir = path.join(root, 'docs', 'screenshots');
+
+type Width = 'narrow' | 'wide';
+type Scheme = 'light' | 'dark';
+interface Variant {
+  readonly width: Width;
+  readonly scheme: Scheme;
+}
+
+const SIZES: Record<Width, { width: number; height: number }> = {
+  narrow: { width: 390, height: 844 },
+  wide: { width: 1280, height: 800 },
+};
+const ALL: readonly Variant[] = [
+  { width: 'narrow', scheme: 'light' },
+  { width: 'narrow', scheme: 'dark' },
+  { width: 'wide', scheme: 'light' },
+  { width: 'wide', scheme: 'dark' },
+];
+/** Most screens in two pictures, so that between them each is seen narrow and wide, light and dark. */
+const TWO_A: readonly Variant[] = [
+  { width: 'narrow', scheme: 'light' },
+  { width: 'wide', scheme: 'dark' },
+];
+const TWO_B: readonly Variant[] = [
+  { width: 'narrow', scheme: 'dark' },
+  { width: 'wide', scheme: 'light' },
+];
+
+interface Stack {
+  readonly appUrl: string;
+  readonly echoSessionId: string;
+  stop(): Promise<void>;
+}
+
+/** The devnet, the relay in front of it serving dist/, and the echo peer: what `npm start` runs. */
+async function startStack(): Promise<Stack> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-screenshots-'));
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error(error));
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const devnet = new Devnet({ dataDir, basePort: 0 });
+    const started = await devnet.start();
+    stops.push(() => devnet.stop());
+    let echoSessionId: string | undefined;
+    const relay: Server = createRelay({
+      distDir,
+      profile: devnetProfile([started.seedUrl]),
+      log: () => undefined,
+      // Named to the app once it runs: the empty list offers "Message the echo peer".
+      echoPeer: () => echoSessionId,
+    });
+    const appUrl = await listen(relay, 0, '127.0.0.1');
+    stops.push(() => close(relay));
+    const echo: EchoPeer = await startEchoPeer({ relayUrl: appUrl, dataDir });
+    stops.push(() => echo.stop());
+    echoSessionId = echo.sessionId;
+    return { appUrl, echoSessionId, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Resizes and re-themes the page, lets it lay out, and saves one PNG. */
+async function shoot(page: Page, screen: string, variants: readonly Variant[]): Promise<void> {
+  for (const { width, scheme } of variants) {
+    await page.setViewportSize(SIZES[width]);
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    // Two frames: one for the media change to restyle, one for anything measured after it (the virtual list).
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+    const file = path.join(outDir, `${screen}-${width}-${scheme}.png`);
+    await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+    console.log(`saved ${path.relative(root, file)}`);
+  }
+}
+
+async function sendAndWaitForEcho(page: Page, text: string): Promise<void> {
+  const field = page.getByLabel('Message', { exact: true });
+  await field.fill(text);
+  await field.press('Enter');
+  await page.getByRole('log', { name: 'Messages' }).getByText(`echo: ${text}`, { exact: true }).waitFor({ timeout: TIMEOUT });
+}
+
+async function main(browser: Browser, stack: Stack): Promise<void> {
+  const newPage = async (): Promise<Page> => {
+    const context = await browser.newContext({ baseURL: stack.appUrl, viewport: SIZES.narrow, reducedMotion: 'reduce' });
+    return context.newPage();
+  };
+
+  // Onboarding: welcome, then Create's phrase step (a throwaway account, which becomes the one pictured below).
+  const page = await newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create account' }).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'welcome', TWO_A);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const words = await phraseWords(page);
+  await shoot(page, 'create', TWO_A);
+  await finishCreate(page, words, 'Alice');
+
+  // Restore, with a misspelt word named.
+  const restorePage = await newPage();
+  await restorePage.goto('/');
+  await restorePage.getByRole('button', { name: 'Restore from recovery phrase' }).click();
+  const misspelt = words.map((word, index) => (index === 3 ? `xq${word.slice(2)}` : word)).join(' ');
+  await restorePage.getByLabel('Recovery phrase').fill(misspelt);
+  await restorePage.getByText(/^Word 4, /u).waitFor({ timeout: TIMEOUT });
+  await shoot(restorePage, 'restore-error', TWO_B);
+  await restorePage.context().close();
+
+  // Unlock: an account with a passphrase, reopened, and a wrong passphrase refused.
+  const lockedPage = await newPage();
+  await lockedPage.goto('/');
+  await lockedPage.getByRole('button', { name: 'Create account' }).click();
+  await finishCreate(lockedPage, await phraseWords(lockedPage), 'Bob', 'correct horse battery staple');
+  await lockedPage.reload();
+  await lockedPage.getByLabel('Passphrase', { exact: true }).fill('not the passphrase');
+  await lockedPage.getByRole('button', { name: 'Unlock' }).click();
+  await lockedPage.getByText('That passphrase is not right. Try again.').waitFor({ timeout: TIMEOUT });
+  await shoot(lockedPage, 'unlock', TWO_B);
+  await lockedPage.context().close();
+
+  // Home and a conversation with the echo peer.
+  await page.getByRole('button', { name: 'Message the echo peer' }).click();
+  for (const text of ['Hello! Is anyone there?', 'Parley works offline too.', 'See you soon.']) await sendAndWaitForEcho(page, text);
+  await page.getByRole('img', { name: 'Sent' }).last().waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'conversation', ALL);
+
+  await page.goto('/#/');
+  await page.getByRole('link', { name: /echo: See you soon\./u }).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'home', ALL);
+
+  await page.goto('/#/new');
+  // Half a Session ID, so that the field shows how it explains what is wrong.
+  await page.getByLabel('Session ID', { exact: true }).fill(stack.echoSessionId.slice(0, 30));
+  await page.getByRole('button', { name: 'Start conversation' }).click();
+  await page.getByText(/^A Session ID has 66 characters/u).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'new-conversation', TWO_A);
+
+  await page.goto('/#/account');
+  await page.getByRole('region', { name: 'Session ID' }).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'account', TWO_B);
+
+  await page.goto('/#/settings');
+  await page.getByRole('region', { name: 'About' }).getByText(/^\d+\.\d+\.\d+$/u).last().waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'settings', TWO_A);
+
+  await page.goto('/#/network');
+  // You, guard, hop, hop, service node: the path's last destination is known once a request went through.
+  await page.getByRole('region', { name: 'Onion path' }).getByRole('listitem').nth(4).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'network', TWO_B);
+  await page.context().close();
+}
+
+if (!existsSync(path.join(distDir, 'index.html'))) {
+  console.error(`${distDir} has no index.html — run "npm run build" first`);
+  process.exit(1);
+}
+await mkdir(outDir, { recursive: true });
+const launchOptions = playwrightConfig.use?.launchOptions ?? {};
+const stack = await startStack();
+let browser: Browser | undefined;
+try {
+  browser = await chromium.launch(launchOptions);
+  await main(browser, stack);
+} catch (error) {
+  console.error('screenshots failed:', error);
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  await stack.stop();
+}
