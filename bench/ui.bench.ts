@@ -14,7 +14,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import playwrightConfig from '../playwright.config.ts';
-import { devnetProfile } from '../relay/profiles.ts';
+import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 import { createAccount } from '../scripts/ui-steps.ts';
@@ -186,7 +186,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function scrollBenchmark(): Promise<void> {
   // No Session network behind this relay: the account and the messages are all local.
-  const relay: Server = createRelay({ distDir, profile: devnetProfile(['https://127.0.0.1:9/']), log: () => undefined });
+  const relay: Server = createRelay({ distDir, profile: devnetSeeds(['https://127.0.0.1:9/']), log: () => undefined });
   const baseURL = await listen(relay, 0, '127.0.0.1');
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions ?? {});
   try {

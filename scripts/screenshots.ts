@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { Devnet } from '../devnet/devnet.ts';
-import { startEchoPeer, type EchoPeer } from '../devnet/echo-peer.ts';
-import { devnetProfile } from '../relay/profiles.ts';
+import { startEchoPeer, type EchoPeer } from '../peers/echo-peer.ts';
+import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 import playwrightConfig from '../playwright.config.ts';
@@ -72,7 +72,7 @@ async function startStack(): Promise<Stack> {
     let echoSessionId: string | undefined;
     const relay: Server = createRelay({
       distDir,
-      profile: devnetProfile([started.seedUrl]),
+      profile: devnetSeeds([started.seedUrl]),
       log: () => undefined,
       // Named to the app once it runs: the empty list offers "Message the echo peer".
       echoPeer: () => echoSessionId,

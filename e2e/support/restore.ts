@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { startTestDevnet, type TestDevnet } from '../../devnet/testing/test-devnet.ts';
-import { devnetProfile } from '../../relay/profiles.ts';
+import { devnetSeeds } from '../../relay/seed-profiles.ts';
 import { createRelay } from '../../relay/relay.ts';
 import { close, listen } from '../../relay/server.ts';
 
@@ -21,7 +21,7 @@ export async function startStack(): Promise<Stack> {
   const devnet: TestDevnet = await startTestDevnet({ nodeCount: 8, rateLimit: false });
   let relay: Server | undefined;
   try {
-    relay = createRelay({ distDir: path.resolve('dist'), profile: devnetProfile([devnet.started.seedUrl]), log: () => undefined });
+    relay = createRelay({ distDir: path.resolve('dist'), profile: devnetSeeds([devnet.started.seedUrl]), log: () => undefined });
     const baseUrl = (await listen(relay, 0, '127.0.0.1')).replace(/\/$/u, '');
     const server = relay;
     return {
