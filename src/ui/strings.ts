@@ -185,15 +185,6 @@ export const strings = {
     conversations: 'Conversations',
   },
 
-  /** Placeholders of the conversation side's mount points (App.svelte); they go when its screens land. */
-  placeholder: {
-    conversations: 'Conversations',
-    conversation: 'Conversation',
-    newConversation: 'New conversation',
-    network: 'Network',
-    notBuilt: 'This part of Parley is being built.',
-  },
-
   account: {
     title: 'My account',
     sessionId: 'Session ID',
