@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests run the built app (dist/) behind the relay, in Debian's Chromium: no browser
- * is downloaded. `npm test` builds before it runs these.
+ * End-to-end tests run the built app (dist/) on the same stack `npm start` runs (scripts/start.ts:
+ * devnet, relay, echo peer), on fresh temporary data and free devnet ports, in Debian's Chromium:
+ * no browser is downloaded. `npm test` builds before it runs these. Specs learn what they need of
+ * the stack from the relay itself (`GET /v1/network` names the echo peer).
  */
 const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 if (!existsSync(chromiumPath)) {
@@ -48,10 +50,17 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `tsx relay/main.ts --port ${PORT} --host 127.0.0.1 --dist dist`,
+    // Node with tsx's loader rather than the tsx CLI: the CLI relays signals to its child and
+    // SIGKILLs it when the relay races, which left the devnet's temporary data behind.
+    command: 'node --import tsx scripts/start.ts',
+    env: { PORT: String(PORT), DEVNET_PORT: '0', TEMP_DATA: '1' },
+    // Printed once every service runs, the echo peer included (scripts/start.ts).
+    wait: { stdout: /Parley is running at / },
     url: `${BASE_URL}/`,
     reuseExistingServer: !process.env['CI'],
-    timeout: 30_000,
+    timeout: 60_000,
+    // SIGTERM, not the default SIGKILL: the devnet stops and the temporary data is removed.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     stdout: 'pipe',
     stderr: 'pipe',
   },

@@ -88,6 +88,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByLabel('Passphrase', { exact: true }).fill('not it');
       await page.getByRole('button', { name: 'Unlock' }).click();
       await expect(page.getByText('That passphrase is not right. Try again.')).toBeVisible();
+      await page.getByRole('button', { name: 'Forgot your passphrase?' }).click();
+      await expect(page.getByRole('button', { name: 'Clear this device' })).toBeVisible();
       await expectNoSeriousViolations(page, 'unlock');
     });
   });

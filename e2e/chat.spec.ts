@@ -103,13 +103,13 @@ test('a malformed Session ID is refused with the reason', async ({ page }) => {
   await field.fill(valid.slice(0, 40));
   await start.click();
   await expect(field).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('A Session ID has 66 characters.', { exact: false })).toBeVisible();
+  await expect(page.getByText('A Session ID has 66 characters; this has 40.', { exact: false })).toBeVisible();
 
   await field.fill('06' + valid.slice(2));
   await expect(page.getByText('A Session ID starts with 05.')).toBeVisible();
 
   await field.fill(valid.slice(0, 64) + 'zz');
-  await expect(page.getByText('A Session ID has only digits and the letters a to f.')).toBeVisible();
+  await expect(page.getByText('Character 65, “z”, cannot be in a Session ID', { exact: false })).toBeVisible();
 
   await start.click();
   await expect(page).toHaveURL(/#\/new$/u); // refused: still here

@@ -4,12 +4,13 @@
  * locks the account across a reload. Only accessible names are used to find things.
  */
 import { test, expect } from '@playwright/test';
-import { createAccount, mySessionId, restoreAccount, SESSION_ID } from './support/onboarding.ts';
+import { createAccount, mySessionId, restoreAccount, SESSION_ID, watchForProblems } from './support/onboarding.ts';
 
 /** Test vector M1 (test/vectors/mnemonic.json): a valid 13-word phrase. */
 const M1 = 'amaze buffet cake entrance symptoms tiger lamb maze nestle python dusted faxed faxed';
 
 test('create an account, then restore its phrase in a fresh browser context: the same Session ID', async ({ page, browser }) => {
+  const problems = watchForProblems(page);
   const phrase = await createAccount(page, { displayName: 'Alice' });
   expect(phrase.split(' ')).toHaveLength(13);
   await expect(page).toHaveURL(/#\/$/);
@@ -31,6 +32,7 @@ test('create an account, then restore its phrase in a fresh browser context: the
     // Capitals and extra spaces do not matter.
     await restoreAccount(other, `  ${phrase.toUpperCase().replaceAll(' ', '   ')} `, { displayName: 'Alice again' });
     expect(await mySessionId(other)).toBe(sessionId);
+    expect(problems).toEqual([]);
   } finally {
     await fresh.close();
   }
@@ -97,4 +99,54 @@ test('without an account every route leads to the welcome screen', async ({ page
   await expect(page.getByRole('heading', { name: 'Parley', level: 1 })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
   await expect(page).toHaveURL(/#\/welcome$/);
+});
+
+test('create works from the keyboard, and focus follows each step', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create account' }).focus();
+  await page.keyboard.press('Enter');
+
+  const grid = page.getByRole('list', { name: 'Recovery phrase, 13 words' });
+  await expect(grid.getByRole('listitem')).toHaveCount(13);
+  const words = (await grid.getByRole('listitem').allInnerTexts()).map((text) => text.replace(/^\s*\d+\s*/, '').trim());
+  await page.getByRole('button', { name: 'Continue' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Check that you saved it' })).toBeFocused();
+
+  // Arrow keys move through each question's choices, as in any radio group.
+  for (const question of await page.getByRole('group', { name: /^Which is word \d+\?$/ }).all()) {
+    const position = Number(/word (\d+)/.exec(await question.locator('legend').innerText())?.[1]);
+    const answer = question.getByRole('radio', { name: words[position - 1], exact: true });
+    await question.getByRole('radio').first().focus();
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 4 && !(await answer.isChecked()); i++) await page.keyboard.press('ArrowRight');
+    await expect(answer).toBeChecked();
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Display name')).toBeFocused();
+
+  await page.keyboard.type('Kim');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
+});
+
+test('a second tab cannot take a recovery phrase: it says to use the first tab', async ({ page, context }) => {
+  await page.goto('/');
+  await expect(page.getByRole('status', { name: 'Secure engine' })).toContainText('Secure engine ready');
+  const second = await context.newPage();
+  await second.goto('/#/restore');
+  await second.getByLabel('Recovery phrase').fill(M1);
+  await expect(second.getByText('All 13 words look right.')).toBeVisible();
+  await second.getByRole('button', { name: 'Continue' }).click();
+  await second.getByRole('button', { name: 'Continue' }).click();
+  await expect(second.getByText('Parley is open in another tab: use that tab, or close it and reload this one.')).toBeVisible();
+
+  // The first tab, whose worker runs the engine, can (without a reload, which would hand the lead over).
+  await page.getByRole('button', { name: 'Restore from recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(M1);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
+  // The other tab hears of the new account and leaves its restore screen for home.
+  await expect(second.getByRole('button', { name: 'My account' })).toBeVisible();
 });

@@ -1,106 +1,71 @@
 /**
- * `npm start` (after the build): brings up everything Parley needs on this machine, in order,
- * and stops it all in reverse on Ctrl-C: the devnet (seed + service nodes, data in .devnet/), the
- * relay that serves the built app and forwards its onion requests to the devnet, and the echo peer,
- * a devnet account that answers every message.
+ * `npm start` (after the build): brings up everything Parley needs on this machine (scripts/stack.ts:
+ * the devnet, the relay serving the built app, the echo peer) and stops it all in reverse on Ctrl-C
+ * or SIGTERM. The end-to-end tests run this same command as Playwright's webServer.
+ *
+ * Environment:
+ *   PORT=8080          the app's (relay's) port on 127.0.0.1; 0 = any free port
+ *   DEVNET_PORT=22100  the devnet's seed port, nodes on the ports after it; 0 = free ports
+ *   DATA_DIR=.devnet   node keys and messages, the echo peer's identity
+ *   TEMP_DATA=1        instead of DATA_DIR, a fresh temporary directory, removed on stop (e2e)
+ *
+ * Readiness: the line "Parley is running at <url>" is printed once every service runs (the echo
+ * peer included); nothing is printed to stdout before it but the services' start-up lines.
  */
-import { existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Devnet } from '../devnet/devnet.ts';
-import { startEchoPeer } from '../devnet/echo-peer.ts';
-import { devnetProfile } from '../relay/profiles.ts';
-import { createRelay } from '../relay/relay.ts';
-import { close, listen } from '../relay/server.ts';
+import { startStack } from './stack.ts';
 
-interface RunningService {
-  readonly name: string;
-  stop(): Promise<void>;
-}
+const root = path.resolve(import.meta.dirname, '..');
 
-interface Service {
-  readonly name: string;
-  start(): Promise<RunningService>;
-}
-
-const HOST = '127.0.0.1';
-const port = Number(process.env['PORT'] ?? 8080);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`PORT must be an integer from 0 to 65535, got "${process.env['PORT']}"`);
-  process.exit(2);
-}
-const distDir = path.resolve(import.meta.dirname, '..', 'dist');
-
-const DEVNET_BASE_PORT = Number(process.env['DEVNET_PORT'] ?? 22100);
-
-let appUrl = '';
-let seedUrl = '';
-let controlUrl = '';
-let echoSessionId = '';
-const dataDir = path.resolve(import.meta.dirname, '..', '.devnet');
-
-const devnet: Service = {
-  name: 'devnet',
-  async start() {
-    const network = new Devnet({
-      dataDir,
-      basePort: DEVNET_BASE_PORT,
-      controlPort: DEVNET_BASE_PORT === 0 ? 0 : DEVNET_BASE_PORT - 1,
-    });
-    const started = await network.start();
-    seedUrl = started.seedUrl;
-    controlUrl = started.controlUrl ?? '';
-    return { name: 'devnet', stop: () => network.stop() };
-  },
-};
-
-const relay: Service = {
-  name: 'relay',
-  async start() {
-    if (!existsSync(path.join(distDir, 'index.html'))) {
-      throw new Error(`${distDir} has no index.html — run "npm run build" first`);
-    }
-    const server = createRelay({ distDir, profile: devnetProfile([seedUrl]), log: () => undefined });
-    appUrl = await listen(server, port, HOST);
-    return { name: 'relay', stop: () => close(server) };
-  },
-};
-
-const echoPeer: Service = {
-  name: 'echo peer',
-  async start() {
-    const peer = await startEchoPeer({ relayUrl: appUrl, dataDir });
-    echoSessionId = peer.sessionId;
-    return { name: 'echo peer', stop: () => peer.stop() };
-  },
-};
-
-/** Started in this order, stopped in reverse. */
-const services: readonly Service[] = [devnet, relay, echoPeer];
-
-const running: RunningService[] = [];
-
-async function stopAll(): Promise<void> {
-  for (const service of running.reverse()) {
-    await service.stop().catch((error: unknown) => console.error(`could not stop ${service.name}`, error));
+function portFrom(name: string, fallback: number): number {
+  const text = process.env[name];
+  const port = text === undefined || text === '' ? fallback : Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be an integer from 0 to 65535, got "${text}"`);
+    process.exit(2);
   }
+  return port;
 }
 
+const port = portFrom('PORT', 8080);
+const devnetBasePort = portFrom('DEVNET_PORT', 22100);
+const temporary = process.env['TEMP_DATA'] === '1';
+const dataDir = temporary ? mkdtempSync(path.join(tmpdir(), 'parley-stack-')) : path.resolve(process.env['DATA_DIR'] || path.join(root, '.devnet'));
+const removeTemporary = () => {
+  if (temporary) rmSync(dataDir, { recursive: true, force: true });
+};
+
+const starting = startStack({ port, devnetBasePort, dataDir, distDir: path.join(root, 'dist'), log: (line) => console.log(line) });
+
+// A signal during start-up waits for the start to finish (or fail), then stops what runs. Later
+// signals are ignored while stopping (a process group's SIGTERM can arrive twice: from the sender
+// and relayed by tsx), so the devnet always gets to stop and the temporary data to go.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void stopAll().then(() => process.exit(0));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void starting
+      .then((running) => running.stop(), () => undefined)
+      .finally(removeTemporary)
+      .then(() => process.exit(0));
   });
 }
 
+let stack: Awaited<typeof starting>;
 try {
-  for (const service of services) running.push(await service.start());
+  stack = await starting;
 } catch (error) {
   console.error(`Parley could not start: ${error instanceof Error ? error.message : String(error)}`);
-  await stopAll();
+  removeTemporary();
   process.exit(1);
 }
 
-console.log(`Parley is running at ${appUrl}`);
-console.log(`Local Session network (devnet) seed: ${seedUrl}`);
-if (controlUrl) console.log(`Devnet fault-injection control: ${controlUrl}`);
-console.log(`Echo peer (answers every message): ${echoSessionId}`);
+console.log(`Parley is running at ${stack.appUrl}`);
+console.log(`Local Session network (devnet) seed: ${stack.seedUrl}`);
+if (stack.controlUrl) console.log(`Devnet fault-injection control: ${stack.controlUrl}`);
+console.log(`Echo peer (answers every message): ${stack.echoPeerSessionId}`);
+console.log(`Data: ${dataDir}${temporary ? ' (temporary, removed on stop)' : ''}`);
 console.log('Press Ctrl-C to stop.');

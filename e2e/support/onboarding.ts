@@ -55,3 +55,16 @@ export async function restoreAccount(page: Page, phrase: string, options: { disp
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
 }
+
+/**
+ * Collects what must never happen on a screen: uncaught page errors, and anything the relay's
+ * Content-Security-Policy refused (an inline style or script, a third-party request).
+ */
+export function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`csp: ${message.text()}`);
+  });
+  return problems;
+}

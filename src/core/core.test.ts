@@ -332,7 +332,7 @@ describe('auto-lock', () => {
     expect(await core.getAccount()).toMatchObject({ locked: false });
   });
 
-  it('does nothing without a passphrase', async () => {
+  it('does nothing without a passphrase, and starts working once one is set', async () => {
     const time = new FakeTime();
     const core = await openCore(freshIndexedDB(), time);
     await core.createAccount({ recoveryPhrase: await core.newRecoveryPhrase(), displayName: 'A' });
@@ -341,6 +341,10 @@ describe('auto-lock', () => {
     // The lock was tried and refused (no passphrase); a later call shows the account as it was.
     await core.setDisplayName('B');
     expect(await core.getAccount()).toMatchObject({ locked: false, hasPassphrase: false });
+    await core.setPassphrase(PASSPHRASE);
+    core.events.length = 0;
+    time.advance(60_000);
+    await expect.poll(() => core.events.some((e) => e.type === 'account' && e.account?.locked === true)).toBe(true);
   });
 });
 
@@ -363,6 +367,16 @@ describe('what the screens show', () => {
     expect(conversation!.lastMessage).toMatchObject({ direction: 'outgoing', body: 'two', status: 'queued' });
     const announced = core.events.filter((e) => e.type === 'conversation').at(-1);
     expect(announced).toMatchObject({ conversation: { id: BOB, lastMessage: { body: 'two' } } });
+
+    // A status change of the newest message refreshes the preview; one of an older message does not.
+    const [first, second] = (await core.listMessages(BOB)).map((m) => m.id);
+    core.events.length = 0;
+    await core.retryMessage(first!);
+    await core.retryMessage(second!);
+    await expect.poll(() => core.events.filter((e) => e.type === 'conversation').length).toBe(1);
+    expect(core.events.filter((e) => e.type === 'message_status').map((e) => (e.type === 'message_status' ? e.messageId : 0))).toEqual([first, second]);
+    // The statuses were heard in order, so a preview event for the first would have come before this one.
+    expect(core.events.find((e) => e.type === 'conversation')).toMatchObject({ conversation: { lastMessage: { body: 'two', status: 'queued' } } });
 
     await core.deleteAccount({ fromNetwork: false });
     await expect.poll(() => core.events.filter((e) => e.type === 'outbox').at(-1)).toEqual({ type: 'outbox', outbox: { pending: 0, failed: 0 } });

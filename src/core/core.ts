@@ -30,6 +30,7 @@ import { AccountService, type NewAccountOptions, type RestoreOptions } from './s
 import { AutoLock, DEFAULT_TIMERS, type Timers } from './services/auto-lock.ts';
 import { OutboxSummaryWatch } from './services/outbox-summary.ts';
 import { PreferencesService } from './services/preferences.ts';
+import { PreviewWatch } from './services/preview-watch.ts';
 import { AccountSession, type SessionState } from './services/account-session.ts';
 import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
@@ -81,6 +82,7 @@ export class Core implements CoreApi {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly preferences: PreferencesService;
   private readonly outboxSummary: OutboxSummaryWatch;
+  private readonly previews: PreviewWatch;
   private readonly autoLock: AutoLock;
   private readonly fetchFn: FetchLike;
   /** The devnet relay's echo peer, once the relay has named it. */
@@ -96,6 +98,7 @@ export class Core implements CoreApi {
   ) {
     this.preferences = new PreferencesService(ctx);
     this.outboxSummary = new OutboxSummaryWatch(ctx);
+    this.previews = new PreviewWatch(ctx);
     this.autoLock = new AutoLock(ctx.clock, options.timers ?? DEFAULT_TIMERS, () => this.lock());
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
@@ -132,6 +135,7 @@ export class Core implements CoreApi {
       ctx.session.onChange((state) => void core.sessionChanged(state)),
       network.state.subscribe((status) => ctx.events.emit({ type: 'network', state: networkView(status) })),
       () => core.outboxSummary.stop(),
+      () => core.previews.stop(),
     );
     const preferencesSubscription = ctx.events.subscribe((event) => {
       if (event.type === 'preferences') core.autoLock.setMinutes(event.preferences.autoLockMinutes);

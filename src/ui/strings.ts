@@ -17,6 +17,7 @@ export const strings = {
   save: 'Save',
   saved: 'Saved',
   working: 'One moment…',
+  screenFailed: 'This screen could not load. Reload the page to try again.',
 
   engine: {
     label: 'Secure engine',
@@ -170,7 +171,10 @@ export const strings = {
     intro: 'Your account is protected by a passphrase on this device.',
     submit: 'Unlock',
     unlocking: 'Unlocking…',
-    forgot: 'Forgot it? You can clear this device in Settings once unlocked, or restore your account with its recovery phrase on another browser profile.',
+    forgot: 'Forgot your passphrase?',
+    forgotExplain: 'Without it, this device cannot open your account. Clear this device, then restore your account from its recovery phrase. Messages that were only on this device are lost.',
+    clearDevice: 'Clear this device',
+    clearing: 'Clearing…',
   },
 
   home: {
@@ -179,15 +183,6 @@ export const strings = {
     settings: 'Settings',
     empty: 'Pick a conversation, or start a new one.',
     conversations: 'Conversations',
-  },
-
-  /** Placeholders of the conversation side's mount points (App.svelte); they go when its screens land. */
-  placeholder: {
-    conversations: 'Conversations',
-    conversation: 'Conversation',
-    newConversation: 'New conversation',
-    network: 'Network',
-    notBuilt: 'This part of Parley is being built.',
   },
 
   account: {
@@ -272,8 +267,14 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
     typeof d['position'] === 'number'
       ? `Words ${d['position']} to ${d['position'] + 2} cannot belong together. One of them is wrong.`
       : 'Some words cannot belong together. One of them is wrong.',
-  session_id_length: () => 'A Session ID has 66 characters. Check that you copied all of it.',
-  session_id_not_hex: () => 'A Session ID has only digits and the letters a to f.',
+  session_id_length: (d) =>
+    typeof d['length'] === 'number'
+      ? `A Session ID has 66 characters; this has ${d['length']}. Check that you copied all of it.`
+      : 'A Session ID has 66 characters. Check that you copied all of it.',
+  session_id_not_hex: (d) =>
+    typeof d['position'] === 'number' && typeof d['character'] === 'string'
+      ? `Character ${d['position']}, “${d['character']}”, cannot be in a Session ID: it has only digits and the letters a to f.`
+      : 'A Session ID has only digits and the letters a to f.',
   session_id_prefix: () => 'A Session ID starts with 05.',
   session_id_blinded: () => 'This is a community ID, not a Session ID. Ask for their Session ID.',
   session_id_invalid_key: () => 'This is not a valid Session ID. Check that you copied it right.',
@@ -297,6 +298,7 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
   snode_not_found: () => 'The network cannot be reached right now. Try again in a moment.',
   request_failed: () => 'The network did not answer. Try again in a moment.',
   clock_out_of_sync: () => 'Your device’s clock is off. Set it right, then try again.',
+  secret_needs_leader_tab: () => 'Parley is open in another tab: use that tab, or close it and reload this one.',
   leader_unavailable: () => 'Another Parley tab is not answering. Close the other tabs, then reload.',
   aborted: () => 'Stopped before it finished. Try again.',
 };

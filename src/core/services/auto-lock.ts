@@ -28,7 +28,7 @@ export class AutoLock {
   constructor(
     private readonly clock: () => number,
     private readonly timers: Timers,
-    /** Locks the account; a failure (e.g. no passphrase) leaves it as it is until the next idle period. */
+    /** Locks the account (then the session's change makes this inactive); a failure (no passphrase yet) waits another idle period. */
     private readonly lockNow: () => Promise<unknown>,
   ) {
     this.lastUse = clock();
@@ -74,7 +74,9 @@ export class AutoLock {
       this.schedule();
       return;
     }
-    this.active = false;
-    void this.lockNow().catch(() => undefined);
+    void this.lockNow().catch(() => {
+      this.lastUse = this.clock();
+      this.schedule();
+    });
   }
 }

@@ -34,6 +34,7 @@ export class AppState {
   /** Moves away from a route the account's state does not allow (called whenever either changes). */
   enforceGuards(): void {
     if (!this.account.loaded) return;
+    if (this.account.gate === 'none') this.route.forget();
     const next = guard(this.route.current, this.account.gate);
     if (next !== null) this.route.replace(next);
   }

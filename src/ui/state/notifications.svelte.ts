@@ -22,6 +22,15 @@ export class Notifier {
   constructor(preference: () => Preferences['notifications'] | null, nameOf: (sessionId: string) => string | null) {
     this.#preference = preference;
     this.#nameOf = nameOf;
+    // Settings may ask for permission too (or the person changes it in the browser): follow it.
+    navigator.permissions
+      ?.query({ name: 'notifications' })
+      .then((status) => {
+        status.addEventListener('change', () => {
+          this.permission = currentPermission();
+        });
+      })
+      .catch(() => undefined);
   }
 
   /** Worth offering the button: the browser can, the person has not decided, and wants them. */
@@ -32,7 +41,8 @@ export class Notifier {
 
   async ask(): Promise<void> {
     if (this.permission === 'unsupported') return;
-    this.permission = await Notification.requestPermission();
+    await Notification.requestPermission();
+    this.permission = currentPermission();
   }
 
   handle(event: CoreEvent): void {
@@ -42,7 +52,7 @@ export class Notifier {
   #maybeNotify(message: MessageView): void {
     if (message.direction !== 'incoming' || document.visibilityState !== 'hidden') return;
     const preference = this.#preference();
-    if (this.permission !== 'granted' || preference === null || preference === 'off') return;
+    if (currentPermission() !== 'granted' || preference === null || preference === 'off') return;
     const title =
       preference === 'with_sender'
         ? strings.notifications.from(contactName(this.#nameOf(message.conversationId), message.conversationId))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, guard, isGateRoute, parseHash, type Route } from './routes.ts';
+import { formatRoute, guard, isGateRoute, parseHash, resumeRoute, routeToRemember, type Route } from './routes.ts';
 
 const ID = `05${'ab'.repeat(32)}`;
 
@@ -120,5 +120,29 @@ describe('guard', () => {
   it('knows which routes are gates', () => {
     expect(isGateRoute({ name: 'unlock', to: null })).toBe(true);
     expect(isGateRoute({ name: 'home' })).toBe(false);
+  });
+});
+
+describe('resuming at launch', () => {
+  it('returns to the remembered app route when the URL has no hash', () => {
+    expect(resumeRoute('', `#/c/${ID}`)).toEqual({ name: 'conversation', sessionId: ID });
+    expect(resumeRoute('#', '#/settings')).toEqual({ name: 'settings' });
+  });
+
+  it('keeps any hash the URL has, and ignores nothing remembered, home, gates and junk', () => {
+    expect(resumeRoute('#/', '#/settings')).toBeNull();
+    expect(resumeRoute('#/account', '#/settings')).toBeNull();
+    expect(resumeRoute('', null)).toBeNull();
+    expect(resumeRoute('', '#/')).toBeNull();
+    expect(resumeRoute('', '#/unlock?to=%2Fsettings')).toBeNull();
+    expect(resumeRoute('', '#/welcome')).toBeNull();
+    expect(resumeRoute('', 'garbage')).toBeNull();
+  });
+
+  it('remembers app routes only', () => {
+    expect(routeToRemember({ name: 'conversation', sessionId: ID })).toBe(`#/c/${ID}`);
+    expect(routeToRemember({ name: 'home' })).toBe('#/');
+    expect(routeToRemember({ name: 'unlock', to: { name: 'settings' } })).toBeNull();
+    expect(routeToRemember({ name: 'create' })).toBeNull();
   });
 });

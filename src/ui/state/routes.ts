@@ -14,6 +14,9 @@
  *   #/settings           passphrase, lock, network, notifications, clear data, about
  *   #/network            the onion path view
  *
+ * An installed app opens its start URL, `/` with no hash: then the app returns to the last app
+ * route it showed (`resumeRoute`), kept in localStorage — a route, never anything secret.
+ *
  * Guards (see `guard`): without an account only welcome/create/restore; while locked only unlock;
  * with an open account everything but those four. Anything unknown is home.
  * Pure functions only: the live route is `RouteState` in route.svelte.ts.
@@ -105,6 +108,22 @@ export function guard(route: Route, gate: AccountGate): Route | null {
       if (route.name === 'unlock') return route.to ?? HOME;
       return isGateRoute(route) ? HOME : null;
   }
+}
+
+/**
+ * Where a launch goes: a URL without any hash (the installed app's start URL, a bare visit) resumes
+ * the last app route remembered; any hash, `#/` included, is where the person asked to be.
+ */
+export function resumeRoute(hash: string, remembered: string | null): AppRoute | null {
+  if (hash !== '' && hash !== '#') return null;
+  if (remembered === null) return null;
+  const route = parseHash(remembered);
+  return isGateRoute(route) || route.name === 'home' ? null : route;
+}
+
+/** What to remember of a route for the next launch: app routes only (a gate is decided anew). */
+export function routeToRemember(route: Route): string | null {
+  return isGateRoute(route) ? null : formatRoute(route);
 }
 
 function unlockTarget(query: string): AppRoute | null {
