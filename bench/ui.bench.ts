@@ -56,7 +56,7 @@ function closure(entries: readonly string[]): Set<string> {
   return seen;
 }
 
-function printBundleSizes(): void {
+export function printBundleSizes(): void {
   const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
   const assetsIn = (pattern: RegExp): string[] => [...html.matchAll(pattern)].map((match) => match[1] ?? '');
   const entries = assetsIn(/<script[^>]*\bsrc="\/assets\/([^"]+\.js)"/gu);
