@@ -25,6 +25,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test.use({ colorScheme });
 
     test('welcome, create (phrase, confirmation, name and passphrase) and restore, errors shown', async ({ page }) => {
+      test.setTimeout(60_000);
       await page.goto('/');
       await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
       await page.getByText('How it works').click();
@@ -67,6 +68,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     test('home, My account (phrase shown), settings and unlock', async ({ page }) => {
+      test.setTimeout(60_000);
       await createAccount(page, { displayName: 'Dana', passphrase: 'a passphrase' });
       await expectNoSeriousViolations(page, 'home');
 

@@ -7,6 +7,8 @@ import { test, expect } from '@playwright/test';
 import { createAccount, mySessionId, restoreAccount, watchForProblems } from './support/onboarding.ts';
 
 test('My account: the phrase behind a confirmation, the display name; Settings: passphrase, lock, clear data', async ({ page }) => {
+  // A long journey: every passphrase step runs Argon2id in the worker.
+  test.setTimeout(90_000);
   const problems = watchForProblems(page);
   const phrase = await createAccount(page, { displayName: 'Erin' });
   await mySessionId(page);

@@ -65,6 +65,17 @@ describe('VirtualLayout', () => {
     expect(layout.scrollTopFor(anchor)).toBe(400);
   });
 
+  it('anchors to the next usable row, and before the first row too', () => {
+    const layout = new VirtualLayout(20);
+    layout.setKeys(['day', 'm5', 'm6']);
+    const anchor = layout.anchorAt(-30, (index) => index > 0);
+    expect(anchor).toEqual({ key: 'm5', within: -50 });
+    // Older messages of the same day arrive: the day row stays first, m5 moves down by two rows.
+    layout.setKeys(['day', 'm3', 'm4', 'm5', 'm6']);
+    expect(layout.scrollTopFor(anchor!)).toBe(-50 + 60);
+    expect(layout.anchorAt(0, () => false)).toBeNull();
+  });
+
   it('remembers heights by key, not position, and forgets a gone anchor', () => {
     const layout = new VirtualLayout(10);
     layout.setKeys(['a', 'b']);

@@ -98,11 +98,21 @@ export class VirtualLayout {
     return { start: Math.max(0, first - overscan), end: Math.min(n, last + overscan) };
   }
 
-  /** What the person is reading: the row at the viewport's top and how far into it they are. */
-  anchorAt(scrollTop: number): ScrollAnchor | null {
-    if (this.#keys.length === 0) return null;
-    const index = this.indexAt(Math.max(0, scrollTop));
-    return { key: this.#keys[index]!, within: scrollTop - this.offsetOf(index) };
+  /**
+   * What the person is reading: the row at the viewport's top (`y` may be negative when something
+   * above the rows is in view) and how far into it they are. With `usable`, rows it refuses are
+   * passed over for the next one: a day separator's key stays the same when older messages of that
+   * day come in above, so it would anchor to the wrong place (`within` is then negative).
+   */
+  anchorAt(y: number, usable?: (index: number) => boolean): ScrollAnchor | null {
+    const n = this.#keys.length;
+    if (n === 0) return null;
+    let index = this.indexAt(Math.max(0, y));
+    if (usable !== undefined) {
+      while (index < n - 1 && !usable(index)) index++;
+      if (!usable(index)) return null;
+    }
+    return { key: this.#keys[index]!, within: y - this.offsetOf(index) };
   }
 
   /** The scrollTop that puts the anchor back where it was, after rows changed; null if it is gone. */
