@@ -23,7 +23,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const distDir = path.join(root, 'dist');
 const assetsDir = path.join(distDir, 'assets');
 
-const MESSAGES = 50_000;
+/** UI_BENCH_MESSAGES overrides it, to see how costs grow with the conversation's length. */
+const MESSAGES = Number(process.env['UI_BENCH_MESSAGES'] ?? 50_000);
 /** Pixels scrolled up per frame: a fast fling, so that the whole history is crossed in about a minute. */
 const SCROLL_STEP_PX = 1_500;
 /** Pixels per frame of a person reading along (about 7,000 px a second at 60 frames a second). */
@@ -55,7 +56,7 @@ function closure(entries: readonly string[]): Set<string> {
   return seen;
 }
 
-function printBundleSizes(): void {
+export function printBundleSizes(): void {
   const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
   const assetsIn = (pattern: RegExp): string[] => [...html.matchAll(pattern)].map((match) => match[1] ?? '');
   const entries = assetsIn(/<script[^>]*\bsrc="\/assets\/([^"]+\.js)"/gu);
@@ -135,12 +136,12 @@ const SEED = `async ({ peer, count }) => {
  */
 const SCROLL = `async ({ step, budgetMs, until, up, maxFrames }) => {
   const log = document.querySelector('[role="log"]');
+  const started = performance.now();
   const longTasks = [];
-  const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push(entry.duration); });
+  const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push([entry.startTime - started, entry.duration]); });
   observer.observe({ type: 'longtask' });
   const frames = [];
   let maxNodes = 0;
-  const started = performance.now();
   const reachedEnd = up
     ? () => log.scrollTop === 0 && [...log.querySelectorAll('[data-message-id]')].some((row) => row.textContent.includes(until))
     : () => frames.length >= maxFrames || log.scrollTop + log.clientHeight >= log.scrollHeight - 1;
@@ -174,7 +175,8 @@ interface ScrollResult {
   reached: boolean;
   elapsedMs: number;
   frames: number[];
-  longTasks: number[];
+  /** [start since the scroll began, duration], ms. */
+  longTasks: [number, number][];
   maxNodes: number;
   topText: string;
 }
@@ -246,8 +248,16 @@ async function report(result: ScrollResult, dom: () => Promise<{ all: number; ro
   console.log(
     `  frames ${sorted.length}: median ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, worst ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms; over 50 ms: ${sorted.filter((ms) => ms > 50).length}`,
   );
-  const longTotal = result.longTasks.reduce((total, ms) => total + ms, 0);
-  console.log(`  long tasks (> 50 ms): ${result.longTasks.length}, ${longTotal.toFixed(0)} ms in all, longest ${Math.max(0, ...result.longTasks).toFixed(0)} ms`);
+  const durations = result.longTasks.map(([, ms]) => ms);
+  const longTotal = durations.reduce((total, ms) => total + ms, 0);
+  console.log(`  long tasks (> 50 ms): ${durations.length}, ${longTotal.toFixed(0)} ms in all, longest ${Math.max(0, ...durations).toFixed(0)} ms`);
+  // Whether they grow as more rows are loaded: long-task time in each third of the scroll.
+  const thirds = [0, 1, 2].map((third) =>
+    result.longTasks
+      .filter(([start]) => Math.min(2, Math.floor((start / result.elapsedMs) * 3)) === third)
+      .reduce((total, [, ms]) => total + ms, 0),
+  );
+  console.log(`  long-task time by third of the scroll: ${thirds.map((ms) => `${ms.toFixed(0)} ms`).join(' / ')}`);
   console.log(`  DOM during the scroll: at most ${result.maxNodes} elements; after it: ${after.all} elements, ${after.rows} message rows rendered`);
 }
 

@@ -1,29 +1,19 @@
 import { test, expect } from '@playwright/test';
 import { createAccountThroughUi, messageRow, sendMessage, startConversation } from './support/app.ts';
 import { mySessionId, restoreAccount } from './support/onboarding.ts';
-import { startStack, type Stack } from './support/restore.ts';
 
 /*
  * The recovery phrase is the account: Alice writes it down (reads it off the grid), talks with Bob,
  * and leaves. Bob writes twice more while she is away. In a browser profile that has never seen her,
  * she types the phrase → the same Session ID, her conversation with Bob with what he sent while she
- * was away, and her own earlier words (from the sync copies in her own swarm).
+ * was away, and her own earlier words (from the sync copies in her own swarm). Against the stack
+ * `npm start` runs (Playwright's webServer).
  */
 test.describe.configure({ timeout: 240_000 });
 
-let stack: Stack;
-
-test.beforeAll(async () => {
-  stack = await startStack();
-});
-
-test.afterAll(async () => {
-  await stack?.stop();
-});
-
 test('a fresh profile restores Alice from her phrase: same Session ID, and what Bob sent while she was away', async ({ browser }) => {
-  const bobContext = await browser.newContext({ baseURL: stack.baseUrl });
-  const aliceContext = await browser.newContext({ baseURL: stack.baseUrl });
+  const bobContext = await browser.newContext();
+  const aliceContext = await browser.newContext();
   let restoredContext: Awaited<ReturnType<typeof browser.newContext>> | undefined;
   try {
     const bob = await bobContext.newPage();
@@ -48,7 +38,7 @@ test('a fresh profile restores Alice from her phrase: same Session ID, and what 
       await expect(messageRow(bob, text).getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 60_000 });
     }
 
-    restoredContext = await browser.newContext({ baseURL: stack.baseUrl });
+    restoredContext = await browser.newContext();
     const restored = await restoredContext.newPage();
     // "Restore from recovery phrase" → "Recovery phrase" (checked as typed) → Continue → "Display name" → Continue.
     await restoreAccount(restored, aliceAccount.recoveryPhrase, { displayName: 'Alice again' });

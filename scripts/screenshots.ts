@@ -1,23 +1,18 @@
 /**
  * `npm run screenshots`: pictures of the main screens for the README, taken in headless Chromium
- * against the stack `npm start` runs (a devnet, the relay serving dist/, the echo peer), each on
- * ports the OS picks and in temporary folders, so it runs beside a running `npm start`.
+ * against the stack `npm start` runs (scripts/stack.ts: a devnet, the relay serving dist/, the echo
+ * peer) on ports the OS picks and in a temporary folder, so it runs beside a running `npm start`.
  *
  * Every account in the pictures is made here and thrown away: no real recovery phrase is shown.
  * Writes docs/screenshots/<screen>-<narrow|wide>-<light|dark>.png. Needs dist/ (`npm run build`).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { Devnet } from '../devnet/devnet.ts';
-import { startEchoPeer, type EchoPeer } from '../peers/echo-peer.ts';
-import { devnetSeeds } from '../relay/seed-profiles.ts';
-import { createRelay } from '../relay/relay.ts';
-import { close, listen } from '../relay/server.ts';
 import playwrightConfig from '../playwright.config.ts';
+import { startStack } from './stack.ts';
 import { STEP_TIMEOUT as TIMEOUT, finishCreate, phraseWords } from './ui-steps.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -57,34 +52,21 @@ interface Stack {
   stop(): Promise<void>;
 }
 
-/** The devnet, the relay in front of it serving dist/, and the echo peer: what `npm start` runs. */
-async function startStack(): Promise<Stack> {
+/** The stack `npm start` runs (scripts/stack.ts), on free ports, with its data in a temporary folder. */
+async function startTemporaryStack(): Promise<Stack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-screenshots-'));
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async (): Promise<void> => {
-    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error(error));
-    await rm(dataDir, { recursive: true, force: true });
-  };
   try {
-    const devnet = new Devnet({ dataDir, basePort: 0 });
-    const started = await devnet.start();
-    stops.push(() => devnet.stop());
-    let echoSessionId: string | undefined;
-    const relay: Server = createRelay({
-      distDir,
-      profile: devnetSeeds([started.seedUrl]),
-      log: () => undefined,
-      // Named to the app once it runs: the empty list offers "Message the echo peer".
-      echoPeer: () => echoSessionId,
-    });
-    const appUrl = await listen(relay, 0, '127.0.0.1');
-    stops.push(() => close(relay));
-    const echo: EchoPeer = await startEchoPeer({ relayUrl: appUrl, dataDir });
-    stops.push(() => echo.stop());
-    echoSessionId = echo.sessionId;
-    return { appUrl, echoSessionId, stop };
+    const running = await startStack({ port: 0, devnetBasePort: 0, dataDir, distDir });
+    return {
+      appUrl: running.appUrl,
+      echoSessionId: running.echoPeerSessionId,
+      async stop() {
+        await running.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
-    await stop();
+    await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 }
@@ -185,7 +167,7 @@ if (!existsSync(path.join(distDir, 'index.html'))) {
 }
 await mkdir(outDir, { recursive: true });
 const launchOptions = playwrightConfig.use?.launchOptions ?? {};
-const stack = await startStack();
+const stack = await startTemporaryStack();
 let browser: Browser | undefined;
 try {
   browser = await chromium.launch(launchOptions);
