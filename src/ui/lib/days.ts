@@ -17,16 +17,46 @@ export function startOfDay(time: number): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 }
 
+/** The local midnight after the one given (a day may be 23 or 25 hours long). */
+function nextDayStart(dayStart: number): number {
+  const date = new Date(dayStart);
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
+}
+
+// Rows are cached per message object and day rows per day, so that rebuilding the rows after a
+// page of older messages allocates only for the new messages: the list reuses every other row.
+const messageRows = new WeakMap<object, { readonly kind: 'message'; readonly key: string; readonly message: Dated }>();
+const dayRows = new Map<number, { readonly kind: 'day'; readonly key: string; readonly dayStart: number }>();
+const DAY_ROWS_KEPT = 4096;
+
+function dayRow(dayStart: number): { readonly kind: 'day'; readonly key: string; readonly dayStart: number } {
+  let row = dayRows.get(dayStart);
+  if (row === undefined) {
+    if (dayRows.size >= DAY_ROWS_KEPT) dayRows.clear();
+    row = { kind: 'day', key: `d${dayStart}`, dayStart };
+    dayRows.set(dayStart, row);
+  }
+  return row;
+}
+
 export function withDaySeparators<M extends Dated>(messages: readonly M[]): Row<M>[] {
   const rows: Row<M>[] = [];
-  let currentDay = Number.NaN;
+  // Messages of one day mostly follow each other: a time inside [dayStart, dayEnd) needs no Date.
+  let dayStart = Number.NaN;
+  let dayEnd = Number.NaN;
   for (const message of messages) {
-    const day = startOfDay(message.sentAt);
-    if (day !== currentDay) {
-      rows.push({ kind: 'day', key: `d${day}`, dayStart: day });
-      currentDay = day;
+    const at = message.sentAt;
+    if (!(at >= dayStart && at < dayEnd)) {
+      dayStart = startOfDay(at);
+      dayEnd = nextDayStart(dayStart);
+      rows.push(dayRow(dayStart));
     }
-    rows.push({ kind: 'message', key: `m${message.id}`, message });
+    let row = messageRows.get(message);
+    if (row === undefined) {
+      row = { kind: 'message', key: `m${message.id}`, message };
+      messageRows.set(message, row);
+    }
+    rows.push(row as Row<M>);
   }
   return rows;
 }

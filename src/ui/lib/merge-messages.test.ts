@@ -25,4 +25,15 @@ describe('mergeMessages', () => {
     mergeMessages(list, [m(2, 20)]);
     expect(list).toEqual([m(1, 10)]);
   });
+
+  it('still skips known messages when a list changed outside it (a status update copies the list)', () => {
+    let list = mergeMessages([], [m(1, 10), m(2, 20)]);
+    list = mergeMessages(list, [m(0, 5)]);
+    const updated = list.map((x) => (x.id === 2 ? { ...x, status: 'sent' } : x));
+    const merged = mergeMessages(updated, [m(2, 20, 'queued'), m(3, 30), m(3, 30)]);
+    expect(merged).toEqual([m(0, 5), m(1, 10), m(2, 20, 'sent'), m(3, 30)]);
+    // The earlier list is left as it was and still merges correctly by itself.
+    expect(mergeMessages(list, [m(3, 30)]).map((x) => x.id)).toEqual([0, 1, 2, 3]);
+    expect(mergeMessages(list, [m(1, 10)]).map((x) => x.id)).toEqual([0, 1, 2]);
+  });
 });

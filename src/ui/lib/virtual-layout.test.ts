@@ -85,6 +85,33 @@ describe('VirtualLayout', () => {
     expect(layout.scrollTopFor({ key: 'gone', within: 0 })).toBeNull();
   });
 
+  it('agrees with a plain prefix sum after measurements in any order, above computed offsets too', () => {
+    const layout = new VirtualLayout(25);
+    const rows = keys(2_000);
+    layout.setKeys(rows);
+    const heights = rows.map(() => 25);
+    let seed = 7;
+    const next = (): number => (seed = (seed * 48_271) % 2_147_483_647);
+    for (let round = 0; round < 300; round++) {
+      const index = next() % rows.length;
+      const height = 10 + (next() % 90);
+      layout.setHeight(rows[index]!, height);
+      heights[index] = height;
+      // Read somewhere, so later changes land both above and below the computed part.
+      const probe = next() % (rows.length + 1);
+      const expected = heights.slice(0, probe).reduce((a, b) => a + b, 0);
+      expect(layout.offsetOf(probe)).toBe(expected);
+    }
+    expect(layout.totalHeight).toBe(heights.reduce((a, b) => a + b, 0));
+    expect(layout.indexOfKey('k1234')).toBe(1234);
+    expect(layout.indexOfKey('nope')).toBe(-1);
+    // A prepend re-indexes every key and keeps every height.
+    layout.setKeys([...keys(3, 'new'), ...rows]);
+    expect(layout.indexOfKey('k1234')).toBe(1237);
+    expect(layout.heightOf(1237)).toBe(heights[1234]);
+    expect(layout.totalHeight).toBe(75 + heights.reduce((a, b) => a + b, 0));
+  });
+
   it('refuses a non-positive estimate', () => {
     expect(() => new VirtualLayout(0)).toThrow(RangeError);
   });
