@@ -112,6 +112,38 @@ describe('VirtualLayout', () => {
     expect(layout.totalHeight).toBe(75 + heights.reduce((a, b) => a + b, 0));
   });
 
+  it('keeps heights and lookups right through prepends, appends, a moved first row and removals', () => {
+    const layout = new VirtualLayout(10);
+    const heightOf = new Map<string, number>();
+    const check = (rows: string[]): void => {
+      layout.setKeys(rows);
+      let top = 0;
+      rows.forEach((key, index) => {
+        expect(layout.indexOfKey(key)).toBe(index);
+        expect(layout.offsetOf(index)).toBe(top);
+        top += heightOf.get(key) ?? 10;
+      });
+      expect(layout.totalHeight).toBe(top);
+    };
+    const measure = (key: string, height: number): void => {
+      layout.setHeight(key, height);
+      heightOf.set(key, height);
+    };
+    check(['day', 'm5', 'm6']);
+    measure('day', 30);
+    measure('m6', 70);
+    check(['day', 'm3', 'm4', 'm5', 'm6']); // older messages of the same day: the day row stays first
+    measure('m3', 15);
+    check(['day0', 'm1', 'day', 'm3', 'm4', 'm5', 'm6', 'm7']); // both ends at once: no run kept
+    check(['day0', 'm1', 'day', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+    measure('m8', 44);
+    check(['day', 'm4', 'm5', 'm6', 'm7', 'm8']); // rows gone (a shorter list)
+    expect(layout.indexOfKey('m1')).toBe(-1);
+    expect(layout.scrollTopFor({ key: 'm3', within: 0 })).toBeNull();
+    check(['m9', 'day', 'm4', 'm5', 'm6', 'm7', 'm8']);
+    expect(layout.heightOf(6)).toBe(44);
+  });
+
   it('refuses a non-positive estimate', () => {
     expect(() => new VirtualLayout(0)).toThrow(RangeError);
   });

@@ -25,7 +25,9 @@ export interface ScrollAnchor {
 export class VirtualLayout {
   #keys: readonly string[] = [];
   #heights = new Map<string, number>();
+  /** key → index − `#indexShift`; an entry is trusted only when `#keys` has that key there. */
   #indexOf = new Map<string, number>();
+  #indexShift = 0;
   /** Heights by index (measured, or the estimate), parallel to `#keys`. */
   #rowHeights = new Float64Array(0);
   #offsets = new Float64Array(1);
@@ -42,20 +44,43 @@ export class VirtualLayout {
 
   /** Replaces the rows (keys in display order); heights of known keys are kept, gone keys forgotten. */
   setKeys(keys: readonly string[]): void {
-    this.#keys = keys;
+    const before = this.#keys;
+    const beforeHeights = this.#rowHeights;
     const n = keys.length;
-    this.#indexOf = new Map();
+    this.#keys = keys;
     if (this.#rowHeights.length !== n) this.#rowHeights = new Float64Array(n);
     if (this.#offsets.length !== n + 1) this.#offsets = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      const key = keys[i]!;
-      this.#indexOf.set(key, i);
-      this.#rowHeights[i] = this.#heights.get(key) ?? this.estimate;
+    this.#validUpTo = 0;
+    // Rows added above (older messages), or below, leave a run of the old keys in place, only
+    // moved by `shift`: their heights are copied by index and their map entries kept. Only the
+    // rows outside that run are looked up — a page, not the whole list.
+    const shift = n - before.length;
+    let kept = 0;
+    if (shift >= 0 && before.length > 0) {
+      for (let j = before.length - 1; j >= 0 && keys[j + shift] === before[j]; j--) kept++;
+    }
+    if (kept === 0) {
+      this.#indexOf = new Map();
+      this.#indexShift = 0;
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        this.#indexOf.set(key, i);
+        this.#rowHeights[i] = this.#heights.get(key) ?? this.estimate;
+      }
+    } else {
+      const firstKept = n - kept;
+      this.#rowHeights.set(beforeHeights.subarray(before.length - kept), firstKept);
+      this.#indexShift += shift;
+      for (let i = 0; i < firstKept; i++) {
+        const key = keys[i]!;
+        this.#indexOf.set(key, i - this.#indexShift);
+        this.#rowHeights[i] = this.#heights.get(key) ?? this.estimate;
+      }
     }
     if (this.#heights.size > n * 2) {
-      for (const key of this.#heights.keys()) if (!this.#indexOf.has(key)) this.#heights.delete(key);
+      const keep = new Set(keys);
+      for (const key of this.#heights.keys()) if (!keep.has(key)) this.#heights.delete(key);
     }
-    this.#validUpTo = 0;
   }
 
   /** Records a row's measured height; returns true when it differs from what was assumed. */
@@ -64,8 +89,8 @@ export class VirtualLayout {
     const before = this.#heights.get(key);
     if (before === height) return false;
     this.#heights.set(key, height);
-    const index = this.#indexOf.get(key);
-    if (index !== undefined && this.#rowHeights[index] !== height) {
+    const index = this.indexOfKey(key);
+    if (index >= 0 && this.#rowHeights[index] !== height) {
       this.#rowHeights[index] = height;
       // offsets[index] (the row's own top) still holds; everything after it moves.
       if (index < this.#validUpTo) this.#validUpTo = index;
@@ -89,7 +114,15 @@ export class VirtualLayout {
   }
 
   indexOfKey(key: string): number {
-    return this.#indexOf.get(key) ?? -1;
+    const ordinal = this.#indexOf.get(key);
+    if (ordinal === undefined) return -1;
+    const index = ordinal + this.#indexShift;
+    if (this.#keys[index] === key) return index;
+    // A stale entry (the key left, or moved other than by the last shift): check every row.
+    const found = this.#keys.indexOf(key);
+    if (found < 0) this.#indexOf.delete(key);
+    else this.#indexOf.set(key, found - this.#indexShift);
+    return found;
   }
 
   /** The row under pixel `y` (binary search over the offsets); clamped to the rows there are. */
