@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InputCheck } from '../../core/api.ts';
-import { countWords, phraseFeedback } from './phrase-feedback.ts';
+import { countWords, markedWords, phraseFeedback } from './phrase-feedback.ts';
 
 const ok: InputCheck = { ok: true };
 const count = (n: number): InputCheck => ({ ok: false, code: 'mnemonic_word_count', details: { count: n, expected: '13 or 25' } });
@@ -41,5 +41,16 @@ describe('phraseFeedback', () => {
 
   it('counts words across any whitespace', () => {
     expect(countWords('  Ruby \n unquoted\tELUDED ')).toBe(3);
+  });
+
+  it('marks the unknown word among the phrase words, and nothing for other feedback', () => {
+    const feedback = phraseFeedback('ruby  UNQ oak ', unknown(2, 'unq'), false);
+    expect(markedWords('ruby  UNQ oak ', feedback)).toEqual([
+      { position: 1, word: 'ruby', bad: false },
+      { position: 2, word: 'unq', bad: true },
+      { position: 3, word: 'oak', bad: false },
+    ]);
+    expect(markedWords('ruby oak', { kind: 'progress', count: 2 })).toEqual([]);
+    expect(markedWords('ruby', { kind: 'error', code: 'mnemonic_unknown_word', details: { position: 5, word: 'x' } })).toEqual([]);
   });
 });

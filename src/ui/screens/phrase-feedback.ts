@@ -36,3 +36,24 @@ export function phraseFeedback(text: string, check: InputCheck, final: boolean):
   }
   return { kind: 'error', code: check.code, details: check.details };
 }
+
+export interface MarkedWord {
+  /** 1-based, as the core counts words. */
+  readonly position: number;
+  readonly word: string;
+  readonly bad: boolean;
+}
+
+/**
+ * The phrase as words with the unknown one marked, to show right under the field; empty when the
+ * feedback is not about one unknown word. Words are split as the core splits them (on any space),
+ * and lower-cased as the core reads them.
+ */
+export function markedWords(text: string, feedback: PhraseFeedback): MarkedWord[] {
+  if (feedback.kind !== 'error' || feedback.code !== 'mnemonic_unknown_word') return [];
+  const position = feedback.details['position'];
+  if (typeof position !== 'number') return [];
+  const words = text.split(/\s+/u).filter((word) => word !== '');
+  if (position < 1 || position > words.length) return [];
+  return words.map((word, index) => ({ position: index + 1, word: word.toLowerCase(), bad: index + 1 === position }));
+}
