@@ -10,8 +10,20 @@ const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 's
 const longDate = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 const longDateWithYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
 
+// Intl formatting is the costliest part of rendering a message row, and rows are rendered again
+// and again while scrolling: the words of a minute are kept (time zones are whole minutes apart).
+const minuteWords = new Map<number, string>();
+const MINUTES_KEPT = 10_000;
+
 export function formatTime(at: number): string {
-  return time.format(at);
+  const minute = Math.floor(at / 60_000);
+  let words = minuteWords.get(minute);
+  if (words === undefined) {
+    if (minuteWords.size >= MINUTES_KEPT) minuteWords.clear();
+    words = time.format(minute * 60_000);
+    minuteWords.set(minute, words);
+  }
+  return words;
 }
 
 /** A day separator's words: "Today", "Yesterday", or the date (with the year when not this one). */
