@@ -21,16 +21,16 @@ describe('service node HTTPS routes', () => {
     const answer = await httpsCall({ port, path: '/foo/bar?x=1', method: 'GET' });
     expect(answer.status).toBe(404);
     expect(answer.statusText).toBe('Not Found');
-    expect(answer.text).toBe('get /foo/bar Not Found');
+    expect(answer.text).toBe('GET /foo/bar Not Found');
     expect(answer.headers['content-type']).toBe('text/plain');
     expect(answer.headers['server']).toBe('Oxen Storage Server/2.8.0');
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();
 
     const preflight = await httpsCall({ port, path: '/storage_rpc/v1', method: 'OPTIONS', headers: { Origin: 'https://app.example' } });
     expect(preflight.status).toBe(404);
-    expect(preflight.text).toBe('options /storage_rpc/v1 Not Found');
+    expect(preflight.text).toBe('OPTIONS /storage_rpc/v1 Not Found');
     const wrongMethod = await httpsCall({ port, path: '/storage_rpc/v1', method: 'GET' });
-    expect(wrongMethod.text).toBe('get /storage_rpc/v1 Not Found');
+    expect(wrongMethod.text).toBe('GET /storage_rpc/v1 Not Found');
   });
 
   it('answers ping_test with the node key in X-Oxen-Snode-Pubkey', async () => {

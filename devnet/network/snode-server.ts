@@ -2,8 +2,8 @@
  * One service node's HTTPS listener (SS `server/https.cpp`), bound to 127.0.0.1 only.
  *
  * Routes: POST /storage_rpc/v1, POST /onion_req/v2, POST /ping_test/v1, GET /get_stats/v1; anything
- * else 404 "<method> <path> Not Found" (uWebSockets hands SS the method lower-cased and the path
- * without its query). No CORS headers, no OPTIONS. `Server: Oxen Storage Server/2.8.0` everywhere.
+ * else 404 "<METHOD> <path> Not Found" (the method as sent, the path without its query, as the
+ * current SS writes it). No CORS headers, no OPTIONS. `Server: Oxen Storage Server/2.8.0` everywhere.
  * Pre-checks, in SS's order:
  *   /storage_rpc/v1: not ready 503 → not IPv4 400 → rate limit 429 → X-Loki-Long-Poll 410 →
  *                    Content-Length over 10 MiB 413;
@@ -96,7 +96,9 @@ export class SnodeServer {
     } else if (method === 'GET' && path === '/get_stats/v1') {
       this.send(res, jsonReply(200, JSON.stringify({ version: STORAGE_SERVER_VERSION_STRING })));
     } else {
-      this.send(res, textReply(404, `${method.toLowerCase()} ${path} Not Found`));
+      // The method as the client sent it (SS passes uWebSockets' case-sensitive method), the path
+      // without its query (uWebSockets' getUrl).
+      this.send(res, textReply(404, `${method} ${path} Not Found`));
     }
   }
 
