@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,57 +148,4 @@ describe('Devnet keys', () => {
   });
 });
 
-describe('control port', () => {
-  let net: TestDevnet;
-  beforeAll(async () => {
-    net = await startTestDevnet({ nodeCount: 3, swarmCount: 1, controlPort: 0 });
-  });
-  afterAll(() => net.stop());
-
-  function control(method: string, path: string, body?: unknown, contentType = 'application/json') {
-    const url = new URL(path, net.started.controlUrl);
-    return new Promise<{ status: number; json: any }>((resolve, reject) => {
-      const req = request(url, { method, headers: body === undefined ? {} : { 'Content-Type': contentType } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
-      });
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
-  }
-
-  it('lists the network', async () => {
-    const overview = await control('GET', '/');
-    expect(overview.status).toBe(200);
-    expect(overview.json.seedUrl).toBe(net.started.seedUrl);
-    expect(overview.json.nodes).toHaveLength(3);
-    expect((await control('GET', `/nodes/${net.started.nodes[1]!.ed25519Hex}`)).json.index).toBe(1);
-  });
-
-  it('injects and clears faults', async () => {
-    const port = net.started.nodes[1]!.httpsPort;
-    const failed = await control('POST', '/nodes/1/fail503', { on: true, reason: 'not in any swarm' });
-    expect(failed.json.faults.notReadyReason).toBe('not in any swarm');
-    expect((await storageRpc(port, { method: 'info', params: {} })).text).toBe('Service node is not ready: not in any swarm\n');
-    expect((await control('POST', '/nodes/1/delay', { ms: 10 })).json.faults.delayMs).toBe(10);
-    const cleared = await control('POST', '/nodes/1/clear', {});
-    expect(cleared.json.faults).toEqual({ notReadyReason: undefined, garbage: false, delayMs: 0 });
-    expect((await storageRpc(port, { method: 'info', params: {} })).status).toBe(200);
-
-    expect((await control('POST', '/nodes/2/stop', {})).json.running).toBe(false);
-    await expect(storageRpc(net.started.nodes[2]!.httpsPort, { method: 'info', params: {} })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    expect((await control('POST', '/nodes/2/start', {})).json.running).toBe(true);
-    expect((await control('POST', '/clock', { offsetMs: 5000 })).json).toEqual({ clockOffsetMs: 5000 });
-    await control('POST', '/clock', { offsetMs: 0 });
-  });
-
-  it('refuses bad requests', async () => {
-    expect((await control('POST', '/nodes/9/stop', {})).status).toBe(404);
-    expect((await control('POST', '/nodes/1/explode', {})).status).toBe(404);
-    expect((await control('POST', '/nodes/1/delay', { ms: -5 })).status).toBe(400);
-    expect((await control('POST', '/nodes/1/delay', { ms: 1e9 })).status).toBe(400);
-    expect((await control('POST', '/clock', { offsetMs: 'soon' })).status).toBe(400);
-    expect((await control('POST', '/nodes/1/stop', {}, 'text/plain')).status).toBe(400);
-  });
-});
+// The control port's own tests are in devnet/network/control-server.devnet.test.ts.

@@ -29,7 +29,7 @@ import {
   MAX_REQUEST_BODY_BYTES,
   SNODE_SERVER_HEADER,
 } from './network/constants.ts';
-import { ControlServer } from './network/control-server.ts';
+import { ControlServer, newControlToken } from './network/control-server.ts';
 import { NetworkClock } from './network/network-clock.ts';
 import { keysFromSeed, resolveNodeSeeds } from './network/node-keys.ts';
 import { ServiceNodeHost, type NodeFaults } from './network/node-host.ts';
@@ -56,6 +56,11 @@ export interface DevnetOptions {
   readonly basePort?: number;
   /** Control HTTP port on 127.0.0.1 (0 = any free port); absent: no control server. */
   readonly controlPort?: number;
+  /**
+   * The bearer token the control port requires (at least 16 printable ASCII characters). Absent
+   * (the normal case): a fresh random one per start, readable as `controlToken`.
+   */
+  readonly controlToken?: string;
   readonly hopTimeoutMs?: number;
   readonly forwardTimeoutMs?: number;
   readonly proxyTimeoutMs?: number;
@@ -88,6 +93,8 @@ export interface DevnetStarted {
   readonly seedUrl: string;
   readonly nodes: readonly DevnetNodeInfo[];
   readonly controlUrl: string | undefined;
+  /** What the control port wants in `Authorization: Bearer <token>`; undefined without a control port. */
+  readonly controlToken: string | undefined;
 }
 
 export class Devnet {
@@ -211,13 +218,13 @@ export class Devnet {
     this.seed = new SeedServer(tls, { nodes: () => this.records(), height: () => this.clock.height(), now: () => this.clock.now() });
     await this.seed.start(basePort);
     if (this.options.controlPort !== undefined) {
-      this.control = new ControlServer(this);
+      this.control = new ControlServer(this, this.options.controlToken ?? newControlToken());
       await this.control.start(this.options.controlPort);
     }
     const pruneEvery = this.options.pruneIntervalMs ?? 10_000;
     this.pruneTimer = setInterval(() => void this.pruneExpired(), pruneEvery);
     this.pruneTimer.unref();
-    return { seedUrl: this.seedUrl, nodes: this.table(), controlUrl: this.control?.url };
+    return { seedUrl: this.seedUrl, nodes: this.table(), controlUrl: this.control?.url, controlToken: this.control?.token };
   }
 
   /** Closes every server, connection, timer and database; safe to call more than once. */
@@ -240,6 +247,11 @@ export class Devnet {
 
   get controlUrl(): string | undefined {
     return this.control?.url;
+  }
+
+  /** The control port's bearer token (random per start unless `controlToken` was given). */
+  get controlToken(): string | undefined {
+    return this.control?.token;
   }
 
   get nodes(): readonly ServiceNodeHost[] {

@@ -4,8 +4,8 @@
  *   npm run devnet -- --nodes 12 --swarms 2 --data .devnet --port 22100 --control-port 22099
  *   npm run devnet -- --reset --seed 00112233   (a fresh, reproducible network)
  *
- * Prints the seed URL (for desktop: LOCAL_DEVNET_SEED_URL=<seed url>), the node table and the
- * control URL. Everything listens on 127.0.0.1 only.
+ * Prints the seed URL (for desktop: LOCAL_DEVNET_SEED_URL=<seed url>), the node table, the
+ * control URL and its per-start bearer token. Everything listens on 127.0.0.1 only.
  */
 import { parseArgs } from 'node:util';
 import { Devnet, type DevnetStarted } from './devnet.ts';
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const started = await devnet.start();
   console.log(`seed:    ${started.seedUrl}   (desktop: LOCAL_DEVNET_SEED_URL=${started.seedUrl})`);
   console.log(`control: ${started.controlUrl ?? '(none)'}`);
+  if (started.controlToken) console.log(`         Authorization: Bearer ${started.controlToken}   (new each start)`);
   console.log('');
   printTable(started);
   console.log('\nCtrl-C stops the network; keys and messages stay in the data folder.');

@@ -30,6 +30,8 @@ export interface RunningStack {
   readonly seedUrl: string;
   /** The devnet's fault-injection control server. */
   readonly controlUrl: string | undefined;
+  /** Its per-run bearer token (`Authorization: Bearer <token>`). */
+  readonly controlToken: string | undefined;
   readonly echoPeerSessionId: string;
   /** Stops everything, in reverse order of starting. */
   stop(): Promise<void>;
@@ -79,7 +81,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     echoPeer = peer.sessionId;
     log(`echo peer: ${peer.sessionId}`);
 
-    return { appUrl, seedUrl: started.seedUrl, controlUrl: started.controlUrl, echoPeerSessionId: peer.sessionId, stop };
+    return {
+      appUrl,
+      seedUrl: started.seedUrl,
+      controlUrl: started.controlUrl,
+      controlToken: started.controlToken,
+      echoPeerSessionId: peer.sessionId,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

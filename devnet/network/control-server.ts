@@ -1,7 +1,15 @@
 /**
  * The devnet's control port: fault injection for tests in other processes (Playwright), over plain
- * HTTP on 127.0.0.1, refusing any peer that is not loopback. POSTs must say
- * `Content-Type: application/json`, so a web page cannot drive it with a "simple" cross-site request.
+ * HTTP on 127.0.0.1. Anything that can reach a loopback port could otherwise stop nodes or shift the
+ * clock — a web page too, through DNS rebinding (its own name resolving to 127.0.0.1) — so every
+ * request must pass, in this order:
+ *   1. the peer is loopback                                           else 403;
+ *   2. `Host` is exactly `127.0.0.1:<port>` or `localhost:<port>`     else 421 (a rebound page
+ *      sends its own name);
+ *   3. no `Origin` and no `Sec-Fetch-Site` header                     else 403 (browsers send one
+ *      of them on every request; Node clients — tests, Playwright's request context — send none);
+ *   4. `Authorization: Bearer <token>`, the per-run random token      else 401.
+ * POSTs must also say `Content-Type: application/json`.
  *
  *   GET  /                      {seedUrl, clockOffsetMs, nodes:[…]}
  *   GET  /nodes                 the node table
@@ -12,10 +20,11 @@
  *   POST /nodes/<id>/delay      {"ms":3000}
  *   POST /clock                 {"offsetMs":-60000}
  *   POST /prune                 prune expired messages now
- * Answers are JSON: the node (or table) after the change, or {"error":"…"} with 400/403/404.
+ * Answers are JSON: the node (or table) after the change, or {"error":"…"} with 400/401/403/404/421.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isParleyError } from '../../src/shared/errors.ts';
+import { isParleyError, ParleyError } from '../../src/shared/errors.ts';
 import type { DevnetNodeInfo } from '../devnet.ts';
 import { LOOPBACK } from './constants.ts';
 import { readBodyLimited } from './http-reply.ts';
@@ -45,11 +54,26 @@ class ControlError extends Error {
 
 const MAX_CONTROL_BODY = 64 * 1024;
 
+/** A fresh control token: 32 random bytes, base64url (43 characters, safe in a header and a shell). */
+export function newControlToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 export class ControlServer {
   private server: Server | undefined;
   private port = 0;
+  private readonly tokenBytes: Buffer;
 
-  constructor(private readonly devnet: ControlledDevnet) {}
+  /** `token`: what `Authorization: Bearer` must carry (at least 16 characters; see newControlToken). */
+  constructor(
+    private readonly devnet: ControlledDevnet,
+    readonly token: string,
+  ) {
+    if (typeof token !== 'string' || token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) {
+      throw new ParleyError('invalid_argument', 'the control token must be at least 16 printable ASCII characters', { param: 'controlToken', problem: 'format' });
+    }
+    this.tokenBytes = Buffer.from(token, 'utf8');
+  }
 
   async start(port: number): Promise<number> {
     const server = createServer((req, res) => {
@@ -75,6 +99,17 @@ export class ControlServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopback(req.socket.remoteAddress)) throw new ControlError(403, 'the control port answers loopback peers only');
+    const host = req.headers.host;
+    if (host !== `${LOOPBACK}:${this.port}` && host !== `localhost:${this.port}`) {
+      throw new ControlError(421, `the control port answers only Host ${LOOPBACK}:${this.port} or localhost:${this.port}`);
+    }
+    if (req.headers.origin !== undefined || req.headers['sec-fetch-site'] !== undefined) {
+      throw new ControlError(403, 'the control port refuses requests from web pages');
+    }
+    if (!this.authorized(req.headers.authorization)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="parley-devnet-control"');
+      throw new ControlError(401, 'the control port needs Authorization: Bearer <the token the devnet printed>');
+    }
     const method = req.method ?? 'GET';
     const parts = (req.url ?? '/').split('?')[0]!.split('/').filter((part) => part.length > 0);
     if (method === 'GET') {
@@ -87,6 +122,13 @@ export class ControlServer {
     }
     const body = await readJson(req);
     return answer(res, 200, await this.act(parts, body));
+  }
+
+  private authorized(header: string | undefined): boolean {
+    const match = /^Bearer ([\x21-\x7e]+)$/.exec(header ?? '');
+    if (!match) return false;
+    const given = Buffer.from(match[1]!, 'utf8');
+    return given.length === this.tokenBytes.length && timingSafeEqual(given, this.tokenBytes);
   }
 
   private read(parts: string[]): Json {
@@ -185,6 +227,8 @@ function isLoopback(address: string | undefined): boolean {
 function answer(res: ServerResponse, status: number, json: Json): void {
   if (res.headersSent || res.destroyed) return;
   const body = JSON.stringify(json);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  // A refused request may leave an unread body behind: close rather than reuse that connection.
+  const close = status >= 400 ? { Connection: 'close' } : {};
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...close });
   res.end(body);
 }
