@@ -33,7 +33,8 @@ export interface ControlCallOptions {
 
 /** One control request; resolves with whatever the control port answered. */
 export function controlCall(access: ControlAccess, method: string, path: string, options: ControlCallOptions = {}): Promise<ControlAnswer> {
-  const url = new URL(path, access.url);
+  // The path goes out as given (not resolved against the URL: "//x" would become a host).
+  const base = new URL(access.url);
   const body = options.body === undefined ? undefined : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
   const headers: Record<string, string> = {
     ...(options.withoutToken ? {} : { Authorization: `Bearer ${access.token}` }),
@@ -41,7 +42,7 @@ export function controlCall(access: ControlAccess, method: string, path: string,
     ...options.headers,
   };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
+    const req = request({ host: base.hostname, port: base.port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
