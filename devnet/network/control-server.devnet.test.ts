@@ -66,7 +66,14 @@ describe('who may use the control port', () => {
   });
 
   it('refuses anything a browser sends (Origin or Sec-Fetch-Site) with 403, even with the token', async () => {
-    for (const headers of [{ Origin: 'http://attacker.example' }, { Origin: 'null' }, { Origin: access.url }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-origin' }]) {
+    const browserHeaders: Array<Record<string, string>> = [
+      { Origin: 'http://attacker.example' },
+      { Origin: 'null' },
+      { Origin: access.url },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-origin' },
+    ];
+    for (const headers of browserHeaders) {
       const answer = await controlCall(access, 'POST', '/nodes/1/stop', { body: {}, headers });
       expect({ headers, status: answer.status }).toEqual({ headers, status: 403 });
     }
