@@ -59,7 +59,7 @@ describe('fuzzing every endpoint', () => {
     await expectEveryNodeServing();
   }, fuzzTimeoutMs(60_000));
 
-  it('answers truncated and bit-flipped onions with 400, and every node serves on', async () => {
+  it('answers truncated and bit-flipped onions with 400 (200 for a flip that leaves the onion valid), and every node serves on', async () => {
     const mutated = fc.oneof(
       fc.nat().map((cut) => validOnion.slice(0, cut % validOnion.length)),
       fc.array(fc.nat(), { minLength: 1, maxLength: 3 }).map((positions) => {
@@ -71,6 +71,12 @@ describe('fuzzing every endpoint', () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(5), mutated, async (i, body) => {
         const answer = await httpsCall({ port: nodes[i]!.httpsPort, path: '/onion_req/v2', body });
+        if (i === 0 && isStillTheValidOnion(body)) {
+          // Flips that cancel out, or that only change the case of the key's hex (read in either
+          // case), leave the valid onion, which its guard (node 0) answers; the 10,000-case run met one.
+          expect(answer.status).toBe(200);
+          return;
+        }
         expect(answer.status).toBe(400);
         expect(answer.headers['content-type']).toBe('text/plain');
         expect(answer.text).toMatch(/^(Invalid ciphertext|Error parsing onion request: .+)$/);
@@ -222,6 +228,21 @@ describe('fuzzing every endpoint', () => {
     await expectEveryNodeServing();
   }, fuzzTimeoutMs(120_000));
 });
+
+/**
+ * Is `body` still the valid onion: equal to it, or different only in the case of hex letters of
+ * its JSON trailer (the ephemeral key; hex is case-insensitive)?
+ */
+function isStillTheValidOnion(body: Uint8Array): boolean {
+  if (body.length !== validOnion.length) return false;
+  const trailerStart = 4 + new DataView(validOnion.buffer, validOnion.byteOffset).getUint32(0, true);
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === validOnion[i]) continue;
+    const original = String.fromCharCode(validOnion[i]!);
+    if (i < trailerStart || !/[a-fA-F]/.test(original) || body[i] !== (validOnion[i]! ^ 0x20)) return false;
+  }
+  return true;
+}
 
 /** The control port's URL and this run's token. */
 function controlAccess(): ControlAccess {
