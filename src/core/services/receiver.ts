@@ -18,6 +18,7 @@ import { isParleyError, ParleyError, type ErrorCode } from '../../shared/errors.
 import { parseSessionId } from '../../../wasm/session-id.ts';
 import { throwIfAborted } from '../net/abort.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';
+import { boundedExpiry } from '../net/storage-limits.ts';
 import type { Content } from '../protocol/content.ts';
 import { MAX_DISPLAY_NAME_BYTES, type DataMessage } from '../protocol/data-message.ts';
 import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
@@ -61,9 +62,6 @@ export interface ReceiveResult {
   readonly junk: Readonly<Partial<Record<ErrorCode, number>>>;
   readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
 }
-
-/** How long a seen hash is kept when a node gave no usable expiration: the longest 1:1 TTL. */
-const FALLBACK_SEEN_MS = 14 * 24 * 60 * 60_000;
 
 /** The database failed: stop the batch (the poller retries it), never count it as junk. */
 const STORAGE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -129,33 +127,38 @@ export class Receiver {
   }
 
   private async handle(message: RetrievedMessage, identity: ReturnType<CoreContext['session']['identity']>): Promise<Outcome> {
-    const seenUntil = this.seenUntil(message);
+    let seenUntil: number | undefined;
     let outcome: Outcome;
     try {
+      // One reading of the clock per message: the received time and the seen hash's bound.
+      const now = this.ctx.clock();
+      // The node's expiration, bounded: a node cannot make us keep a hash for years (docs/core.md).
+      seenUntil = boundedExpiry(message.expiration, now);
       const opened = openStoredMessage(message.data, identity);
       const classified = classify(opened.content);
       if (classified.kind === 'ignored') {
         outcome = classified;
       } else {
-        return await this.store(message.hash, seenUntil, opened, classified, identity.sessionId);
+        return await this.store(message.hash, seenUntil, now, opened, classified, identity.sessionId);
       }
     } catch (error) {
       if (isParleyError(error) && STORAGE_FAILURES.has(error.code)) throw error;
       outcome = { kind: 'junk', code: isParleyError(error) ? error.code : 'internal' };
     }
     // Junk and ignored kinds are marked too: a message that failed once fails again (§5.4 layer 3).
-    await markSeen(this.ctx.db, [message.hash], seenUntil);
+    // Not when our own clock failed first: then the next poll tries it again.
+    if (seenUntil !== undefined) await markSeen(this.ctx.db, [message.hash], seenUntil);
     return outcome;
   }
 
   private async store(
     hash: string,
     seenUntil: number,
+    now: number,
     opened: OpenedMessage,
     visible: Extract<Classified, { kind: 'visible' }>,
     ourSessionId: string,
   ): Promise<Outcome> {
-    const now = this.ctx.clock();
     const sentAt = opened.envelopeTimestamp;
     const fromUs = opened.senderSessionId === ourSessionId;
     // A sync copy names its conversation; our own message without one is a note to self.
@@ -190,11 +193,6 @@ export class Receiver {
     const conversation = await getConversation(this.ctx.db, conversationId);
     if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
     return { kind: 'stored' };
-  }
-
-  private seenUntil(message: RetrievedMessage): number {
-    const { expiration } = message;
-    return Number.isSafeInteger(expiration) && expiration >= 0 ? expiration : this.ctx.clock() + FALLBACK_SEEN_MS;
   }
 
   private count(outcome: Outcome): void {
