@@ -39,7 +39,7 @@ export interface ExchangeRequest {
 }
 
 /** Throws only `network_offline` (relay unreachable) and `aborted` (the caller's signal). */
-export async function onionExchange(transport: RelayTransport, request: ExchangeRequest): Promise<ExchangeOutcome> {
+export async function onionExchange(transport: Pick<RelayTransport, 'postOnion'>, request: ExchangeRequest): Promise<ExchangeOutcome> {
   const { path, target, rpc, signal } = request;
   const built = await buildOnionRequest({
     path: path.map(onionHop),
