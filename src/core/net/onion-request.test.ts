@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { utf8 } from '../../../wasm/bytes.ts';
-import { ready } from '../../../wasm/sodium.ts';
+import { fromHex, toHex, utf8 } from '../../../wasm/bytes.ts';
+import { encodeRelayBody, encryptSnodeReply, peelOnionBody } from '../../../wasm/onion/peel.ts';
+import { ready, sodium } from '../../../wasm/sodium.ts';
 import { MemoryNetStore } from '../../../test/memory-net-store.ts';
 import { fakeNodes } from '../../../test/net-fakes.ts';
 import { NEXT_NODE_NOT_FOUND } from './destination-errors.ts';
@@ -11,6 +12,7 @@ import type { OnionAnswer } from './transport.ts';
 import { PathManager } from './paths.ts';
 import { seededRandom } from './random.ts';
 import { SnodePool } from './snode-pool.ts';
+import { MAX_SNODE_REPLY_BYTES } from './storage-limits.ts';
 import type { Snode } from './types.ts';
 
 beforeAll(async () => {
@@ -70,5 +72,63 @@ describe('"Next node not found" from the path (issue 9, hole 6)', () => {
       expect(pool.get(named.ed25519Hex), String(which)).toBeUndefined();
       expect(paths.current().flat().map((n) => n.ed25519Hex)).not.toContain(named.ed25519Hex);
     }
+  });
+});
+
+/** Service nodes with real keys, so a fake relay can peel the onion and answer as the destination. */
+function keyedNodes(count: number): { node: Snode; secretKey: Uint8Array }[] {
+  const s = sodium();
+  return Array.from({ length: count }, (_, i) => {
+    const ed = s.crypto_sign_seed_keypair(new Uint8Array(32).fill(i + 1));
+    const x25519 = s.crypto_sign_ed25519_pk_to_curve25519(ed.publicKey);
+    return {
+      node: { ed25519Hex: toHex(ed.publicKey), x25519Hex: toHex(x25519), ip: `10.1.${i}.1`, port: 22021 },
+      secretKey: s.crypto_sign_ed25519_sk_to_curve25519(ed.privateKey),
+    };
+  });
+}
+
+describe('the size of an answer (issue 9, hole 6)', () => {
+  it('an answer over MAX_SNODE_REPLY_BYTES is refused unread; the path and the target are counted', async () => {
+    const { pool, paths, requester, path, target } = await setup(() => ({ status: 200, body: new Uint8Array(MAX_SNODE_REPLY_BYTES + 1) }));
+    await expect(requester.sendToSnode(target, info)).rejects.toMatchObject({
+      code: 'path_failed',
+      details: { guard: path[0]!.ed25519Hex, reason: 'answer_too_large', length: MAX_SNODE_REPLY_BYTES + 1 },
+    });
+    expect(pool.failureCount(target.ed25519Hex)).toBe(1);
+    expect(paths.failureCount(path[0]!.ed25519Hex)).toBe(1);
+  });
+
+  it('an honest answer as large as the server’s retrieve cap (7.8 MB) fits under it and is read', async () => {
+    const keyed = keyedNodes(6);
+    const byEd = new Map(keyed.map((k) => [k.node.ed25519Hex, k]));
+    const nodes = keyed.map((k) => k.node);
+    const profile = devnetProfile('http://relay.test');
+    const store = new MemoryNetStore();
+    await store.saveSnodePool(nodes);
+    await store.savePaths([nodes.slice(0, 3).map((n) => n.ed25519Hex), [nodes[3]!, nodes[4]!, nodes[0]!].map((n) => n.ed25519Hex)]);
+    const pool = new SnodePool({ profile, store, transport: { fetchSeedNodes: async () => nodes }, random: seededRandom(7) });
+    const paths = new PathManager({ profile, pool, store, random: () => 0, testGuard: async () => true });
+    const replyBytes: number[] = [];
+    // The relay and the hops in one: peel every layer, then answer as the destination.
+    const transport = {
+      async postOnion(guard: Snode, body: Uint8Array): Promise<OnionAnswer> {
+        let hop = byEd.get(guard.ed25519Hex)!;
+        let peeled = await peelOnionBody(body, hop.secretKey, fromHex(hop.node.x25519Hex));
+        while (peeled.kind === 'relay') {
+          hop = byEd.get(peeled.nextEd25519Hex)!;
+          peeled = await peelOnionBody(encodeRelayBody(peeled), hop.secretKey, fromHex(hop.node.x25519Hex));
+        }
+        if (peeled.kind !== 'destination') throw new Error(`unexpected ${peeled.kind}`);
+        const answer = JSON.stringify({ t: 1_750_000_000_000, data: 'x'.repeat(7_800_000) });
+        const reply = utf8(await encryptSnodeReply(200, answer, peeled.replyKey, peeled.encType));
+        replyBytes.push(reply.length);
+        return { status: 200, body: reply };
+      },
+    };
+    const requester = new OnionRequester({ profile, transport, pool, paths, time: new NetworkTime() });
+    const answer = await requester.sendToSnode(nodes[5]!, info);
+    expect((answer.body as { data: string }).data).toHaveLength(7_800_000);
+    expect(replyBytes[0]).toBeLessThanOrEqual(MAX_SNODE_REPLY_BYTES);
   });
 });

@@ -115,13 +115,13 @@ export class OnionRequester {
       });
     this.log(`net: path via ${shortNode(guard)}: ${outcome.kind === 'path_error' ? (outcome.relayError ?? outcome.status) : outcome.kind}`);
 
-    if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply') {
-      // Silence or garbage may come from any hop, the target included: every suspect is counted (desktop
-      // counts only the path); counts are of consecutive failures, so the innocent are cleared by their
-      // next success.
+    if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply' || outcome.kind === 'too_large') {
+      // Silence, garbage or an oversized answer may come from any hop, the target included: every
+      // suspect is counted (desktop counts only the path); counts are of consecutive failures, so the
+      // innocent are cleared by their next success.
       await paths.reportFailure(path);
       await pool.recordFailure(target.ed25519Hex);
-      return failed(outcome.kind);
+      return outcome.kind === 'too_large' ? failed('answer_too_large', { length: outcome.length }) : failed(outcome.kind);
     }
     switch (outcome.relayError) {
       case undefined:

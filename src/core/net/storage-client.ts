@@ -12,7 +12,7 @@ import type { OnionRequester } from './onion-request.ts';
 import { pickOne, type Random } from './random.ts';
 import { withRetry, type AttemptContext, type RetryPolicy } from './retry.ts';
 import { isObject } from './snode-records.ts';
-import { boundedExpiry } from './storage-limits.ts';
+import { boundedExpiry, RETRIEVE_MAX_COUNT } from './storage-limits.ts';
 import type { SnodePool } from './snode-pool.ts';
 import type { SwarmCache } from './swarms.ts';
 import {
@@ -206,6 +206,8 @@ export class StorageClient {
         namespace,
         timestamp,
         lastHash,
+        // An honest node then never sends more than readMessages takes (storage-limits.ts).
+        maxCount: RETRIEVE_MAX_COUNT,
         ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}),
       });
       requests.push({ method: 'retrieve', params: { ...params, pubkey } });

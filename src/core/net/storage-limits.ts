@@ -25,11 +25,12 @@ export const MAX_SUBREQUESTS = 20;
 export const RETRIEVE_MAX_COUNT = 500;
 
 /**
- * The longest decrypted answer body a node may send (characters, before JSON parsing): the storage
- * network's largest message, 10 MiB. The server sizes its retrieve cap (7.8 MB) to fit under it, so
- * an honest answer is never refused.
+ * The largest onion answer the client reads (bytes as the relay hands them over, before any
+ * decoding): the storage network's largest message, 10 MiB. The server sizes its retrieve cap
+ * (7.8 MB, before the reply's encryption and base64) to fit under it, so an honest answer is never
+ * refused; the relay's own cap (16 MiB) is looser.
  */
-export const MAX_SNODE_ANSWER_CHARS = 10 * 1024 * 1024;
+export const MAX_SNODE_REPLY_BYTES = 10 * 1024 * 1024;
 
 /**
  * Seen hashes (and the last hash per node) outlive their message in the swarm a little, so a clock

@@ -237,6 +237,15 @@ describe('Receiver: junk is counted by code and never stops the messages after i
     expect(await t.db.count('messages')).toBe(0);
   });
 
+  it('entries a node answered that were refused unopened are counted as junk (issue 9, hole 6)', async () => {
+    const { receiver } = await setup();
+    const result = await receiver.receive([text(alice, 'real', NOW - 5)], { refused: 3 });
+    expect(result).toMatchObject({ stored: 1, junk: { retrieved_entry_refused: 3 } });
+    await receiver.receive([], { refused: 2 });
+    expect(receiver.stats().junk).toEqual({ retrieved_entry_refused: 5 });
+    await expectCode(receiver.receive([], { refused: -1 }), 'invalid_argument', 'options.refused');
+  });
+
   it('a bug of ours on one message (a non-ParleyError) is counted as internal and the rest go on', async () => {
     let calls = 0;
     let armed = false;

@@ -13,7 +13,7 @@
  * `ignored` by kind and marked seen. Logs hold counts only.
  */
 import { utf8 } from '../../../wasm/bytes.ts';
-import { checkString } from '../../../wasm/check.ts';
+import { checkInteger, checkString } from '../../../wasm/check.ts';
 import { isParleyError, ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { parseSessionId } from '../../../wasm/session-id.ts';
 import { throwIfAborted } from '../net/abort.ts';
@@ -83,6 +83,15 @@ type Outcome =
   | { readonly kind: 'junk'; readonly code: ErrorCode }
   | { readonly kind: 'ignored'; readonly ignored: IgnoredKind };
 
+export interface ReceiveOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Entries the nodes' answers held that were refused unopened (storage-shapes.ts `readMessages`:
+   * malformed, too large, beyond the count cap): counted as junk `retrieved_entry_refused`.
+   */
+  readonly refused?: number;
+}
+
 export class Receiver {
   private stored = 0;
   private duplicates = 0;
@@ -95,11 +104,18 @@ export class Receiver {
    * Handles a poll's messages in the order given. Throws only when the account is not unlocked,
    * on `signal`'s abort, or when the database fails (`storage_*`); everything else is counted.
    */
-  async receive(messages: readonly RetrievedMessage[], options: { readonly signal?: AbortSignal } = {}): Promise<ReceiveResult> {
+  async receive(messages: readonly RetrievedMessage[], options: ReceiveOptions = {}): Promise<ReceiveResult> {
     checkMessages(messages);
+    const refused = options.refused ?? 0;
+    checkInteger(refused, 'options.refused', 0);
     const identity = this.ctx.session.identity();
     const unseen = new Set(await filterUnseen(this.ctx.db, messages.map((m) => m.hash)));
     const tally = new Tally();
+    if (refused > 0) {
+      const outcome: Outcome = { kind: 'junk', code: 'retrieved_entry_refused' };
+      tally.add(outcome, refused);
+      this.count(outcome, refused);
+    }
     const handled = new Set<string>();
     for (const message of messages) {
       if (handled.has(message.hash)) continue;
@@ -195,19 +211,19 @@ export class Receiver {
     return { kind: 'stored' };
   }
 
-  private count(outcome: Outcome): void {
+  private count(outcome: Outcome, times = 1): void {
     switch (outcome.kind) {
       case 'stored':
-        this.stored++;
+        this.stored += times;
         break;
       case 'duplicate':
-        this.duplicates++;
+        this.duplicates += times;
         break;
       case 'junk':
-        this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + 1;
+        this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + times;
         break;
       case 'ignored':
-        this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + 1;
+        this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + times;
         break;
     }
   }
@@ -244,11 +260,11 @@ class Tally {
   readonly junk: Partial<Record<ErrorCode, number>> = {};
   readonly ignored: Partial<Record<IgnoredKind, number>> = {};
 
-  add(outcome: Outcome): void {
-    if (outcome.kind === 'stored') this.stored++;
-    else if (outcome.kind === 'duplicate') this.duplicates++;
-    else if (outcome.kind === 'junk') this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + 1;
-    else this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + 1;
+  add(outcome: Outcome, times = 1): void {
+    if (outcome.kind === 'stored') this.stored += times;
+    else if (outcome.kind === 'duplicate') this.duplicates += times;
+    else if (outcome.kind === 'junk') this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + times;
+    else this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + times;
   }
 
   result(fetched: number): ReceiveResult {
