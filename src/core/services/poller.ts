@@ -203,7 +203,7 @@ export class Poller {
     // Only now: had the receiver failed, the same messages would be asked for again.
     await this.ctx.network.storage.commitLastHashes(identity.sessionId, results);
     const result: PollResult = { ...received, nodes: results.length, more };
-    if (received.fetched > 0) this.ctx.log(`poller: ${describe(result)}`);
+    if (received.fetched > 0 || refused > 0) this.ctx.log(`poller: ${describe(result)}`);
     return result;
   }
 
