@@ -111,11 +111,6 @@ export class Receiver {
     const identity = this.ctx.session.identity();
     const unseen = new Set(await filterUnseen(this.ctx.db, messages.map((m) => m.hash)));
     const tally = new Tally();
-    if (refused > 0) {
-      const outcome: Outcome = { kind: 'junk', code: 'retrieved_entry_refused' };
-      tally.add(outcome, refused);
-      this.count(outcome, refused);
-    }
     const handled = new Set<string>();
     for (const message of messages) {
       if (handled.has(message.hash)) continue;
@@ -130,6 +125,12 @@ export class Receiver {
       this.count(outcome);
     }
     this.duplicates += tally.alreadySeen;
+    // Counted once the batch went through: a failed batch is fetched, and its refused entries met, again.
+    if (refused > 0) {
+      const outcome: Outcome = { kind: 'junk', code: 'retrieved_entry_refused' };
+      tally.add(outcome, refused);
+      this.count(outcome, refused);
+    }
     return tally.result(handled.size);
   }
 
