@@ -23,6 +23,24 @@ describe('bytes', () => {
     }
   });
 
+  it('base64: the same verdict as the grammar (groups of 4, a tail of 2 or 3, optional padding)', () => {
+    const grammar = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+    const text = fc.string({ unit: fc.constantFrom('A', 'z', '0', '+', '/', '=', '-', ' '), maxLength: 14 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(codeOf(() => fromBase64(t)) === 'no error').toBe(grammar.test(t));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('base64 of a node-sized answer (8 MB) decodes without overflowing the stack', () => {
+    // A grammar-shaped regular expression threw RangeError (not a ParleyError) from about 5 MB on.
+    const large = 'QUJD'.repeat(2 * 1024 * 1024);
+    expect(fromBase64(large).length).toBe(6 * 1024 * 1024);
+    expect(codeOf(() => fromBase64(large + '!'))).toBe('invalid_argument');
+  });
+
   it('rejects wrong types at the entry', () => {
     expect(() => toHex('00' as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => fromHex(5 as unknown as string)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));

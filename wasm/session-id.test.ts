@@ -87,22 +87,7 @@ describe('parseSessionId', () => {
       expect(isSessionId(bad)).toBe(false);
     }
   });
-
-  it('agrees with isSessionId on arbitrary text', () => {
-    const hexish = fc.stringMatching(/^\s?(05|15|03|5)?[0-9a-fA-FgG]{60,66}\s?$/);
-    fc.assert(
-      fc.property(fc.oneof(hexish, fc.string()), (text) => {
-        let accepted = true;
-        try {
-          parseSessionId(text);
-        } catch {
-          accepted = false;
-        }
-        expect(isSessionId(text)).toBe(accepted);
-      }),
-      { numRuns: 200 },
-    );
-  });
+  // Arbitrary text, and real IDs changed a little: src/core/input-checks.fuzz.test.ts.
 });
 
 describe('shortSessionId', () => {

@@ -320,6 +320,9 @@ describe('entry checks', () => {
       last_hash: '',
     });
     expect('max_size' in params).toBe(false);
+    expect('max_count' in params).toBe(false);
+    const limited = signedRetrieveParams(account, { namespace: 0, timestamp: 1, maxCount: 500, maxSize: -2 });
+    expect([limited.max_count, limited.max_size]).toEqual([500, -2]);
     expect(signedRetrieveParams(account, { namespace: 0, timestamp: 1, lastHash: HASH_A }).last_hash).toBe(HASH_A);
 
     const options = { namespace: 0, timestamp: 1 };

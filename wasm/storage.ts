@@ -49,6 +49,7 @@ export interface RetrieveParams {
   timestamp: number;
   signature: string;
   last_hash: string;
+  max_count?: number;
   max_size?: number;
 }
 
@@ -127,12 +128,12 @@ export function verifyRequestSignature(
 
 /**
  * The signed params of a `retrieve` of a 05 account's own messages. `lastHash` is "" for "from the
- * start"; `maxSize` follows the server's rules (negative = a fraction of its cap) and is left out
- * when not given.
+ * start"; `maxCount` (at most that many messages, ≥ 1) and `maxSize` (the server's rules: negative =
+ * a fraction of its cap) are left out when not given.
  */
 export function signedRetrieveParams(
   account: Pick<Identity, 'sessionId' | 'ed25519PublicKey' | 'ed25519SecretKey'>,
-  options: { namespace: number; timestamp: number; lastHash?: string; maxSize?: number },
+  options: { namespace: number; timestamp: number; lastHash?: string; maxCount?: number; maxSize?: number },
 ): RetrieveParams {
   if (typeof account !== 'object' || account === null) {
     throw new ParleyError('invalid_argument', 'account must be an object holding keys', {
@@ -145,7 +146,7 @@ export function signedRetrieveParams(
   if (typeof options !== 'object' || options === null) {
     throw new ParleyError('invalid_argument', 'options must be an object', { param: 'options', problem: 'type' });
   }
-  const { namespace, timestamp, lastHash = '', maxSize } = options;
+  const { namespace, timestamp, lastHash = '', maxCount, maxSize } = options;
   checkNamespace(namespace, 'options.namespace');
   checkInteger(timestamp, 'options.timestamp', 0);
   checkString(lastHash, 'options.lastHash');
@@ -155,6 +156,7 @@ export function signedRetrieveParams(
       problem: 'encoding',
     });
   }
+  if (maxCount !== undefined) checkInteger(maxCount, 'options.maxCount', 1);
   if (maxSize !== undefined) checkInteger(maxSize, 'options.maxSize');
   const signature = signRequest({ method: 'retrieve', namespace, timestamp }, account.ed25519SecretKey);
   const params: RetrieveParams = {
@@ -165,6 +167,7 @@ export function signedRetrieveParams(
     signature,
     last_hash: lastHash,
   };
+  if (maxCount !== undefined) params.max_count = maxCount;
   if (maxSize !== undefined) params.max_size = maxSize;
   return params;
 }

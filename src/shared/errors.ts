@@ -38,8 +38,12 @@ export type CryptoErrorCode =
   // account lock (wasm/passphrase.ts): wrong passphrase and tampered data look the same on purpose
   | 'wrong_passphrase';
 
-/** Protocol messages (src/core/protocol/): bytes that do not parse, and messages refused by policy. */
-export type ProtocolErrorCode = 'protobuf_malformed' | 'message_rejected';
+/**
+ * Protocol messages (src/core/protocol/): bytes that do not parse, and messages refused by policy;
+ * and an entry of a node's retrieve answer refused before it is opened (malformed, data over the
+ * size limit, or beyond the count cap; src/core/net/storage-shapes.ts): counted as junk, never thrown.
+ */
+export type ProtocolErrorCode = 'protobuf_malformed' | 'message_rejected' | 'retrieved_entry_refused';
 
 /**
  * Storage (src/core/store/): IndexedDB missing, opened by newer code, a failed upgrade, a closed

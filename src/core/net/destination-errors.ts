@@ -20,15 +20,19 @@ export class WrongSwarmError extends ParleyError {
   }
 }
 
-/** The coded error for a destination status that is not a success. */
-export function destinationError(status: number, body: unknown, target: Snode): ParleyError {
+/**
+ * The coded error for a destination status that is not a success. A "Next node not found" counts
+ * only for a node in `mayBeMissing` (the nodes the request's hops look up); naming any other node,
+ * the answer is read by its status alone, so no node can make us evict another.
+ */
+export function destinationError(status: number, body: unknown, target: Snode, mayBeMissing: ReadonlySet<string>): ParleyError {
   const node = target.ed25519Hex;
   if (status === 421) return new WrongSwarmError(parseSwarmSnodes(body) ?? [], target.ed25519Hex);
   if (status === 406 || status === 425) {
     return new ParleyError('clock_out_of_sync', 'the node refused our timestamp', { node, status });
   }
   const missing = nodeNotFound(body);
-  if (missing !== undefined) {
+  if (missing !== undefined && mayBeMissing.has(missing)) {
     return new ParleyError('snode_not_found', 'a node named on the way does not exist', { node: missing });
   }
   if (status === 429 || (status >= 500 && status <= 599)) {

@@ -83,7 +83,7 @@ describe('network layer on a devnet, through the relay', () => {
     expect(pages.every((p) => p.node === node)).toBe(true);
     expect(pages.map((p) => p.byNamespace[0]!.messages.map((m) => new TextDecoder().decode(m.data)))).toEqual([['one'], ['two'], ['three'], []]);
     expect(pages.map((p) => p.byNamespace[0]!.more)).toEqual([true, true, false, false]);
-    expect(pages[0]!.byNamespace[2]).toEqual({ messages: [], more: false });
+    expect(pages[0]!.byNamespace[2]).toEqual({ messages: [], more: false, refused: 0 });
     expect(await client.store.loadLastHash(node, me.sessionId, 0)).toBe(stored[2]!.hash);
     const message = pages[2]!.byNamespace[0]!.messages[0]!;
     expect(message.expiration - message.timestamp).toBe(120_000);

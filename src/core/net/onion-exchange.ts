@@ -10,6 +10,7 @@ import { wipe } from '../../../wasm/sodium.ts';
 import type { RelayErrorCode } from '../../shared/relay-api.ts';
 import { abortedError, deadline } from './abort.ts';
 import { onionHop } from './snode-records.ts';
+import { MAX_SNODE_REPLY_BYTES } from './storage-limits.ts';
 import type { RelayTransport } from './transport.ts';
 import type { Snode } from './types.ts';
 
@@ -27,7 +28,9 @@ export type ExchangeOutcome =
   /** Nothing came back in time. */
   | { readonly kind: 'timeout' }
   /** A 200 whose body does not open with the reply key: something on the way garbled it. */
-  | { readonly kind: 'bad_reply' };
+  | { readonly kind: 'bad_reply' }
+  /** An answer over MAX_SNODE_REPLY_BYTES, refused unread (storage-limits.ts). */
+  | { readonly kind: 'too_large'; readonly length: number };
 
 export interface ExchangeRequest {
   /** `[guard, relay1, relay2]`, or `[]` to talk to `target` directly (a zero-hop onion). */
@@ -39,7 +42,7 @@ export interface ExchangeRequest {
 }
 
 /** Throws only `network_offline` (relay unreachable) and `aborted` (the caller's signal). */
-export async function onionExchange(transport: RelayTransport, request: ExchangeRequest): Promise<ExchangeOutcome> {
+export async function onionExchange(transport: Pick<RelayTransport, 'postOnion'>, request: ExchangeRequest): Promise<ExchangeOutcome> {
   const { path, target, rpc, signal } = request;
   const built = await buildOnionRequest({
     path: path.map(onionHop),
@@ -49,6 +52,8 @@ export async function onionExchange(transport: RelayTransport, request: Exchange
   const limit = deadline(signal, request.timeoutMs);
   try {
     const answer = await transport.postOnion(path[0] ?? target, built.body, limit.signal);
+    // Before any decoding: nothing honest is that large, and it would only cost us to read it.
+    if (answer.body.length > MAX_SNODE_REPLY_BYTES) return { kind: 'too_large', length: answer.body.length };
     if (answer.status !== 200 || answer.relayError !== undefined) {
       const text = new TextDecoder('utf-8').decode(answer.body);
       return answer.relayError === undefined

@@ -34,7 +34,7 @@ export interface SnodeAnswer {
 
 export interface OnionRequesterOptions {
   readonly profile: NetworkProfile;
-  readonly transport: RelayTransport;
+  readonly transport: Pick<RelayTransport, 'postOnion'>;
   readonly pool: SnodePool;
   readonly paths: PathManager;
   readonly time: NetworkTime;
@@ -90,7 +90,7 @@ export class OnionRequester {
       pool.resetFailures(target.ed25519Hex);
       return { status: outcome.status, body };
     }
-    const error = destinationError(failure.status, failure.body, target);
+    const error = destinationError(failure.status, failure.body, target, nextHops(path, target));
     if (error.code === 'snode_unavailable') await pool.recordFailure(target.ed25519Hex);
     else pool.resetFailures(target.ed25519Hex);
     if (error.code === 'snode_not_found') await pool.drop(String(error.details['node']));
@@ -115,13 +115,13 @@ export class OnionRequester {
       });
     this.log(`net: path via ${shortNode(guard)}: ${outcome.kind === 'path_error' ? (outcome.relayError ?? outcome.status) : outcome.kind}`);
 
-    if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply') {
-      // Silence or garbage may come from any hop, the target included: every suspect is counted (desktop
-      // counts only the path); counts are of consecutive failures, so the innocent are cleared by their
-      // next success.
+    if (outcome.kind === 'timeout' || outcome.kind === 'bad_reply' || outcome.kind === 'too_large') {
+      // Silence, garbage or an oversized answer may come from any hop, the target included: every
+      // suspect is counted (desktop counts only the path); counts are of consecutive failures, so the
+      // innocent are cleared by their next success.
       await paths.reportFailure(path);
       await pool.recordFailure(target.ed25519Hex);
-      return failed(outcome.kind);
+      return outcome.kind === 'too_large' ? failed('answer_too_large', { length: outcome.length }) : failed(outcome.kind);
     }
     switch (outcome.relayError) {
       case undefined:
@@ -138,15 +138,31 @@ export class OnionRequester {
         return new ParleyError('request_failed', 'the relay refused the request', { reason: outcome.relayError, status: outcome.status });
     }
     const missing = outcome.status === 502 ? nodeNotFound(outcome.text) : undefined;
-    if (missing !== undefined) {
+    if (missing !== undefined && nextHops(path, target).has(missing)) {
       await pool.drop(missing);
       return new ParleyError('snode_not_found', 'a node on the way does not exist', { node: missing });
+    }
+    if (missing !== undefined) {
+      // No hop of this path would look that node up: the guard (or a hop behind it) names a bystander,
+      // which would evict any node it likes. Counted against the path and the guard; the node stays.
+      this.log(`net: path via ${shortNode(guard)} claims ${shortNode(missing)} is not found, which is on no hop's way: ignored`);
+      await paths.reportFailure(path);
+      await pool.recordFailure(guard);
+      return failed('foreign_node_not_found');
     }
     await paths.reportFailure(path);
     // 504 "Request time out": some hop after the guard, the target included, did not answer in time.
     if (outcome.status === 504) await pool.recordFailure(target.ed25519Hex);
     return failed('status', { status: outcome.status });
   }
+}
+
+/**
+ * The nodes a hop of this request looks up, so the only ones a "Next node not found" may name: the
+ * guard looks up the second hop, each relay the next, the last relay the target (§4.3).
+ */
+function nextHops(path: OnionPath, target: Snode): ReadonlySet<string> {
+  return new Set([...path.slice(1).map((node) => node.ed25519Hex), target.ed25519Hex]);
 }
 
 function parseBody(text: string): unknown {

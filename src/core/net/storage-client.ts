@@ -12,6 +12,7 @@ import type { OnionRequester } from './onion-request.ts';
 import { pickOne, type Random } from './random.ts';
 import { withRetry, type AttemptContext, type RetryPolicy } from './retry.ts';
 import { isObject } from './snode-records.ts';
+import { boundedExpiry, RETRIEVE_MAX_COUNT } from './storage-limits.ts';
 import type { SnodePool } from './snode-pool.ts';
 import type { SwarmCache } from './swarms.ts';
 import {
@@ -127,10 +128,12 @@ export class StorageClient {
   /** Saves, per node and namespace, the hash of the last message retrieved (retrieve's `last_hash`). */
   async commitLastHashes(pubkey: string, results: readonly RetrieveResult[]): Promise<void> {
     const account = checkPubkey(pubkey, 'pubkey');
+    // The node's expiration is its word: bounded, so a node cannot pin its record for years.
+    const now = this.options.time.now();
     for (const result of results) {
       for (const [ns, { messages }] of Object.entries(result.byNamespace)) {
         const last = messages[messages.length - 1];
-        if (last) await this.options.store.saveLastHash(result.node, account, Number(ns), last.hash, last.expiration);
+        if (last) await this.options.store.saveLastHash(result.node, account, Number(ns), last.hash, boundedExpiry(last.expiration, now));
       }
     }
   }
@@ -203,6 +206,8 @@ export class StorageClient {
         namespace,
         timestamp,
         lastHash,
+        // An honest node then never sends more than readMessages takes (storage-limits.ts).
+        maxCount: RETRIEVE_MAX_COUNT,
         ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}),
       });
       requests.push({ method: 'retrieve', params: { ...params, pubkey } });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkNamespaces, checkPubkey, checkStoreRequest, deletedHashes, readMessages, type StoreRequest } from './storage-shapes.ts';
 import { codeOf } from '../../../test/expect-code.ts';
+import { MAX_MESSAGE_DATA_BASE64, RETRIEVE_MAX_COUNT } from './storage-limits.ts';
 
 const HASH = 'A'.repeat(43);
 const message = (over: Record<string, unknown> = {}) => ({ hash: HASH, data: 'aGk=', timestamp: 5, expiration: 9, ...over });
@@ -24,9 +25,24 @@ describe('storage answers', () => {
     expect(readMessages(body)).toEqual({
       messages: [{ hash: HASH, data: new Uint8Array([104, 105]), timestamp: 5, expiration: 9 }],
       more: true,
+      refused: 8,
     });
-    expect(readMessages({ messages: [], more: 'yes' })).toEqual({ messages: [], more: false });
-    for (const junk of [undefined, 'text', { messages: {} }, []]) expect(readMessages(junk)).toEqual({ messages: [], more: false });
+    expect(readMessages({ messages: [], more: 'yes' })).toEqual({ messages: [], more: false, refused: 0 });
+    for (const junk of [undefined, 'text', { messages: {} }, []]) expect(readMessages(junk)).toEqual({ messages: [], more: false, refused: 0 });
+  });
+
+  it('takes at most RETRIEVE_MAX_COUNT entries of an answer; the rest are refused unread (issue 9, hole 6)', () => {
+    const flood = Array.from({ length: RETRIEVE_MAX_COUNT + 250 }, () => message());
+    const read = readMessages({ messages: flood, more: false });
+    expect(read.messages).toHaveLength(RETRIEVE_MAX_COUNT);
+    expect(read.refused).toBe(250);
+  });
+
+  it('refuses an entry whose data is over the network message limit, before decoding it (issue 9, hole 6)', () => {
+    const largest = 'A'.repeat(MAX_MESSAGE_DATA_BASE64);
+    const read = readMessages({ messages: [message({ data: largest }), message({ data: largest + 'AAAA' })] });
+    expect(read.messages.map((m) => m.data.length)).toEqual([76_800]);
+    expect(read.refused).toBe(1);
   });
 
   it('collects delete_all hashes from every swarm entry, per namespace or flat', () => {

@@ -9,6 +9,7 @@ import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { NAMESPACE_MAX, NAMESPACE_MIN } from '../../../wasm/storage.ts';
 import { isObject } from './snode-records.ts';
+import { MAX_MESSAGE_DATA_BASE64, MAX_SUBREQUESTS, RETRIEVE_MAX_COUNT } from './storage-limits.ts';
 
 export type AccountKeys = Pick<Identity, 'sessionId' | 'ed25519PublicKey' | 'ed25519SecretKey'>;
 
@@ -43,6 +44,11 @@ export interface NamespaceMessages {
   readonly messages: readonly RetrievedMessage[];
   /** The node holds more after these: poll again at once. */
   readonly more: boolean;
+  /**
+   * Entries of the answer refused unopened: malformed, data over the size limit, or beyond the
+   * count cap (counted as junk `retrieved_entry_refused` by the receiver).
+   */
+  readonly refused: number;
 }
 
 export interface RetrieveResult {
@@ -65,28 +71,35 @@ export interface RetrieveOptions {
 
 const PUBKEY = /^[0-9a-fA-F]{66}$/;
 export const MESSAGE_HASH = /^[A-Za-z0-9+/]{43}$/;
-/** 76 800 raw bytes (§3.2) in base64. */
-const MAX_DATA_BASE64 = 102_400;
-/** batch/sequence take at most 20 sub-requests (§3.4). */
-export const MAX_SUBREQUESTS = 20;
 
+/**
+ * One namespace's retrieve answer, read leniently and bounded: at most RETRIEVE_MAX_COUNT entries
+ * are looked at (the rest are refused unread), and an entry that is malformed or whose data is over
+ * the network's message limit is refused; `refused` counts both.
+ */
 export function readMessages(body: unknown): NamespaceMessages {
-  if (!isObject(body) || !Array.isArray(body['messages'])) return { messages: [], more: false };
+  if (!isObject(body) || !Array.isArray(body['messages'])) return { messages: [], more: false, refused: 0 };
+  const entries = body['messages'] as unknown[];
   const messages: RetrievedMessage[] = [];
-  for (const entry of body['messages'] as unknown[]) {
-    if (!isObject(entry)) continue;
-    const { hash, data, timestamp, expiration } = entry;
-    if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash) || typeof data !== 'string') continue;
-    if (typeof timestamp !== 'number' || typeof expiration !== 'number') continue;
-    let bytes: Uint8Array;
-    try {
-      bytes = fromBase64(data, 'data');
-    } catch {
-      continue;
-    }
-    messages.push({ hash, data: bytes, timestamp, expiration });
+  for (const entry of entries.slice(0, RETRIEVE_MAX_COUNT)) {
+    const message = readMessage(entry);
+    if (message !== undefined) messages.push(message);
   }
-  return { messages, more: body['more'] === true };
+  return { messages, more: body['more'] === true, refused: entries.length - messages.length };
+}
+
+function readMessage(entry: unknown): RetrievedMessage | undefined {
+  if (!isObject(entry)) return undefined;
+  const { hash, data, timestamp, expiration } = entry;
+  if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash)) return undefined;
+  // The length first: no node makes us decode more than one message's worth.
+  if (typeof data !== 'string' || data.length > MAX_MESSAGE_DATA_BASE64) return undefined;
+  if (typeof timestamp !== 'number' || typeof expiration !== 'number') return undefined;
+  try {
+    return { hash, data: fromBase64(data, 'data'), timestamp, expiration };
+  } catch {
+    return undefined;
+  }
 }
 
 export function firstResultBody(answer: { body: unknown }): Readonly<Record<string, unknown>> {
@@ -139,8 +152,8 @@ export function checkStoreRequest(request: StoreRequest): void {
   checkInteger(request.namespace, 'request.namespace', NAMESPACE_MIN, NAMESPACE_MAX);
   checkInteger(request.ttl, 'request.ttl', 1);
   checkString(request.dataBase64, 'request.dataBase64');
-  if (request.dataBase64.length === 0 || request.dataBase64.length > MAX_DATA_BASE64) {
-    throw new ParleyError('invalid_argument', `request.dataBase64 must be 1 to ${MAX_DATA_BASE64} characters`, {
+  if (request.dataBase64.length === 0 || request.dataBase64.length > MAX_MESSAGE_DATA_BASE64) {
+    throw new ParleyError('invalid_argument', `request.dataBase64 must be 1 to ${MAX_MESSAGE_DATA_BASE64} characters`, {
       param: 'request.dataBase64',
       problem: 'length',
     });

@@ -437,44 +437,7 @@ describe('malformed input', () => {
     // Prefixes that end on a top-level field boundary are valid Contents; all others must fail.
     expect(failures).toBeGreaterThan(whole.length - 12);
   });
-
-  it('random bytes: every decoder returns or throws protobuf_malformed', () => {
-    const decoders = [
-      (b: Uint8Array) => decodeContent(b),
-      (b: Uint8Array) => decodeEnvelope(b),
-      (b: Uint8Array) => decodeWebSocketMessage(b),
-      (b: Uint8Array) => decodeDataMessage(b, 'dataMessage'),
-      (b: Uint8Array) => decodeAttachmentPointer(b, 'attachment'),
-    ];
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (input) => {
-        for (const decode of decoders) {
-          try {
-            decode(input);
-          } catch (error) {
-            expect(isParleyError(error, 'protobuf_malformed')).toBe(true);
-          }
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('random mutations of a real message: decodes or fails as protobuf_malformed', () => {
-    const whole = fromHex(fullContentHex);
-    fc.assert(
-      fc.property(fc.nat(whole.length - 1), fc.integer({ min: 1, max: 255 }), (at, xor) => {
-        const mutated = whole.slice();
-        mutated[at]! ^= xor;
-        try {
-          decodeContent(mutated);
-        } catch (error) {
-          expect(isParleyError(error, 'protobuf_malformed')).toBe(true);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
+  // Random bytes and random mutations of real messages: protocol.fuzz.test.ts.
 });
 
 describe('encoder entry checks name the field', () => {

@@ -31,6 +31,7 @@ import {
   type OutgoingMessageRecord,
   type SessionId,
 } from '../store/index.ts';
+import { boundedExpiry, PUBLIC_INBOX_TTL_MAX_MS } from '../net/storage-limits.ts';
 import type { CoreContext } from './context.ts';
 import { NetworkWaiter } from './network-waiter.ts';
 import {
@@ -45,9 +46,7 @@ import { SentAtClock } from './sent-at-clock.ts';
 import { conversationView, loadConversationView, messageView } from './views.ts';
 
 /** How long a message lives in a swarm: desktop's TTL for content messages, the server's maximum for namespace 0. */
-export const MESSAGE_TTL_MS = 14 * 24 * 60 * 60_000;
-/** Seen hashes outlive the stored message a little, so our poller never meets our sync copy as new. */
-const SEEN_HASH_MARGIN_MS = 24 * 60 * 60_000;
+export const MESSAGE_TTL_MS = PUBLIC_INBOX_TTL_MAX_MS;
 /** Every entry still being tried, in one listing (far more than a person ever has waiting). */
 const LIST_LIMIT = 10_000;
 /** setTimeout's longest delay; the sender's waits are far shorter, this only guards the arithmetic. */
@@ -330,7 +329,9 @@ export class Outbox {
       messageId: entry.messageId,
       destination,
       hash: stored.hash,
-      expiresAt: stored.t + MESSAGE_TTL_MS + SEEN_HASH_MARGIN_MS,
+      // `t` is the node's word: bounded like any expiry a node claims (with the margin that keeps our
+      // poller from meeting our sync copy as new).
+      expiresAt: boundedExpiry(stored.t + MESSAGE_TTL_MS, this.ctx.clock()),
     });
     this.ctx.log(`outbox: message ${entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);
   }

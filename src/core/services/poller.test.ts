@@ -23,8 +23,8 @@ function message(hash: string, timestamp: number): RetrievedMessage {
   return { hash, data: new Uint8Array([1]), timestamp, expiration: timestamp + 1000 };
 }
 
-function answer(node: string, messages: RetrievedMessage[], more = false): RetrieveResult {
-  return { node, byNamespace: { 0: { messages, more } } };
+function answer(node: string, messages: RetrievedMessage[], more = false, refused = 0): RetrieveResult {
+  return { node, byNamespace: { 0: { messages, more, refused } } };
 }
 
 interface Script {
@@ -292,6 +292,17 @@ describe('mergeRetrieved', () => {
     );
     expect(merged.messages.map((m) => m.hash)).toEqual(['a', 'b', 'c', 'd']);
     expect(merged.more).toBe(true);
-    expect(mergeRetrieved([{ node: 'n', byNamespace: {} }], 0)).toEqual({ messages: [], more: false });
+    expect(mergeRetrieved([{ node: 'n', byNamespace: {} }], 0)).toEqual({ messages: [], more: false, refused: 0 });
+  });
+
+  it('sums the entries each answer refused, and the poll hands them to the receiver to count', async () => {
+    expect(mergeRetrieved([answer('n1', [], false, 2), answer('n2', [message('a', 1)], false, 500)], 0).refused).toBe(502);
+    const handed: unknown[] = [];
+    const h = harness({ retrieve: [() => Promise.resolve([answer('n1', [message('a', 1)], false, 7)])] });
+    const receiver = h.poller.receiver as unknown as { receive: (m: unknown, o: unknown) => Promise<ReceiveResult> };
+    const original = receiver.receive.bind(receiver);
+    receiver.receive = (messages, options) => (handed.push(options), original(messages, options));
+    await h.poller.pollNow();
+    expect(handed).toMatchObject([{ refused: 7 }]);
   });
 });

@@ -198,12 +198,12 @@ export class Poller {
       members: this.members,
       commitLastHashes: false,
     });
-    const { messages, more } = mergeRetrieved(results, DEFAULT_NAMESPACE);
-    const received = await this.receiver.receive(messages, { signal });
+    const { messages, more, refused } = mergeRetrieved(results, DEFAULT_NAMESPACE);
+    const received = await this.receiver.receive(messages, { signal, refused });
     // Only now: had the receiver failed, the same messages would be asked for again.
     await this.ctx.network.storage.commitLastHashes(identity.sessionId, results);
     const result: PollResult = { ...received, nodes: results.length, more };
-    if (received.fetched > 0) this.ctx.log(`poller: ${describe(result)}`);
+    if (received.fetched > 0 || refused > 0) this.ctx.log(`poller: ${describe(result)}`);
     return result;
   }
 
@@ -292,19 +292,25 @@ export class Poller {
 
 /**
  * One namespace's messages from every member's answer: each hash once (the first copy), ordered
- * by the store timestamp; `more` when any member has more.
+ * by the store timestamp; `more` when any member has more; `refused`, the entries every answer
+ * held that were refused unopened, summed.
  */
-export function mergeRetrieved(results: readonly RetrieveResult[], namespace: number): { messages: RetrievedMessage[]; more: boolean } {
+export function mergeRetrieved(
+  results: readonly RetrieveResult[],
+  namespace: number,
+): { messages: RetrievedMessage[]; more: boolean; refused: number } {
   const byHash = new Map<string, RetrievedMessage>();
   let more = false;
+  let refused = 0;
   for (const result of results) {
     const answer = result.byNamespace[namespace];
     if (answer === undefined) continue;
     more ||= answer.more;
+    refused += answer.refused;
     for (const message of answer.messages) if (!byHash.has(message.hash)) byHash.set(message.hash, message);
   }
   // Array.prototype.sort is stable: equal timestamps keep the order the nodes gave.
-  return { messages: [...byHash.values()].sort((a, b) => a.timestamp - b.timestamp), more };
+  return { messages: [...byHash.values()].sort((a, b) => a.timestamp - b.timestamp), more, refused };
 }
 
 function describe(result: PollResult): string {

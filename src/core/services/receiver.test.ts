@@ -16,7 +16,10 @@ import { getConversation, pageConversation } from '../store/index.ts';
 import { classify, profileName, Receiver } from './receiver.ts';
 
 const NOW = 1_750_000_000_000;
-const EXPIRES = NOW + 14 * 24 * 3600_000;
+const DAY = 24 * 3600_000;
+const EXPIRES = NOW + 14 * DAY;
+/** The seen hash outlives the swarm's expiry by a day (SEEN_HASH_MARGIN_MS). */
+const SEEN_UNTIL = EXPIRES + DAY;
 
 let me: Identity;
 let alice: Identity;
@@ -101,7 +104,7 @@ describe('Receiver: real messages', () => {
     expect(t.events.filter((e) => e.type === 'conversation')).toHaveLength(3);
     expect(t.events.at(-1)).toMatchObject({ type: 'conversation', conversation: { id: alice.sessionId, unreadCount: 2 } });
     // Seen hashes were written with each message, with the swarm expiry.
-    expect(await t.db.get('seenHashes', batch[1]!.hash)).toEqual({ hash: batch[1]!.hash, expiresAt: EXPIRES });
+    expect(await t.db.get('seenHashes', batch[1]!.hash)).toEqual({ hash: batch[1]!.hash, expiresAt: SEEN_UNTIL });
   });
 
   it('a sync copy from our other device is filed under syncTarget as outgoing, sent, not unread', async () => {
@@ -210,7 +213,7 @@ describe('Receiver: junk is counted by code and never stops the messages after i
     expect((await pageConversation(t.db, bob.sessionId)).map((m) => m.body)).toEqual(['r2']);
 
     // Junk is marked seen with its expiry and never opened again.
-    expect(await t.db.get('seenHashes', junk.badSignature.hash)).toEqual({ hash: junk.badSignature.hash, expiresAt: EXPIRES });
+    expect(await t.db.get('seenHashes', junk.badSignature.hash)).toEqual({ hash: junk.badSignature.hash, expiresAt: SEEN_UNTIL });
     const again = await receiver.receive(batch);
     expect(again).toMatchObject({ alreadySeen: batch.length, stored: 0, junk: {} });
     expect(receiver.stats()).toEqual({
@@ -234,11 +237,20 @@ describe('Receiver: junk is counted by code and never stops the messages after i
     expect(await t.db.count('messages')).toBe(0);
   });
 
+  it('entries a node answered that were refused unopened are counted as junk (issue 9, hole 6)', async () => {
+    const { receiver } = await setup();
+    const result = await receiver.receive([text(alice, 'real', NOW - 5)], { refused: 3 });
+    expect(result).toMatchObject({ stored: 1, junk: { retrieved_entry_refused: 3 } });
+    await receiver.receive([], { refused: 2 });
+    expect(receiver.stats().junk).toEqual({ retrieved_entry_refused: 5 });
+    await expectCode(receiver.receive([], { refused: -1 }), 'invalid_argument', 'options.refused');
+  });
+
   it('a bug of ours on one message (a non-ParleyError) is counted as internal and the rest go on', async () => {
     let calls = 0;
     let armed = false;
     const clock = () => {
-      // The receiver reads the clock once per visible message: the second one meets the "bug".
+      // The receiver reads the clock once per message: the second one meets the "bug".
       if (armed && ++calls === 2) throw new TypeError('boom');
       return NOW;
     };
@@ -250,11 +262,24 @@ describe('Receiver: junk is counted by code and never stops the messages after i
     expect((await pageConversation(t.db, alice.sessionId)).map((m) => m.body)).toEqual(['a', 'c']);
   });
 
-  it('a node giving no usable expiration still gets the hash marked (for 14 days)', async () => {
+  it('a node giving no usable expiration still gets the hash marked (for the longest TTL, 14 days, and the margin)', async () => {
     const { t, receiver } = await setup();
     const message = retrieved(new Uint8Array([1, 2, 3]), newHash(), 1.5);
     await receiver.receive([message]);
-    expect((await t.db.get('seenHashes', message.hash))?.expiresAt).toBe(NOW + 14 * 24 * 3600_000);
+    expect((await t.db.get('seenHashes', message.hash))?.expiresAt).toBe(SEEN_UNTIL);
+  });
+
+  it('a node cannot make a seen hash live for years, nor expire at once (issue 9, hole 6)', async () => {
+    const { t, receiver } = await setup();
+    const farFuture = text(alice, 'kept until 2100?', NOW - 10);
+    const past = retrieved(new Uint8Array([9, 9]), newHash(), NOW - 3_600_000);
+    const junkFarFuture = retrieved(new Uint8Array([7]), newHash(), Number.MAX_SAFE_INTEGER);
+    await receiver.receive([{ ...farFuture, expiration: Date.UTC(2100, 0, 1) }, past, junkFarFuture]);
+    // Stored with a visible message, or marked as junk: either way no later than now + 14 days + the margin…
+    expect((await t.db.get('seenHashes', farFuture.hash))?.expiresAt).toBe(NOW + 15 * DAY);
+    expect((await t.db.get('seenHashes', junkFarFuture.hash))?.expiresAt).toBe(NOW + 15 * DAY);
+    // …and no earlier than now + the margin.
+    expect((await t.db.get('seenHashes', past.hash))?.expiresAt).toBe(NOW + DAY);
   });
 });
 

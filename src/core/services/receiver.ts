@@ -13,11 +13,12 @@
  * `ignored` by kind and marked seen. Logs hold counts only.
  */
 import { utf8 } from '../../../wasm/bytes.ts';
-import { checkString } from '../../../wasm/check.ts';
+import { checkInteger, checkString } from '../../../wasm/check.ts';
 import { isParleyError, ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { parseSessionId } from '../../../wasm/session-id.ts';
 import { throwIfAborted } from '../net/abort.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';
+import { boundedExpiry } from '../net/storage-limits.ts';
 import type { Content } from '../protocol/content.ts';
 import { MAX_DISPLAY_NAME_BYTES, type DataMessage } from '../protocol/data-message.ts';
 import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
@@ -62,9 +63,6 @@ export interface ReceiveResult {
   readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
 }
 
-/** How long a seen hash is kept when a node gave no usable expiration: the longest 1:1 TTL. */
-const FALLBACK_SEEN_MS = 14 * 24 * 60 * 60_000;
-
 /** The database failed: stop the batch (the poller retries it), never count it as junk. */
 const STORAGE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'storage_unavailable',
@@ -85,6 +83,15 @@ type Outcome =
   | { readonly kind: 'junk'; readonly code: ErrorCode }
   | { readonly kind: 'ignored'; readonly ignored: IgnoredKind };
 
+export interface ReceiveOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Entries the nodes' answers held that were refused unopened (storage-shapes.ts `readMessages`:
+   * malformed, too large, beyond the count cap): counted as junk `retrieved_entry_refused`.
+   */
+  readonly refused?: number;
+}
+
 export class Receiver {
   private stored = 0;
   private duplicates = 0;
@@ -97,8 +104,10 @@ export class Receiver {
    * Handles a poll's messages in the order given. Throws only when the account is not unlocked,
    * on `signal`'s abort, or when the database fails (`storage_*`); everything else is counted.
    */
-  async receive(messages: readonly RetrievedMessage[], options: { readonly signal?: AbortSignal } = {}): Promise<ReceiveResult> {
+  async receive(messages: readonly RetrievedMessage[], options: ReceiveOptions = {}): Promise<ReceiveResult> {
     checkMessages(messages);
+    const refused = options.refused ?? 0;
+    checkInteger(refused, 'options.refused', 0);
     const identity = this.ctx.session.identity();
     const unseen = new Set(await filterUnseen(this.ctx.db, messages.map((m) => m.hash)));
     const tally = new Tally();
@@ -116,6 +125,12 @@ export class Receiver {
       this.count(outcome);
     }
     this.duplicates += tally.alreadySeen;
+    // Counted once the batch went through: a failed batch is fetched, and its refused entries met, again.
+    if (refused > 0) {
+      const outcome: Outcome = { kind: 'junk', code: 'retrieved_entry_refused' };
+      tally.add(outcome, refused);
+      this.count(outcome, refused);
+    }
     return tally.result(handled.size);
   }
 
@@ -129,33 +144,38 @@ export class Receiver {
   }
 
   private async handle(message: RetrievedMessage, identity: ReturnType<CoreContext['session']['identity']>): Promise<Outcome> {
-    const seenUntil = this.seenUntil(message);
+    let seenUntil: number | undefined;
     let outcome: Outcome;
     try {
+      // One reading of the clock per message: the received time and the seen hash's bound.
+      const now = this.ctx.clock();
+      // The node's expiration, bounded: a node cannot make us keep a hash for years (docs/core.md).
+      seenUntil = boundedExpiry(message.expiration, now);
       const opened = openStoredMessage(message.data, identity);
       const classified = classify(opened.content);
       if (classified.kind === 'ignored') {
         outcome = classified;
       } else {
-        return await this.store(message.hash, seenUntil, opened, classified, identity.sessionId);
+        return await this.store(message.hash, seenUntil, now, opened, classified, identity.sessionId);
       }
     } catch (error) {
       if (isParleyError(error) && STORAGE_FAILURES.has(error.code)) throw error;
       outcome = { kind: 'junk', code: isParleyError(error) ? error.code : 'internal' };
     }
     // Junk and ignored kinds are marked too: a message that failed once fails again (§5.4 layer 3).
-    await markSeen(this.ctx.db, [message.hash], seenUntil);
+    // Not when our own clock failed first: then the next poll tries it again.
+    if (seenUntil !== undefined) await markSeen(this.ctx.db, [message.hash], seenUntil);
     return outcome;
   }
 
   private async store(
     hash: string,
     seenUntil: number,
+    now: number,
     opened: OpenedMessage,
     visible: Extract<Classified, { kind: 'visible' }>,
     ourSessionId: string,
   ): Promise<Outcome> {
-    const now = this.ctx.clock();
     const sentAt = opened.envelopeTimestamp;
     const fromUs = opened.senderSessionId === ourSessionId;
     // A sync copy names its conversation; our own message without one is a note to self.
@@ -192,24 +212,19 @@ export class Receiver {
     return { kind: 'stored' };
   }
 
-  private seenUntil(message: RetrievedMessage): number {
-    const { expiration } = message;
-    return Number.isSafeInteger(expiration) && expiration >= 0 ? expiration : this.ctx.clock() + FALLBACK_SEEN_MS;
-  }
-
-  private count(outcome: Outcome): void {
+  private count(outcome: Outcome, times = 1): void {
     switch (outcome.kind) {
       case 'stored':
-        this.stored++;
+        this.stored += times;
         break;
       case 'duplicate':
-        this.duplicates++;
+        this.duplicates += times;
         break;
       case 'junk':
-        this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + 1;
+        this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + times;
         break;
       case 'ignored':
-        this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + 1;
+        this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + times;
         break;
     }
   }
@@ -246,11 +261,11 @@ class Tally {
   readonly junk: Partial<Record<ErrorCode, number>> = {};
   readonly ignored: Partial<Record<IgnoredKind, number>> = {};
 
-  add(outcome: Outcome): void {
-    if (outcome.kind === 'stored') this.stored++;
-    else if (outcome.kind === 'duplicate') this.duplicates++;
-    else if (outcome.kind === 'junk') this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + 1;
-    else this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + 1;
+  add(outcome: Outcome, times = 1): void {
+    if (outcome.kind === 'stored') this.stored += times;
+    else if (outcome.kind === 'duplicate') this.duplicates += times;
+    else if (outcome.kind === 'junk') this.junk[outcome.code] = (this.junk[outcome.code] ?? 0) + times;
+    else this.ignored[outcome.ignored] = (this.ignored[outcome.ignored] ?? 0) + times;
   }
 
   result(fetched: number): ReceiveResult {

@@ -1,6 +1,7 @@
 /**
  * Swarm hashes already processed (client-protocol.md §5.4, layer 3), each kept until its message
- * expires from the swarm. Every fetched hash is marked, whether handling it worked or not, and the
+ * expires from the swarm, as the writers bound it (net/storage-limits.ts `boundedExpiry`: a node's
+ * claim never keeps one past now + 15 days). Every fetched hash is marked, whether handling it worked or not, and the
  * hashes of our own stored messages too, so that our sync copies are not taken for new mail.
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
