@@ -3,10 +3,10 @@
  * cannot be reached (every fetch fails), which is enough for everything here and keeps it fast.
  * Messaging over a network is core.devnet.test.ts's job.
  */
-import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dumpDatabase, freshIndexedDB, type TestIndexedDB } from '../../test/fake-indexeddb.ts';
 import { identityFromEntropy } from '../../wasm/identity.ts';
+import { holdsSecret, recordWrites, secretsOf } from '../../test/secret-scan.ts';
 import { decodeMnemonic, encodeMnemonic } from '../../wasm/mnemonic.ts';
 import { MIN_LOCK_COST } from '../../wasm/passphrase.ts';
 import { ready } from '../../wasm/sodium.ts';
@@ -79,58 +79,6 @@ async function closeCore(core: Core): Promise<void> {
   await core.close();
 }
 
-/**
- * Watches every value written to any fake-indexeddb store (put and add), as structured clone
- * will store it: what reaches "disk" at any step, not only what is left at the end.
- */
-function recordWrites(): { values: unknown[]; stop(): void } {
-  const values: unknown[] = [];
-  const proto = IDBObjectStore.prototype as unknown as Record<'put' | 'add', (...args: unknown[]) => unknown>;
-  const originals = { put: proto.put, add: proto.add };
-  for (const name of ['put', 'add'] as const) {
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      values.push(structuredClone(args[0]));
-      return originals[name].apply(this, args);
-    };
-  }
-  return {
-    values,
-    stop() {
-      proto.put = originals.put;
-      proto.add = originals.add;
-    },
-  };
-}
-
-/** Every byte array, buffer and string inside `value`, flattened. */
-function chunksOf(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
-  if (value instanceof Uint8Array) out.push(value);
-  else if (value instanceof ArrayBuffer) out.push(new Uint8Array(value));
-  else if (typeof value === 'string') out.push(new TextEncoder().encode(value));
-  else if (Array.isArray(value)) value.forEach((v) => chunksOf(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => chunksOf(v, out));
-  return out;
-}
-
-function holdsSecret(value: unknown, secrets: Uint8Array[], phrase: string): boolean {
-  return chunksOf(value).some((chunk) => {
-    const bytes = Buffer.from(chunk);
-    const text = bytes.toString('latin1');
-    return (
-      text.includes(phrase) ||
-      secrets.some(
-        (secret) => bytes.indexOf(Buffer.from(secret)) !== -1 || text.includes(Buffer.from(secret).toString('hex')) || text.includes(Buffer.from(secret).toString('base64')),
-      )
-    );
-  });
-}
-
-function secretsOf(phrase: string): Uint8Array[] {
-  const entropy = decodeMnemonic(phrase);
-  const identity = identityFromEntropy(entropy);
-  return [entropy, identity.ed25519Seed, identity.ed25519SecretKey, identity.x25519SecretKey];
-}
-
 describe('a new account', () => {
   it('gets a fresh 13-word phrase first, with nothing stored until it is created', async () => {
     const indexedDB = freshIndexedDB();
@@ -168,7 +116,7 @@ describe('a new account', () => {
     await expect(core.restoreAccount({ recoveryPhrase: phrase })).rejects.toMatchObject({ code: 'account_exists' });
   });
 
-  it('with a passphrase, never writes the seed in the clear: not at creation, lock, unlock, reopen, change, or restore', async () => {
+  it('with a passphrase, never writes the seed in the clear: not at creation, lock, unlock, reopen, change, restore, or a wrong attempt; removing it writes the plain seed', async () => {
     const writes = recordWrites();
     try {
       const indexedDB = freshIndexedDB();
@@ -199,6 +147,12 @@ describe('a new account', () => {
       expect(await again.getAccount()).toMatchObject({ sessionId: account.sessionId, hasPassphrase: true, locked: false, displayName: null });
       await onDisk('restoreAccount');
       expect(await again.revealRecoveryPhrase(PASSPHRASE)).toBe(phrase);
+      // Wrong passphrases are counted in the settings store: the count holds nothing secret either.
+      await expect(again.unlock('not the passphrase')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+      await onDisk('a wrong unlock');
+      // Removing the passphrase writes the plain seed: that is what removing it means (README "Privacy").
+      await again.removePassphrase(PASSPHRASE);
+      expect(holdsSecret(await dumpDatabase(indexedDB, 'parley'), secrets)).toBe(true);
     } finally {
       writes.stop();
     }
