@@ -81,6 +81,14 @@ async function workerScript(): Promise<string> {
   return chunk.code;
 }
 
+/** Runs in the page (a string: this file is typed for Node): one worker, one candidate, its answer. */
+const UNLOCK_IN_WORKER = `({ cost, runs }) => new Promise((resolve) => {
+  const worker = new Worker('/worker.js', { type: 'module' });
+  worker.onmessage = (event) => { resolve(event.data); worker.terminate(); };
+  worker.onerror = (event) => { resolve({ error: event.message }); worker.terminate(); };
+  worker.postMessage({ cost, runs });
+})`;
+
 async function inChromium(): Promise<void> {
   const script = await workerScript();
   const server: Server = createServer((request, response) => {
@@ -97,22 +105,10 @@ async function inChromium(): Promise<void> {
     await page.goto(baseURL);
     console.log(`chromium  ${browser.version()}, Web Worker, libsodium's WASM build`);
     for (const candidate of CANDIDATES) {
-      const answer = (await page.evaluate(
-        ({ cost, runs }) =>
-          new Promise((resolve) => {
-            const worker = new Worker('/worker.js', { type: 'module' });
-            worker.onmessage = (event) => {
-              resolve(event.data);
-              worker.terminate();
-            };
-            worker.onerror = (event) => {
-              resolve({ error: event.message });
-              worker.terminate();
-            };
-            worker.postMessage({ cost, runs });
-          }),
-        { cost: candidate.cost, runs: candidate.runs },
-      )) as { times?: number[]; error?: string };
+      const answer = (await page.evaluate(`(${UNLOCK_IN_WORKER})(${JSON.stringify({ cost: candidate.cost, runs: candidate.runs })})`)) as {
+        times?: number[];
+        error?: string;
+      };
       row('chromium', candidate, answer.times ?? answer.error ?? 'no answer');
     }
   } finally {

@@ -17,7 +17,7 @@ export function chunksOf(value: unknown, out: Uint8Array[] = [], seen = new Set<
   else if (typeof value === 'string') out.push(new TextEncoder().encode(value));
   else if (value instanceof Map) [...value].forEach((entry) => chunksOf(entry, out, seen));
   else if (value instanceof Set || Array.isArray(value)) [...value].forEach((v) => chunksOf(v, out, seen));
-  else if (value instanceof Error) chunksOf({ message: value.message, ...value }, out, seen);
+  else if (value instanceof Error) chunksOf({ ...value, message: value.message }, out, seen);
   else if (typeof value === 'object') Object.values(value).forEach((v) => chunksOf(v, out, seen));
   return out;
 }
