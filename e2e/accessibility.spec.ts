@@ -93,6 +93,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Forgot your passphrase?' }).click();
       await expect(page.getByRole('button', { name: 'Clear this device' })).toBeVisible();
       await expectNoSeriousViolations(page, 'unlock');
+
+      // Four more wrong ones: the countdown and the disabled button.
+      const unlock = page.getByRole('button', { name: 'Unlock', exact: true });
+      for (const attempt of [2, 3, 4, 5]) {
+        await expect(unlock).toBeEnabled();
+        await page.getByLabel('Passphrase', { exact: true }).fill(`not it ${attempt}`);
+        await unlock.click();
+      }
+      await expect(page.getByRole('timer')).toContainText('Too many wrong attempts. Try again in');
+      await expect(unlock).toBeDisabled();
+      await expectNoSeriousViolations(page, 'unlock, waiting');
     });
   });
 }

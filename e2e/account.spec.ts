@@ -48,7 +48,13 @@ test('My account: the phrase behind a confirmation, the display name; Settings: 
   // A passphrase set later; lock now; the unlock screen returns to Settings.
   await expect(page.getByText('No passphrase: anyone using this browser profile can open Parley.')).toBeVisible();
   await expect(page.getByLabel('Lock after')).toBeDisabled();
+  // Too weak: named under the field as it is typed, and not set.
+  await page.getByLabel('New passphrase').fill('aaaaaaaaaa');
+  await expect(page.getByText('Use more than one character, repeated.')).toBeVisible();
+  await page.getByRole('button', { name: 'Set passphrase' }).click();
+  await expect(page.getByText('No passphrase: anyone using this browser profile can open Parley.')).toBeVisible();
   await page.getByLabel('New passphrase').fill('tall tree');
+  await expect(page.getByText('Use more than one character, repeated.')).toBeHidden();
   await page.getByRole('button', { name: 'Set passphrase' }).click();
   await expect(page.getByText('Passphrase set.')).toBeVisible();
   await expect(page.getByLabel('Lock after')).toBeEnabled();

@@ -94,6 +94,57 @@ test('a passphrase set at creation locks the account across a reload; a wrong on
   await expect(page.getByRole('region', { name: 'Session ID' })).toContainText(sessionId);
 });
 
+test('after five wrong passphrases the unlock button waits, with a live countdown; a reload does not reset it', async ({ page }) => {
+  await createAccount(page, { displayName: 'Dora', passphrase: 'correct horse battery staple' });
+  await page.reload();
+  const passphrase = page.getByLabel('Passphrase', { exact: true });
+  const unlock = page.getByRole('button', { name: 'Unlock', exact: true });
+  for (const attempt of [1, 2, 3, 4]) {
+    await passphrase.fill(`wrong horse ${attempt}`);
+    await unlock.click();
+    await expect(page.getByText('That passphrase is not right. Try again.')).toBeVisible();
+    await expect(unlock).toBeEnabled();
+  }
+  await passphrase.fill('wrong horse 5');
+  await unlock.click();
+  const countdown = page.getByRole('timer');
+  await expect(countdown).toHaveText(/^Too many wrong attempts\. Try again in 0:[0-3]\d\.$/);
+  await expect(unlock).toBeDisabled();
+  // It counts down while the screen is open.
+  const first = await countdown.textContent();
+  await expect(countdown).not.toHaveText(first ?? '');
+
+  // A reload keeps the wait: even the right passphrase is refused until it ends.
+  await page.reload();
+  await passphrase.fill('correct horse battery staple');
+  await unlock.click();
+  await expect(page.getByRole('timer')).toHaveText(/^Too many wrong attempts\. Try again in 0:[0-2]\d\.$/);
+  await expect(page.getByRole('heading', { name: 'Unlock Parley' })).toBeVisible();
+});
+
+test('a passphrase too weak to lock the account is named as it is typed, and not used', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Restore from recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(M1);
+  await expect(page.getByText('All 13 words look right.')).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const passphrase = page.getByLabel('Passphrase', { exact: true });
+  await passphrase.fill('short');
+  await expect(page.getByText('Use at least 8 characters')).toBeVisible();
+  await expect(passphrase).toHaveAttribute('aria-invalid', 'true');
+  await passphrase.fill('password123');
+  await expect(page.getByText('This is one of the most used passwords')).toBeVisible();
+  await passphrase.fill(M1.split(' ').slice(0, 3).join(' '));
+  await expect(page.getByText('Do not use words of your recovery phrase')).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  // Still here: nothing was restored with it.
+  await expect(passphrase).toBeVisible();
+  await passphrase.fill('a passphrase of my own');
+  await expect(passphrase).toHaveAttribute('aria-invalid', 'false');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
+});
+
 test('without an account every route leads to the welcome screen', async ({ page }) => {
   await page.goto('/#/settings');
   await expect(page.getByRole('heading', { name: 'Parley', level: 1 })).toBeVisible();

@@ -3,10 +3,10 @@
  * cannot be reached (every fetch fails), which is enough for everything here and keeps it fast.
  * Messaging over a network is core.devnet.test.ts's job.
  */
-import { IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dumpDatabase, freshIndexedDB, type TestIndexedDB } from '../../test/fake-indexeddb.ts';
 import { identityFromEntropy } from '../../wasm/identity.ts';
+import { holdsSecret, recordWrites, secretsOf } from '../../test/secret-scan.ts';
 import { decodeMnemonic, encodeMnemonic } from '../../wasm/mnemonic.ts';
 import { MIN_LOCK_COST } from '../../wasm/passphrase.ts';
 import { ready } from '../../wasm/sodium.ts';
@@ -14,6 +14,8 @@ import type { CoreEvent } from './api.ts';
 import { Core } from './core.ts';
 import { devnetProfile } from './net/network-profile.ts';
 import type { Timers } from './services/auto-lock.ts';
+import { waitAfter } from './services/passphrase-attempts.ts';
+import { rejectionCodeOf } from '../../test/expect-code.ts';
 
 const RELAY = 'http://relay.test/';
 const ECHO_PEER = `05${'ec'.repeat(32)}`;
@@ -77,58 +79,6 @@ async function closeCore(core: Core): Promise<void> {
   await core.close();
 }
 
-/**
- * Watches every value written to any fake-indexeddb store (put and add), as structured clone
- * will store it: what reaches "disk" at any step, not only what is left at the end.
- */
-function recordWrites(): { values: unknown[]; stop(): void } {
-  const values: unknown[] = [];
-  const proto = IDBObjectStore.prototype as unknown as Record<'put' | 'add', (...args: unknown[]) => unknown>;
-  const originals = { put: proto.put, add: proto.add };
-  for (const name of ['put', 'add'] as const) {
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      values.push(structuredClone(args[0]));
-      return originals[name].apply(this, args);
-    };
-  }
-  return {
-    values,
-    stop() {
-      proto.put = originals.put;
-      proto.add = originals.add;
-    },
-  };
-}
-
-/** Every byte array, buffer and string inside `value`, flattened. */
-function chunksOf(value: unknown, out: Uint8Array[] = []): Uint8Array[] {
-  if (value instanceof Uint8Array) out.push(value);
-  else if (value instanceof ArrayBuffer) out.push(new Uint8Array(value));
-  else if (typeof value === 'string') out.push(new TextEncoder().encode(value));
-  else if (Array.isArray(value)) value.forEach((v) => chunksOf(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => chunksOf(v, out));
-  return out;
-}
-
-function holdsSecret(value: unknown, secrets: Uint8Array[], phrase: string): boolean {
-  return chunksOf(value).some((chunk) => {
-    const bytes = Buffer.from(chunk);
-    const text = bytes.toString('latin1');
-    return (
-      text.includes(phrase) ||
-      secrets.some(
-        (secret) => bytes.indexOf(Buffer.from(secret)) !== -1 || text.includes(Buffer.from(secret).toString('hex')) || text.includes(Buffer.from(secret).toString('base64')),
-      )
-    );
-  });
-}
-
-function secretsOf(phrase: string): Uint8Array[] {
-  const entropy = decodeMnemonic(phrase);
-  const identity = identityFromEntropy(entropy);
-  return [entropy, identity.ed25519Seed, identity.ed25519SecretKey, identity.x25519SecretKey];
-}
-
 describe('a new account', () => {
   it('gets a fresh 13-word phrase first, with nothing stored until it is created', async () => {
     const indexedDB = freshIndexedDB();
@@ -166,7 +116,7 @@ describe('a new account', () => {
     await expect(core.restoreAccount({ recoveryPhrase: phrase })).rejects.toMatchObject({ code: 'account_exists' });
   });
 
-  it('with a passphrase, never writes the seed in the clear: not at creation, lock, unlock, reopen, change, or restore', async () => {
+  it('with a passphrase, never writes the seed in the clear: not at creation, lock, unlock, reopen, change, restore, or a wrong attempt; removing it writes the plain seed', async () => {
     const writes = recordWrites();
     try {
       const indexedDB = freshIndexedDB();
@@ -197,6 +147,12 @@ describe('a new account', () => {
       expect(await again.getAccount()).toMatchObject({ sessionId: account.sessionId, hasPassphrase: true, locked: false, displayName: null });
       await onDisk('restoreAccount');
       expect(await again.revealRecoveryPhrase(PASSPHRASE)).toBe(phrase);
+      // Wrong passphrases are counted in the settings store: the count holds nothing secret either.
+      await expect(again.unlock('not the passphrase')).rejects.toMatchObject({ code: 'wrong_passphrase' });
+      await onDisk('a wrong unlock');
+      // Removing the passphrase writes the plain seed: that is what removing it means (README "Privacy").
+      await again.removePassphrase(PASSPHRASE);
+      expect(holdsSecret(await dumpDatabase(indexedDB, 'parley'), secrets)).toBe(true);
     } finally {
       writes.stop();
     }
@@ -248,6 +204,96 @@ describe('the passphrase', () => {
     await core.createAccount({ recoveryPhrase: await core.newRecoveryPhrase(), displayName: 'A' });
     await expect(core.lock()).rejects.toMatchObject({ code: 'no_passphrase' });
     expect(await core.getAccount()).toMatchObject({ locked: false });
+  });
+});
+
+describe('wrong passphrases in a row', () => {
+  it('after five, every attempt waits (even the right passphrase, refused before Argon2id), across a reload; a right one after the wait clears the count', async () => {
+    const time = new FakeTime();
+    const indexedDB = freshIndexedDB();
+    const core = await openCore(indexedDB, time);
+    const phrase = await core.newRecoveryPhrase();
+    await core.createAccount({ recoveryPhrase: phrase, displayName: 'A', passphrase: PASSPHRASE });
+    await core.lock();
+
+    for (const attempt of [1, 2, 3, 4]) expect(await rejectionCodeOf(core.unlock(`wrong ${attempt}`), 'retryAfterMs')).toBe('wrong_passphrase:');
+    // Every door counts: the fifth wrong one is a reveal, and it starts a 30 s wait.
+    expect(await rejectionCodeOf(core.revealRecoveryPhrase('wrong 5'), 'retryAfterMs')).toBe('wrong_passphrase:30000');
+    // The sixth is refused unchecked: the right passphrase would have opened the lock.
+    expect(await rejectionCodeOf(core.unlock(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:30000');
+    expect(await rejectionCodeOf(core.revealRecoveryPhrase(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:30000');
+    expect(await rejectionCodeOf(core.setPassphrase('another long one', PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:30000');
+    expect(await rejectionCodeOf(core.removePassphrase(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:30000');
+    time.advance(10_000);
+    expect(await rejectionCodeOf(core.unlock(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:20000');
+
+    // A reload (a new core over the same database) still waits.
+    await closeCore(core);
+    const again = await openCore(indexedDB, time);
+    expect(await rejectionCodeOf(again.unlock(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:20000');
+    time.advance(20_000);
+    // Wrong again after the wait: the next wait doubles.
+    expect(await rejectionCodeOf(again.unlock('wrong 6'), 'retryAfterMs')).toBe('wrong_passphrase:60000');
+    time.advance(59_999);
+    expect(await rejectionCodeOf(again.unlock(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:1');
+    time.advance(1);
+    expect(await again.unlock(PASSPHRASE)).toMatchObject({ locked: false });
+    // The right one cleared the count: five more wrong ones before any wait.
+    for (const attempt of [1, 2, 3, 4]) expect(await rejectionCodeOf(again.unlock(`wrong ${attempt}`), 'retryAfterMs')).toBe('wrong_passphrase:');
+    expect(await again.revealRecoveryPhrase(PASSPHRASE)).toBe(phrase);
+  });
+
+  it('a device clock set back does not stretch the wait beyond what the count allows', async () => {
+    const time = new FakeTime();
+    const core = await openCore(freshIndexedDB(), time);
+    await core.createAccount({ recoveryPhrase: await core.newRecoveryPhrase(), displayName: 'A', passphrase: PASSPHRASE });
+    for (const attempt of [1, 2, 3, 4, 5]) await rejectionCodeOf(core.unlock(`wrong ${attempt}`));
+    time.now -= 24 * 60 * 60_000;
+    expect(await rejectionCodeOf(core.unlock(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:30000');
+    time.advance(30_000);
+    expect(await core.unlock(PASSPHRASE)).toMatchObject({ locked: false });
+  });
+
+  it('waits 30 s after the fifth, then doubles, up to 15 minutes', () => {
+    expect([0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 50].map(waitAfter)).toEqual([0, 0, 0, 30_000, 60_000, 120_000, 240_000, 480_000, 900_000, 900_000, 900_000]);
+  });
+});
+
+describe('a weak passphrase', () => {
+  it('is refused at create, restore, set and change with the reason, and nothing is written', async () => {
+    const indexedDB = freshIndexedDB();
+    const core = await openCore(indexedDB);
+    const phrase = await core.newRecoveryPhrase();
+    const words = phrase.split(' ');
+    const longWord = words.find((word) => word.length >= 8);
+    const weak: [string, string][] = [
+      ['tall', 'too_short'],
+      ['zzzzzzzzzz', 'one_character'],
+      ['12345678', 'sequence'],
+      ['ABCDEFGHI', 'sequence'],
+      ['Password123', 'common'],
+      [words.slice(0, 3).join(''), 'recovery_phrase'],
+      [phrase, 'recovery_phrase'],
+      ...(longWord ? [[longWord, 'recovery_phrase'] as [string, string]] : []),
+    ];
+    for (const [passphrase, reason] of weak) {
+      expect(await rejectionCodeOf(core.createAccount({ recoveryPhrase: phrase, displayName: 'A', passphrase }), 'reason'), passphrase).toBe(`invalid_argument:${reason}`);
+      expect(await rejectionCodeOf(core.restoreAccount({ recoveryPhrase: phrase, passphrase }), 'reason'), passphrase).toBe(`invalid_argument:${reason}`);
+    }
+    expect((await dumpDatabase(indexedDB, 'parley'))['account']).toEqual([]);
+
+    await core.createAccount({ recoveryPhrase: phrase, displayName: 'A' });
+    for (const [passphrase, reason] of weak) {
+      expect(await rejectionCodeOf(core.setPassphrase(passphrase), 'reason'), passphrase).toBe(`invalid_argument:${reason}`);
+    }
+    expect(await core.getAccount()).toMatchObject({ hasPassphrase: false });
+    await core.setPassphrase(PASSPHRASE);
+    for (const [passphrase, reason] of weak) {
+      expect(await rejectionCodeOf(core.setPassphrase(passphrase, PASSPHRASE), 'reason'), passphrase).toBe(`invalid_argument:${reason}`);
+    }
+    // Refused before the current passphrase is checked: no attempt was counted.
+    await expect(core.unlock(PASSPHRASE)).resolves.toMatchObject({ locked: false });
+    expect(await core.revealRecoveryPhrase(PASSPHRASE)).toBe(phrase);
   });
 });
 

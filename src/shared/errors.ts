@@ -76,6 +76,9 @@ export type AccountErrorCode =
   | 'account_exists'
   | 'account_locked'
   | 'no_passphrase'
+  // too many wrong passphrases in a row: refused without checking until `details.retryAfterMs` has
+  // passed (src/core/services/passphrase-attempts.ts)
+  | 'too_many_attempts'
   | 'display_name_too_long';
 
 /** Messaging (src/core/services/): what a message may be, and which one is meant. */

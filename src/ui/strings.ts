@@ -4,6 +4,30 @@
  * Technical words (onion, guard, swarm) appear only in "How it works" and the path view.
  */
 import { isParleyError, type ErrorCode, type ErrorDetails } from '../shared/errors.ts';
+import { MIN_PASSPHRASE_LENGTH, PASSPHRASE_WEAKNESSES, type PassphraseWeakness } from '../shared/passphrase-strength.ts';
+
+/** A wait as the countdown shows it: "4:59", "0:30" (rounded up, so it never shows 0:00 while waiting). */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** Why a passphrase cannot lock the account, one sentence per reason (src/shared/passphrase-strength.ts). */
+const weakPassphrase: Record<PassphraseWeakness, string> = {
+  too_short: `Use at least ${MIN_PASSPHRASE_LENGTH} characters: shorter ones can be guessed by trying them all.`,
+  one_character: 'Use more than one character, repeated.',
+  sequence: 'A run like 12345678 or abcdefgh is among the first guesses. Use something else.',
+  common: 'This is one of the most used passwords, among the first guesses. Use something else.',
+  recovery_phrase: 'Do not use words of your recovery phrase: the passphrase must not give it away.',
+};
+
+export function weakPassphraseSentence(reason: PassphraseWeakness): string {
+  return weakPassphrase[reason];
+}
+
+function isWeakness(value: unknown): value is PassphraseWeakness {
+  return (PASSPHRASE_WEAKNESSES as readonly unknown[]).includes(value);
+}
 
 export const strings = {
   appName: 'Parley',
@@ -153,6 +177,8 @@ export const strings = {
     displayNameRequired: 'Type a display name.',
     passphrase: 'Passphrase',
     passphraseHint: 'Optional. With one, this device asks for it when Parley opens, and your keys are never stored unprotected. Leave it empty for none.',
+    /** The live countdown after too many wrong passphrases. */
+    passphraseWait: (left: string) => `Too many wrong attempts. Try again in ${left}.`,
     creating: 'Creating your account…',
     restoring: 'Restoring your account…',
   },
@@ -251,8 +277,11 @@ export const strings = {
   },
 } as const;
 
+const unknownError = 'Something went wrong. Reload the page to try again.';
+
 /** One plain sentence per error code, with what to do. Codes the UI never shows fall back to `unknown`. */
-const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => string>> = {
+/** A sentence function may return undefined: nothing to say for these details (the caller's fallback then). */
+const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => string | undefined>> = {
   sodium_not_ready: () => 'Encryption could not start in this browser. Reload the page, or try an up-to-date browser.',
   mnemonic_word_count: (d) =>
     typeof d['count'] === 'number'
@@ -278,7 +307,16 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
   session_id_prefix: () => 'A Session ID starts with 05.',
   session_id_blinded: () => 'This is a community ID, not a Session ID. Ask for their Session ID.',
   session_id_invalid_key: () => 'This is not a valid Session ID. Check that you copied it right.',
-  wrong_passphrase: () => 'That passphrase is not right. Try again.',
+  wrong_passphrase: (d) =>
+    typeof d['retryAfterMs'] === 'number'
+      ? `That passphrase is not right. Too many wrong attempts. Try again in ${formatWait(d['retryAfterMs'])}.`
+      : 'That passphrase is not right. Try again.',
+  too_many_attempts: (d) =>
+    typeof d['retryAfterMs'] === 'number'
+      ? `Too many wrong attempts. Try again in ${formatWait(d['retryAfterMs'])}.`
+      : 'Too many wrong attempts. Wait a few minutes, then try again.',
+  // Only one invalid argument reaches the screens on its own: a passphrase too weak to use.
+  invalid_argument: (d) => (d['problem'] === 'weak' && isWeakness(d['reason']) ? weakPassphrase[d['reason']] : undefined),
   no_passphrase: () => 'There is no passphrase to check. Set one first.',
   account_locked: () => 'Your account is locked. Unlock it first.',
   account_exists: () => 'This device already has an account. Clear its data first to use another one.',
@@ -303,11 +341,9 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
   aborted: () => 'Stopped before it finished. Try again.',
 };
 
-const unknownError = 'Something went wrong. Reload the page to try again.';
-
 export function errorSentence(code: ErrorCode | undefined, details: ErrorDetails = {}): string {
   const sentence = code !== undefined ? errorSentences[code] : undefined;
-  return sentence === undefined ? unknownError : sentence(details);
+  return sentence?.(details) ?? unknownError;
 }
 
 /** The sentence for anything a Core API call threw: its code's sentence, or the generic one. */
@@ -320,5 +356,5 @@ const failureFallback = 'It could not be sent. Try again.';
 /** Why an outgoing message failed, from the error code the core recorded with it. */
 export function failureReason(code: string | null): string {
   const sentence = code !== null ? errorSentences[code as ErrorCode] : undefined;
-  return sentence === undefined ? failureFallback : sentence({});
+  return sentence?.({}) ?? failureFallback;
 }

@@ -4,6 +4,7 @@
  * the clear or locked, never both (store/account-repo.ts replaces the whole record).
  */
 import { ParleyError } from '../../shared/errors.ts';
+import { MIN_PASSPHRASE_LENGTH, passphraseWeakness } from '../../shared/passphrase-strength.ts';
 import { identityFromEntropy, wipeIdentity, type Identity } from '../../../wasm/identity.ts';
 import { decodeMnemonic, encodeMnemonic } from '../../../wasm/mnemonic.ts';
 import { lockSecret, unlockSecret, type LockCost } from '../../../wasm/passphrase.ts';
@@ -21,6 +22,7 @@ import {
   type AccountSeed,
 } from '../store/index.ts';
 import type { CoreContext } from './context.ts';
+import { PassphraseAttemptsGuard } from './passphrase-attempts.ts';
 import { accountView } from './views.ts';
 
 export interface AccountServiceOptions {
@@ -29,10 +31,15 @@ export interface AccountServiceOptions {
 }
 
 export class AccountService {
+  /** Every check of a stored passphrase goes through it: wrong ones in a row make the next wait. */
+  private readonly attempts: PassphraseAttemptsGuard;
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly options: AccountServiceOptions = {},
-  ) {}
+  ) {
+    this.attempts = new PassphraseAttemptsGuard(ctx);
+  }
 
   /** Reads the stored account into the session at start: unlocked when plain, locked otherwise. */
   async load(): Promise<AccountView | null> {
@@ -72,7 +79,7 @@ export class AccountService {
   /** The recovery phrase from the stored seed; with a passphrase set, only for that passphrase. */
   async revealRecoveryPhrase(passphrase?: string): Promise<string> {
     const record = await this.requireAccount();
-    const seed = this.seedOf(record, passphrase);
+    const seed = await this.seedOf(record, passphrase);
     try {
       return phraseOf(seed);
     } finally {
@@ -87,11 +94,16 @@ export class AccountService {
     return this.changed();
   }
 
-  /** Locks the seed under a new passphrase; changing it requires the current one. */
+  /**
+   * Locks the seed under a new passphrase; changing it requires the current one. A weak new one is
+   * `invalid_argument` {param: 'passphrase', problem: 'weak', reason}, checked before the current one.
+   */
   async setPassphrase(passphrase: string, current?: string): Promise<AccountView> {
+    checkStrongPassphrase(passphrase);
     const record = await this.requireAccount();
-    const seed = this.seedOf(record, current);
+    const seed = await this.seedOf(record, current);
     try {
+      checkStrongPassphrase(passphrase, phraseOf(seed));
       await lockAccountSeed(this.ctx.db, lockSecret(seed, passphrase, this.options.lockCost));
     } finally {
       wipe(seed);
@@ -102,7 +114,8 @@ export class AccountService {
   async removePassphrase(current: string): Promise<AccountView> {
     const record = await this.requireAccount();
     if (record.seed.kind !== 'locked') throw new ParleyError('no_passphrase', 'the account has no passphrase');
-    const seed = unlockSecret(record.seed.locked, current);
+    const locked = record.seed.locked;
+    const seed = await this.attempts.attempt(() => unlockSecret(locked, current));
     try {
       await unlockAccountSeed(this.ctx.db, seed);
       if (this.ctx.session.current.kind !== 'unlocked') this.ctx.session.unlocked(identityFromEntropy(seed));
@@ -116,7 +129,8 @@ export class AccountService {
   async unlock(passphrase: string): Promise<AccountView> {
     const record = await this.requireAccount();
     if (record.seed.kind !== 'locked') throw new ParleyError('no_passphrase', 'the account has no passphrase');
-    const seed = unlockSecret(record.seed.locked, passphrase);
+    const locked = record.seed.locked;
+    const seed = await this.attempts.attempt(() => unlockSecret(locked, passphrase));
     try {
       // Already unlocked: the keys in use stay (replacing them would wipe keys a send may be using).
       if (this.ctx.session.current.kind !== 'unlocked') this.ctx.session.unlocked(identityFromEntropy(seed));
@@ -151,6 +165,7 @@ export class AccountService {
     const lockWith = checkOptionalPassphrase(passphrase);
     const entropy = decodeMnemonic(recoveryPhrase);
     try {
+      if (lockWith !== null) checkStrongPassphrase(lockWith, recoveryPhrase);
       return await this.adopt(identityFromEntropy(entropy), name, lockWith);
     } finally {
       wipe(entropy);
@@ -176,11 +191,13 @@ export class AccountService {
     return this.changed();
   }
 
-  /** The plain seed bytes, from the record or (when locked) through the passphrase. */
-  private seedOf(record: AccountRecord, passphrase: string | undefined): Uint8Array {
+  /** The plain seed bytes, from the record or (when locked) through the passphrase, counted by the attempts guard. */
+  private async seedOf(record: AccountRecord, passphrase: string | undefined): Promise<Uint8Array> {
     if (record.seed.kind === 'plain') return record.seed.ed25519Seed.slice();
+    // Asking without a passphrase is not a guess: it is not counted.
     if (passphrase === undefined) throw new ParleyError('wrong_passphrase', 'the current passphrase is required');
-    return unlockSecret(record.seed.locked, passphrase);
+    const locked = record.seed.locked;
+    return this.attempts.attempt(() => unlockSecret(locked, passphrase));
   }
 
   private async requireAccount(): Promise<AccountRecord> {
@@ -222,6 +239,25 @@ function checkOptionalPassphrase(passphrase: unknown): string | null {
     throw new ParleyError('invalid_argument', 'passphrase must be a string', { param: 'passphrase', problem: 'type' });
   }
   return passphrase;
+}
+
+/**
+ * Refuses a passphrase too weak to lock a seed with (src/shared/passphrase-strength.ts, the same
+ * check the screens make as the person types). The details name the reason, never the passphrase.
+ */
+function checkStrongPassphrase(passphrase: unknown, recoveryPhrase?: string): void {
+  if (typeof passphrase !== 'string') {
+    throw new ParleyError('invalid_argument', 'passphrase must be a string', { param: 'passphrase', problem: 'type' });
+  }
+  const reason = passphraseWeakness(passphrase, recoveryPhrase);
+  if (reason !== null) {
+    throw new ParleyError('invalid_argument', `passphrase is too weak (${reason})`, {
+      param: 'passphrase',
+      problem: 'weak',
+      reason,
+      minLength: MIN_PASSPHRASE_LENGTH,
+    });
+  }
 }
 
 function checkObjectArg(value: unknown, name: string): void {

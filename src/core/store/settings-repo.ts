@@ -14,6 +14,16 @@ export interface SettingsMap {
   autoLockMinutes: number | null;
   /** New-message notifications while the app is hidden. */
   notifications: 'off' | 'anonymous' | 'with_sender';
+  /**
+   * Wrong passphrases in a row, and the time (ms) before which the next one is refused unchecked
+   * (services/passphrase-attempts.ts). Not secret; kept so that a reload does not reset it.
+   */
+  passphraseAttempts: PassphraseAttempts;
+}
+
+export interface PassphraseAttempts {
+  readonly failures: number;
+  readonly notBefore: number;
 }
 
 /** The longest auto-lock delay a person can choose: a day. */
@@ -26,6 +36,13 @@ const SETTING_CHECKS: { readonly [K in SettingKey]: (value: unknown) => value is
   autoLockMinutes: (value): value is number | null =>
     value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_AUTO_LOCK_MINUTES),
   notifications: (value): value is SettingsMap['notifications'] => value === 'off' || value === 'anonymous' || value === 'with_sender',
+  passphraseAttempts: (value): value is PassphraseAttempts =>
+    typeof value === 'object' &&
+    value !== null &&
+    Number.isSafeInteger((value as PassphraseAttempts).failures) &&
+    (value as PassphraseAttempts).failures >= 0 &&
+    Number.isSafeInteger((value as PassphraseAttempts).notBefore) &&
+    (value as PassphraseAttempts).notBefore >= 0,
 };
 
 const SETTING_KEYS = Object.keys(SETTING_CHECKS) as SettingKey[];
