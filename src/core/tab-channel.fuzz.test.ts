@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzParameters, fuzzTimeoutMs } from '../../test/fuzz.ts';
-import { isCallMessage, isEventMessage, isHelloMessage, isLeaderMessage, isResultMessage, parseTabMessage } from './tab-channel.ts';
+import { isCallMessage, isEventMessage, isHelloMessage, isLeaderMessage, isResultMessage, parseTabMessage } from '../shared/tab-channel.ts';
 
 const SHAPE_CHECKS = [isCallMessage, isResultMessage, isEventMessage, isHelloMessage, isLeaderMessage];
 
