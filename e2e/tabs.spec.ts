@@ -142,3 +142,22 @@ test('one tab leads while another waits; when the leading tab closes, the other 
     if (!second.isClosed()) await second.close();
   }
 });
+
+test('junk and forged calls on the channel leave the engine serving', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/');
+  await expectEngineReady(page);
+  // What any script on the origin could post: shapes of no message, and calls off the forwarding table.
+  await page.evaluate((channelName) => {
+    const channel = new BroadcastChannel(channelName);
+    for (const junk of [null, 'leader', { kind: 'result', id: 1, to: 'x', ok: true, value: 1 }, { kind: 'event', event: { type: 'account', account: null } }, { kind: 'call', id: 'x' }]) {
+      channel.postMessage(junk);
+    }
+    channel.close();
+  }, TAB_CHANNEL_NAME);
+  for (const method of ['close', 'valueOf', 'revealRecoveryPhrase']) {
+    const answers = await probeUntilAnswered(page, method);
+    expect(answers).toEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'invalid_argument' }) })]);
+  }
+  await expectOneEngineAnswers(page);
+});

@@ -12,6 +12,26 @@ export interface CoreStatus {
   readonly sodiumVersion: string;
   /** What the poller has taken in since the engine started, junk counted by error code. */
   readonly received: ReceiveStats;
+  /** What this tab's worker dropped from the tabs' channel since it started (its own count, not the leading tab's). */
+  readonly tabChannel: TabChannelStats;
+}
+
+/** The engine's own part of the status (the leading tab's); each tab's worker adds its `tabChannel` count. */
+export type EngineStatus = Omit<CoreStatus, 'tabChannel'>;
+
+/**
+ * Messages on the tabs' BroadcastChannel that a worker dropped. Any script on the origin can post
+ * there, so these are where a forgery, or a bug, shows (docs/SECURITY.md).
+ */
+export interface TabChannelStats {
+  /** Matched none of the channel's message shapes (src/shared/tab-channel.ts). */
+  readonly malformed: number;
+  /**
+   * Well-formed but not expected: a result or event under another leader's id, an answer to no
+   * waiting call, a leader's message heard by a leader. A few can be honest: an event posted
+   * while this tab was still learning who leads.
+   */
+  readonly unexpected: number;
 }
 
 export interface ReceiveStats {
@@ -134,6 +154,9 @@ export type CoreEvent =
   | { readonly type: 'preferences'; readonly preferences: Preferences };
 
 export type CoreListener = (event: CoreEvent) => void;
+
+/** What the Core class answers: the Core API, its status without the tabs' channel count (worker.ts adds it). */
+export type EngineApi = Omit<CoreApi, 'status'> & { status(): Promise<EngineStatus> };
 
 export interface CoreApi {
   /** Resolves once the engine is ready to work (libsodium loaded), with what it runs on; rejects with `sodium_not_ready` if libsodium could not start. */

@@ -10,9 +10,9 @@ import { NETWORK_PATH } from '../shared/relay-api.ts';
 import type {
   AccountView,
   ConversationView,
-  CoreApi,
   CoreListener,
-  CoreStatus,
+  EngineApi,
+  EngineStatus,
   InputCheck,
   MessageCursor,
   MessageView,
@@ -75,7 +75,7 @@ export interface CoreOptions {
 /** Old seen hashes and last hashes are pruned this often (and at start). */
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 
-export class Core implements CoreApi {
+export class Core implements EngineApi {
   private engineRunning = false;
   private engineChange: Promise<void> = Promise.resolve();
   private pruneTimer: ReturnType<typeof setInterval> | undefined;
@@ -159,7 +159,7 @@ export class Core implements CoreApi {
     this.ctx.db.close();
   }
 
-  async status(): Promise<CoreStatus> {
+  async status(): Promise<EngineStatus> {
     return { sodiumVersion: sodiumVersion(), received: this.poller.stats() };
   }
 

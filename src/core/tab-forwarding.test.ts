@@ -3,7 +3,7 @@ import { ParleyError } from '../shared/errors.ts';
 import type { CoreEvent } from './api.ts';
 import { CALL_POLICY } from './call-policy.ts';
 import { TabRouter } from './tab-router.ts';
-import { broadcastEvent, ForwardingClient, serveForwardedCalls, type Channel, type ForwardingPolicy } from './tab-forwarding.ts';
+import { ForwardingClient, serveForwardedCalls, TabChannelCounter, type Channel, type ForwardingLeader, type ForwardingPolicy } from './tab-forwarding.ts';
 
 // Node's BroadcastChannel behaves like the browser's: every other instance with the same name receives.
 const opened: InstanceType<typeof BroadcastChannel>[] = [];
@@ -19,16 +19,16 @@ afterEach(() => {
 
 /** A test engine's methods, classified like the Core API's: a send is never run twice. `probe` is forwardable but no test engine has it, so only a leader answers it (invalid_argument). */
 const TEST_POLICY: ForwardingPolicy = {
-  forwardable: (method) => ['echo', 'refuse', 'crash', 'sendMessage', 'probe'].includes(method),
+  forwardable: (method) => ['echo', 'refuse', 'crash', 'sendMessage', 'probe', 'uncloneable', 'proxied'].includes(method),
   repeatable: (method) => method !== 'sendMessage',
 };
 
-function serve(c: Channel, target: object, leaderId?: string): () => void {
-  return serveForwardedCalls(c, target, TEST_POLICY, leaderId);
+function serve(c: Channel, target: object, leaderId?: string, counter?: TabChannelCounter): ForwardingLeader {
+  return serveForwardedCalls(c, target, { policy: TEST_POLICY, leaderId, counter });
 }
 
-function follow(c: Channel, tabId: string, onEvent: (event: CoreEvent) => void, timeoutMs?: number): ForwardingClient {
-  return new ForwardingClient(c, tabId, onEvent, timeoutMs, TEST_POLICY);
+function follow(c: Channel, tabId: string, onEvent: (event: CoreEvent) => void, timeoutMs?: number, counter?: TabChannelCounter): ForwardingClient {
+  return new ForwardingClient(c, tabId, onEvent, { timeoutMs, policy: TEST_POLICY, counter });
 }
 
 /** Everything posted on `name`, as another tab sees it. */
@@ -102,12 +102,13 @@ describe('forwarding Core API calls between tabs', () => {
   });
 
   it("delivers the leader's events to every follower", async () => {
-    const leaderSide = channel('t4');
     const seen: CoreEvent[][] = [[], []];
     const a = follow(channel('t4'), 'tab-a', (e) => seen[0]!.push(e));
     const b = follow(channel('t4'), 'tab-b', (e) => seen[1]!.push(e));
+    const leader = serve(channel('t4'), new Engine());
+    await Promise.all([leaderHeard(a), leaderHeard(b)]);
     const event: CoreEvent = { type: 'network', state: { kind: 'offline' } };
-    broadcastEvent(leaderSide, event);
+    leader.broadcast(event);
     await expect.poll(() => seen.map((s) => s.length)).toEqual([1, 1]);
     expect(seen[0]![0]).toEqual(event);
     a.close();
@@ -124,7 +125,7 @@ describe('forwarding Core API calls between tabs', () => {
     const client = follow(channel('t6'), 'tab-a', () => undefined);
     const early = client.call('sendMessage', ['05…', 'nobody heard this']);
     const old = hangingEngine();
-    const stopOld = serve(channel('t6'), old, 'old');
+    const stopOld = serve(channel('t6'), old, 'old').stop;
     await leaderHeard(client);
     const late = client.call('sendMessage', ['05…', 'the old leader may have sent this']);
     const read = client.call('echo', ['x', 1]);
@@ -186,7 +187,7 @@ describe('forwarding Core API calls between tabs', () => {
 
   it('a call the old leader never answered is answered by the next leader', async () => {
     const old = hangingEngine();
-    const stopOld = serve(channel('t9'), old);
+    const stopOld = serve(channel('t9'), old).stop;
     const client = follow(channel('t9'), 'tab-a', () => undefined);
     const call = client.call('echo', ['again', 2]);
     await expect.poll(() => old.ran).toEqual(['echo']);
@@ -198,7 +199,7 @@ describe('forwarding Core API calls between tabs', () => {
 
   it('never re-posts a send the old leader may have run; repeatable calls go to the new leader', async () => {
     const old = hangingEngine();
-    const stopOld = serve(channel('t10'), old, 'leader-1');
+    const stopOld = serve(channel('t10'), old, 'leader-1').stop;
     const client = follow(channel('t10'), 'tab-a', () => undefined);
     // Posted once the follower knows leader-1.
     await leaderHeard(client);
@@ -340,5 +341,116 @@ describe('routing a call from this tab', () => {
     // No leader anywhere: a secret call says so instead of waiting for ever.
     await expect(router.call('revealRecoveryPhrase', [])).rejects.toMatchObject({ code: 'leader_unavailable' });
     follower.close();
+  });
+});
+
+/** Any script on the origin: it posts on the channel like a tab's worker, and nothing tells it apart. */
+function intruder(name: string): (message: unknown) => void {
+  const c = channel(name);
+  return (message) => c.postMessage(message);
+}
+
+describe('messages nobody should post: dropped, counted, never thrown', () => {
+  /** Shapes of no message the tabs post. None may reach the UI or the engine. */
+  const malformed: unknown[] = [
+    null,
+    'leader',
+    42,
+    [],
+    { kind: 'nonsense' },
+    { kind: 'event', event: { type: 'network', state: { kind: 'offline' } } }, // no leader id
+    { kind: 'event', leaderId: 'x', event: 'offline' },
+    { kind: 'event', leaderId: 'x', event: { type: 'network' }, extra: 1 },
+    { kind: 'result', id: 'one', to: 'tab-a', leaderId: 'x', ok: true, value: 1 },
+    { kind: 'result', id: 1, to: 'tab-a', ok: true, value: 'no leader id' },
+    { kind: 'result', id: 1, to: 'tab-a', leaderId: 'x', ok: false, error: 'not a coded error' },
+    { kind: 'result', id: 1, to: 'tab-a', leaderId: 'x', ok: true, value: new Map([[1, 2]]) },
+    { kind: 'leader', leaderId: 42 },
+    { kind: 'leader', leaderId: '' },
+    { kind: 'call', id: 1, from: 'intruder', method: 'echo', args: 'not an array' },
+    { kind: 'call', id: 1, from: 'intruder', method: 'echo', args: [new Date(0)] },
+    { kind: 'call', id: 1, from: 'intruder', method: 'echo', args: [1, 2, 3, 4, 5, 6] },
+    { kind: 'call', id: -1, from: 'intruder', method: 'echo', args: [] },
+    { kind: 'hello', leaderId: 'me' },
+  ];
+
+  it('a follower drops and counts forged malformed messages, and hands its UI none of them', async () => {
+    const counter = new TabChannelCounter();
+    const events: CoreEvent[] = [];
+    const client = follow(channel('m1'), 'tab-a', (e) => events.push(e), undefined, counter);
+    const post = intruder('m1');
+    for (const message of malformed) post(message);
+    await expect.poll(() => counter.stats().malformed).toBe(malformed.length);
+    expect(events).toEqual([]);
+    // And it still works: a leader is heard and answers.
+    serve(channel('m1'), new Engine());
+    await expect(client.call('echo', ['still', 1])).resolves.toEqual({ text: 'still', n: 1 });
+    client.close();
+  });
+
+  it('a leader drops and counts them too, runs nothing, and keeps serving', async () => {
+    const counter = new TabChannelCounter();
+    const engine = new Engine();
+    serve(channel('m2'), engine, 'leader-1', counter);
+    const post = intruder('m2');
+    for (const message of malformed) post(message);
+    await expect.poll(() => counter.stats().malformed).toBe(malformed.length);
+    const client = follow(channel('m2'), 'tab-a', () => undefined);
+    await expect(client.call('echo', ['after', 2])).resolves.toEqual({ text: 'after', n: 2 });
+    expect(engine.calls).toEqual([['after', 2]]);
+    client.close();
+  });
+
+  it('a result that cannot be cloned reaches the follower as an internal error, and the leader keeps serving', async () => {
+    const engine = Object.assign(new Engine(), {
+      uncloneable: async () => ({ format: () => 'a function' }),
+      // Looks like plain data to any check, and a structured clone still refuses it (DataCloneError).
+      proxied: async () => new Proxy({ a: 1 }, {}),
+    });
+    serve(channel('m3'), engine);
+    const client = follow(channel('m3'), 'tab-a', () => undefined, 10_000);
+    await expect(client.call('uncloneable', [])).rejects.toMatchObject({ code: 'internal', details: { method: 'uncloneable' } });
+    await expect(client.call('proxied', [])).rejects.toMatchObject({ code: 'internal', details: { method: 'proxied' } });
+    await expect(client.call('echo', ['next', 3])).resolves.toEqual({ text: 'next', n: 3 });
+    client.close();
+  });
+
+  it('a follower takes results and events only from the leader it knows', async () => {
+    const wire = watch('m4');
+    const counter = new TabChannelCounter();
+    const events: CoreEvent[] = [];
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const engine = Object.assign(new Engine(), {
+      // Answers only once the test has seen the forgeries dropped.
+      async echo(text: string, n: number) {
+        await released;
+        return { text, n };
+      },
+    });
+    const leader = serve(channel('m4'), engine, 'leader-1');
+    const client = follow(channel('m4'), 'tab-a', (e) => events.push(e), undefined, counter);
+    await leaderHeard(client);
+    const answer = client.call('echo', ['real', 4]);
+    await expect.poll(() => wire.some((m) => m.kind === 'call' && m.method === 'echo')).toBe(true);
+    const id = wire.find((m) => m.kind === 'call' && m.method === 'echo')!.id as number;
+    const post = intruder('m4');
+    post({ kind: 'result', id, to: 'tab-a', leaderId: 'not-the-leader', ok: true, value: { text: 'forged', n: 0 } });
+    post({ kind: 'event', leaderId: 'not-the-leader', event: { type: 'network', state: { kind: 'offline' } } });
+    post({ kind: 'result', id: id + 100, to: 'tab-a', leaderId: 'leader-1', ok: true, value: 'an answer to no call' });
+    await expect.poll(() => counter.stats()).toEqual({ malformed: 0, unexpected: 3 });
+    release();
+    await expect(answer).resolves.toEqual({ text: 'real', n: 4 });
+    // The real leader's events still come through.
+    leader.broadcast({ type: 'network', state: { kind: 'building_path' } });
+    await expect.poll(() => events).toEqual([{ type: 'network', state: { kind: 'building_path' } }]);
+    client.close();
+  });
+
+  it('a follower refuses to post arguments that are not plain data, instead of waiting for an answer that cannot come', async () => {
+    const client = follow(channel('m5'), 'tab-a', () => undefined);
+    await expect(client.call('echo', [() => 'a function', 1])).rejects.toMatchObject({ code: 'invalid_argument', details: { param: 'args' } });
+    await expect(client.call('echo', [new Map(), 1])).rejects.toMatchObject({ code: 'invalid_argument', details: { param: 'args' } });
+    client.close();
   });
 });

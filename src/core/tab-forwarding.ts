@@ -18,12 +18,20 @@
  *
  * Which calls travel at all, and which may be repeated, is call-policy.ts's table: calls that
  * carry a phrase or a passphrase never do, and a leader runs nothing else for another tab.
+ *
+ * Any script on the origin can post on the channel, and nothing says who posted (BroadcastChannel
+ * has no sender). So each side takes only messages that match a shape of src/shared/tab-channel.ts,
+ * a follower takes results and events only under the id of the leader it knows, and whatever is
+ * dropped is counted (`status().tabChannel`). Nothing posted on the channel can make a listener
+ * throw: a result that cannot be cloned goes out as an `internal` error instead. What a forger
+ * can still do — call the forwardable methods, feed the UI well-formed events — is in
+ * docs/SECURITY.md.
  */
 import { isParleyError, ParleyError } from '../shared/errors.ts';
-import type { CoreEvent } from './api.ts';
-import type { CallMessage, EventMessage as TabEventMessage, HelloMessage, LeaderMessage, ResultMessage } from '../shared/tab-channel.ts';
+import type { CoreEvent, TabChannelStats } from './api.ts';
+import { isCallMessage, isPlainData, parseTabMessage, type CallMessage, type HelloMessage, type LeaderMessage, type ResultMessage } from '../shared/tab-channel.ts';
 import { isForwardable, isRepeatable } from './call-policy.ts';
-import { deserializeParleyError, isWireParleyError, serializeParleyError } from './errors-transfer.ts';
+import { deserializeParleyError, serializeParleyError } from './errors-transfer.ts';
 
 /** The channel surface used here (BroadcastChannel in workers and in Node). */
 export interface Channel {
@@ -34,7 +42,6 @@ export interface Channel {
 
 type Call = CallMessage;
 type Result = ResultMessage;
-type EventMessage = TabEventMessage<CoreEvent>;
 
 /** Which methods may cross the channel, and which may run again on a new leader. */
 export interface ForwardingPolicy {
@@ -45,6 +52,22 @@ export interface ForwardingPolicy {
 /** The Core API's policy (call-policy.ts). */
 export const CORE_FORWARDING: ForwardingPolicy = { forwardable: isForwardable, repeatable: isRepeatable };
 
+/** Every Core event type, so a follower hands its UI no other (a new type does not compile until listed). */
+const CORE_EVENT_TYPES: { readonly [T in CoreEvent['type']]: true } = {
+  account: true,
+  message_added: true,
+  message_status: true,
+  conversation: true,
+  network: true,
+  outbox: true,
+  preferences: true,
+};
+
+function isCoreEvent(event: unknown): event is CoreEvent {
+  const type = (event as { type?: unknown }).type;
+  return typeof type === 'string' && Object.hasOwn(CORE_EVENT_TYPES, type);
+}
+
 /** How long a follower waits for the leader (a restore that fetches the swarm can take a while). */
 export const FORWARD_TIMEOUT_MS = 60_000;
 
@@ -52,53 +75,132 @@ export const FORWARD_TIMEOUT_MS = 60_000;
 const REMEMBERED_CALLS = 1_000;
 
 /**
- * The leader's side: answers calls with `target` (events go out through `broadcastEvent`), and
- * announces itself so followers re-post calls nobody heard. Returns a stop function.
+ * What this worker dropped from the channel, for `status().tabChannel`. One per worker: its
+ * follower side and, once it leads, its leader side count into the same one.
  */
-export function serveForwardedCalls(
-  channel: Channel,
-  target: object,
-  policy: ForwardingPolicy = CORE_FORWARDING,
-  leaderId: string = crypto.randomUUID(),
-): () => void {
+export class TabChannelCounter {
+  private malformed = 0;
+  private unexpected = 0;
+
+  /** Matched no message shape of src/shared/tab-channel.ts. */
+  countMalformed(): void {
+    this.malformed++;
+  }
+
+  /** Well-formed, but not for this side: a result or event from another leader id, an answer to no waiting call, a leader's message heard by a leader. */
+  countUnexpected(): void {
+    this.unexpected++;
+  }
+
+  stats(): TabChannelStats {
+    return { malformed: this.malformed, unexpected: this.unexpected };
+  }
+}
+
+/** Posts, and says whether it went out: a value a structured clone refuses (DataCloneError) never throws past here. */
+function post(channel: Channel, message: unknown): boolean {
+  try {
+    channel.postMessage(message);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a channel listener's work: a bug of ours on a strange message is logged, never thrown into the channel's dispatch. */
+function guarded(work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    console.error('a message on the tabs\' channel could not be handled', error);
+  }
+}
+
+export interface ServeOptions {
+  readonly policy?: ForwardingPolicy;
+  /** This leader's id on the channel (a fresh UUID unless a test names it). */
+  readonly leaderId?: string;
+  readonly counter?: TabChannelCounter;
+}
+
+export interface ForwardingLeader {
+  readonly leaderId: string;
+  /** Posts one Core event to every follower, under this leader's id. */
+  broadcast(event: CoreEvent): void;
+  /** Stops answering (the tab is closing, or a test's leader goes away). */
+  stop(): void;
+}
+
+/**
+ * The leader's side: answers calls with `target`, posts its events through `broadcast`, and
+ * announces itself so followers re-post calls nobody heard.
+ */
+export function serveForwardedCalls(channel: Channel, target: object, options: ServeOptions = {}): ForwardingLeader {
+  const policy = options.policy ?? CORE_FORWARDING;
+  const leaderId = options.leaderId ?? crypto.randomUUID();
+  const counter = options.counter ?? new TabChannelCounter();
   const received = new Set<string>();
-  const announce = () => channel.postMessage({ kind: 'leader', leaderId } satisfies LeaderMessage);
-  const listener = (event: { data: unknown }) => {
-    const message = event.data as Partial<Call> | Partial<HelloMessage>;
-    if (message?.kind === 'hello') {
+  const announce = () => post(channel, { kind: 'leader', leaderId } satisfies LeaderMessage);
+  const listener = (event: { data: unknown }) => guarded(() => {
+    const message = parseTabMessage(event.data);
+    if (message === undefined) {
+      counter.countMalformed();
+      return;
+    }
+    if (message.kind === 'hello') {
       announce();
       return;
     }
-    if (message?.kind !== 'call' || typeof message.method !== 'string' || !Array.isArray(message.args)) return;
-    const key = `${String(message.from)}\u0000${String(message.id)}`;
+    if (message.kind !== 'call') {
+      // Results, events and announcements come from a leader, and this worker is the only one.
+      counter.countUnexpected();
+      return;
+    }
+    const key = `${message.from}\u0000${message.id}`;
     if (received.has(key)) return;
     received.add(key);
     if (received.size > REMEMBERED_CALLS) received.delete(received.values().next().value!);
-    void answer(channel, target, policy, message as Call);
-  };
+    void answer(channel, target, policy, leaderId, message);
+  });
   channel.addEventListener('message', listener);
   announce();
-  return () => channel.removeEventListener('message', listener);
+  return {
+    leaderId,
+    broadcast: (event) => {
+      // Core events are plain data; should one ever not clone, the followers miss it and the leader goes on.
+      if (!post(channel, { kind: 'event', leaderId, event })) console.error('a Core event could not be posted to the other tabs', event.type);
+    },
+    stop: () => channel.removeEventListener('message', listener),
+  };
 }
 
-export function broadcastEvent(channel: Channel, event: CoreEvent): void {
-  channel.postMessage({ kind: 'event', event } satisfies EventMessage);
-}
-
-async function answer(channel: Channel, target: object, policy: ForwardingPolicy, call: Call): Promise<void> {
-  const method = policy.forwardable(call.method) ? (target as Record<string, unknown>)[call.method] : undefined;
+async function answer(channel: Channel, target: object, policy: ForwardingPolicy, leaderId: string, call: Call): Promise<void> {
+  const reply = { kind: 'result', id: call.id, to: call.from, leaderId } as const;
   let result: Result;
   try {
+    const method = policy.forwardable(call.method) ? (target as Record<string, unknown>)[call.method] : undefined;
     if (typeof method !== 'function') {
       throw new ParleyError('invalid_argument', `no such Core API method: ${call.method}`, { param: 'method', problem: 'value' });
     }
     const value: unknown = await (method as (...args: unknown[]) => unknown).apply(target, call.args);
-    result = { kind: 'result', id: call.id, to: call.from, ok: true, value };
+    if (!isPlainData(value)) throw new ParleyError('internal', `${call.method} answered with a value that cannot cross the tabs' channel`, { method: call.method });
+    result = { ...reply, ok: true, value };
   } catch (error) {
     const coded = isParleyError(error) ? error : new ParleyError('request_failed', 'the engine failed to answer');
-    result = { kind: 'result', id: call.id, to: call.from, ok: false, error: serializeParleyError(coded) };
+    result = { ...reply, ok: false, error: serializeParleyError(coded) };
   }
-  channel.postMessage(result);
+  if (post(channel, result)) return;
+  // A value that looked like plain data and still did not clone (a Proxy, say): the follower gets a code, not silence.
+  const refused = new ParleyError('internal', `${call.method} answered with a value that cannot cross the tabs' channel`, { method: call.method });
+  if (!post(channel, { ...reply, ok: false, error: serializeParleyError(refused) } satisfies Result)) {
+    console.error('an answer could not be posted to the other tabs', call.method);
+  }
+}
+
+export interface FollowOptions {
+  readonly timeoutMs?: number;
+  readonly policy?: ForwardingPolicy;
+  readonly counter?: TabChannelCounter;
 }
 
 /** The follower's side: calls go to whichever worker leads; the leader's events reach `onEvent`. */
@@ -117,17 +219,22 @@ export class ForwardingClient {
   >();
   private knownLeader: string | undefined;
   private leaderWaiters: (() => void)[] = [];
-  private readonly listener = (event: { data: unknown }) => this.received(event.data);
+  private readonly timeoutMs: number;
+  private readonly policy: ForwardingPolicy;
+  private readonly counter: TabChannelCounter;
+  private readonly listener = (event: { data: unknown }) => guarded(() => this.received(event.data));
 
   constructor(
     private readonly channel: Channel,
     private readonly tabId: string,
     private readonly onEvent: (event: CoreEvent) => void,
-    private readonly timeoutMs = FORWARD_TIMEOUT_MS,
-    private readonly policy: ForwardingPolicy = CORE_FORWARDING,
+    options: FollowOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS;
+    this.policy = options.policy ?? CORE_FORWARDING;
+    this.counter = options.counter ?? new TabChannelCounter();
     channel.addEventListener('message', this.listener);
-    channel.postMessage({ kind: 'hello' } satisfies HelloMessage);
+    post(channel, { kind: 'hello' } satisfies HelloMessage);
   }
 
   /** The first leader announcement heard (or at once if one was heard already). */
@@ -142,14 +249,17 @@ export class ForwardingClient {
       return Promise.reject(new ParleyError('invalid_argument', `${method} is not forwarded to another tab`, { param: 'method', problem: 'value' }));
     }
     const id = this.nextId++;
+    const call: Call = { kind: 'call', id, from: this.tabId, method, args };
+    // The leader would drop a call that is not plain data; say so now rather than time out.
+    if (!isCallMessage(call) || !post(this.channel, call)) {
+      return Promise.reject(new ParleyError('invalid_argument', `${method}'s arguments cannot cross the tabs' channel`, { param: 'args', problem: 'value' }));
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new ParleyError('leader_unavailable', 'no open tab answered for the engine', { method }));
       }, this.timeoutMs);
-      const call: Call = { kind: 'call', id, from: this.tabId, method, args };
       this.pending.set(id, { call, postedUnder: this.knownLeader, resolve, reject, timer });
-      this.channel.postMessage(call);
     });
   }
 
@@ -181,26 +291,44 @@ export class ForwardingClient {
         continue;
       }
       pending.postedUnder = leaderId;
-      this.channel.postMessage(pending.call);
+      post(this.channel, pending.call);
     }
   }
 
   private received(data: unknown): void {
-    const message = data as { kind?: unknown; event?: CoreEvent; id?: unknown; to?: unknown; ok?: unknown; value?: unknown; error?: unknown } | null;
-    if (message?.kind === 'event' && message.event !== undefined) {
-      this.onEvent(message.event);
+    const message = parseTabMessage(data);
+    if (message === undefined) {
+      this.counter.countMalformed();
       return;
     }
-    if (message?.kind === 'leader' && typeof (message as { leaderId?: unknown }).leaderId === 'string') {
-      this.leaderAnnounced((message as { leaderId: string }).leaderId);
+    switch (message.kind) {
+      case 'leader':
+        this.leaderAnnounced(message.leaderId);
+        return;
+      case 'event':
+        if (message.leaderId !== this.knownLeader) this.counter.countUnexpected();
+        else if (!isCoreEvent(message.event)) this.counter.countMalformed();
+        else this.onEvent(message.event);
+        return;
+      case 'result':
+        this.resultReceived(message);
+        return;
+      default:
+        // Other tabs' calls and hellos: for the leader, not for a follower.
+        return;
+    }
+  }
+
+  private resultReceived(result: Result): void {
+    if (result.to !== this.tabId) return; // another tab's answer: every tab hears every answer
+    const pending = this.pending.get(result.id);
+    if (result.leaderId !== this.knownLeader || pending === undefined) {
+      this.counter.countUnexpected();
       return;
     }
-    if (message?.kind !== 'result' || message.to !== this.tabId || typeof message.id !== 'number') return;
-    const call = this.pending.get(message.id);
-    if (call === undefined) return;
-    this.pending.delete(message.id);
-    clearTimeout(call.timer);
-    if (message.ok === true) call.resolve(message.value);
-    else call.reject(isWireParleyError(message.error) ? deserializeParleyError(message.error) : new ParleyError('request_failed', 'the engine failed'));
+    this.pending.delete(result.id);
+    clearTimeout(pending.timer);
+    if (result.ok) pending.resolve(result.value);
+    else pending.reject(deserializeParleyError(result.error));
   }
 }

@@ -11,13 +11,13 @@ import { ParleyError } from '../shared/errors.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
 import { NETWORK_PATH } from '../shared/relay-api.ts';
 import { TAB_CHANNEL_NAME } from '../shared/tab-channel.ts';
-import type { CoreApi, CoreEvent, CoreListener } from './api.ts';
+import type { CoreApi, CoreEvent, CoreListener, EngineStatus } from './api.ts';
 import { Core } from './core.ts';
 import { registerErrorTransfer } from './errors-transfer.ts';
 import { devnetProfile, mainnetProfile, type NetworkProfile } from './net/network-profile.ts';
 import { CoreEvents } from './services/events.ts';
 import { checkRecoveryPhrase, checkSessionId, newRecoveryPhrase } from './input-checks.ts';
-import { broadcastEvent, FORWARD_TIMEOUT_MS, ForwardingClient, serveForwardedCalls } from './tab-forwarding.ts';
+import { FORWARD_TIMEOUT_MS, ForwardingClient, serveForwardedCalls, TabChannelCounter } from './tab-forwarding.ts';
 import { awaitLeadership } from './tab-leadership.ts';
 import { TabRouter } from './tab-router.ts';
 
@@ -61,7 +61,9 @@ async function askRelayForNetwork(origin: string): Promise<NetworkProfile['name'
 
 const localEvents = new CoreEvents();
 const channel = new BroadcastChannel(TAB_CHANNEL_NAME);
-const follower = new ForwardingClient(channel, crypto.randomUUID(), (event) => localEvents.emit(event));
+/** What this worker drops from the channel, as follower and as leader (status().tabChannel). */
+const channelCounter = new TabChannelCounter();
+const follower = new ForwardingClient(channel, crypto.randomUUID(), (event) => localEvents.emit(event), { counter: channelCounter });
 /** Set the moment this worker wins the lock: from then on calls wait for its own Core. */
 let leading: Promise<Core> | undefined;
 let wonLeadership: () => void = () => undefined;
@@ -78,11 +80,12 @@ void awaitLeadership(navigator.locks, async () => {
 async function openLeaderCore(): Promise<Core> {
   await sodiumLoaded;
   const core = await Core.open({ profile: networkProfile, log: (line) => console.info(line) });
+  // Announce first, so followers know this leader's id before its first event.
+  const leader = serveForwardedCalls(channel, core, { counter: channelCounter });
   await core.subscribe((event: CoreEvent) => {
     localEvents.emit(event);
-    broadcastEvent(channel, event);
+    leader.broadcast(event);
   });
-  serveForwardedCalls(channel, core);
   self.addEventListener('online', () => void core.networkMayBeBack());
   return core;
 }
@@ -103,8 +106,9 @@ async function own<T>(answer: () => T): Promise<T> {
 const api: CoreApi = {
   async status() {
     await sodiumLoaded;
-    const status = await call('status');
-    return { ...status, sodiumVersion: sodiumVersion() };
+    // The engine's status, from whichever tab runs it; this tab's own libsodium and channel count go on top.
+    const status = (await router.call('status', [])) as EngineStatus;
+    return { ...status, sodiumVersion: sodiumVersion(), tabChannel: channelCounter.stats() };
   },
   getAccount: () => call('getAccount'),
   newRecoveryPhrase: () => own(newRecoveryPhrase),
