@@ -20,24 +20,38 @@ export interface PostOptions {
   readonly maxResponseBytes: number;
   readonly tls: TlsRule;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Aborting it drops the request and its connection at once (a lost seed race, a client gone). */
+  readonly signal?: AbortSignal;
 }
 
 export type PostOutcome =
   | { readonly ok: true; readonly status: number; readonly contentType: string | undefined; readonly body: Buffer }
-  | { readonly ok: false; readonly failure: 'timeout' | 'unreachable' | 'untrusted' | 'too_large'; readonly detail: string };
+  | { readonly ok: false; readonly failure: 'timeout' | 'unreachable' | 'untrusted' | 'too_large' | 'aborted'; readonly detail: string };
 
 /** Keep-alive connections to service nodes: a path's guard is reused for many requests. */
 const nodeAgent = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
 
 export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> {
   return new Promise((resolve) => {
+    if (options.signal?.aborted) {
+      resolve({ ok: false, failure: 'aborted', detail: 'aborted before sending' });
+      return;
+    }
     let settled = false;
     const settle = (outcome: PostOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
+    // Every way out that leaves the answer unread destroys the request and so its socket: a socket
+    // with unread bytes must not go back to the keep-alive pool, nor keep reading for nobody.
+    const abandon = (outcome: PostOutcome) => {
+      settle(outcome);
+      request.destroy();
+    };
+    const onAbort = () => abandon({ ok: false, failure: 'aborted', detail: 'aborted' });
     const pinned = options.tls.kind === 'pinned' ? options.tls : undefined;
     const request = https.request(url, {
       method: 'POST',
@@ -50,22 +64,23 @@ export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> 
       agent: options.tls.kind === 'any-certificate' ? nodeAgent : false,
       rejectUnauthorized: false,
     });
-    const timer = setTimeout(() => {
-      settle({ ok: false, failure: 'timeout', detail: `no answer within ${options.timeoutMs} ms` });
-      request.destroy();
-    }, options.timeoutMs);
+    const timer = setTimeout(() => abandon({ ok: false, failure: 'timeout', detail: `no answer within ${options.timeoutMs} ms` }), options.timeoutMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
 
     request.on('error', (error: NodeJS.ErrnoException) => {
       settle({ ok: false, failure: 'unreachable', detail: error.code ?? error.message });
     });
     request.on('response', (response) => {
+      if (Number(response.headers['content-length'] ?? 0) > options.maxResponseBytes) {
+        abandon({ ok: false, failure: 'too_large', detail: `answer declared over ${options.maxResponseBytes} bytes` });
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > options.maxResponseBytes) {
-          settle({ ok: false, failure: 'too_large', detail: `answer over ${options.maxResponseBytes} bytes` });
-          request.destroy();
+          abandon({ ok: false, failure: 'too_large', detail: `answer over ${options.maxResponseBytes} bytes` });
           return;
         }
         chunks.push(chunk);
@@ -89,8 +104,7 @@ export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> 
       (socket as TLSSocket).once('secureConnect', () => {
         const certificate = (socket as TLSSocket).getPeerX509Certificate();
         if (certificate === undefined || !matchesPins(certificate, pinned)) {
-          settle({ ok: false, failure: 'untrusted', detail: 'the seed certificate does not match its pins' });
-          request.destroy();
+          abandon({ ok: false, failure: 'untrusted', detail: 'the seed certificate does not match its pins' });
           return;
         }
         request.end(options.body);
