@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { relayLimits, type RelayLimits } from './limits.ts';
-import { applySecurityHeaders, createStaticHandler } from './static.ts';
+import { SECURITY_HEADERS, applySecurityHeaders, createStaticHandler } from './static.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
@@ -53,10 +54,24 @@ export function createRelayServer(options: RelayServerOptions): Server {
       });
     },
   );
+  // CONNECT and protocol upgrades (WebSocket…) are taken off the HTTP parser by Node and, with no
+  // listener, dropped without a word; the relay has neither, and says so like any other refusal.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseRaw(socket, 405, 'Method Not Allowed'));
+  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => refuseRaw(socket, 400, 'Bad Request'));
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   // No traffic either way for this long (a client that stopped reading its answer): the socket is destroyed.
   server.setTimeout(limits.idleSocketTimeoutMs);
   return server;
+}
+
+/** Answers on a socket the HTTP server has let go of, then closes it. */
+function refuseRaw(socket: Duplex, status: number, reason: string): void {
+  socket.on('error', () => socket.destroy());
+  // Whatever else the client sends is read and dropped, and a client that never hangs up is cut off.
+  socket.resume();
+  setTimeout(() => socket.destroy(), 5_000).unref();
+  const headers = [...Object.entries(SECURITY_HEADERS), ['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(reason.length + 1)], ['Connection', 'close']];
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${reason}\n`);
 }
 
 /** Starts listening and resolves with the URL to open, e.g. "http://127.0.0.1:8080/". */
