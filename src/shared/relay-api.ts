@@ -11,6 +11,11 @@
  *                                  at start; on a devnet started by `npm start`, also the echo
  *                                  peer's Session ID (public) once it runs.
  *
+ * The POST routes take only their own content type (ONION_CONTENT_TYPE, SEED_CONTENT_TYPE; else
+ * 415), only from the relay's own pages or clients that send no Origin (else 403), at a bounded rate
+ * per client (else 429 with Retry-After). Every answer is typed by the route, never by the node, and
+ * carries a sandboxing CSP (docs/relay.md).
+ *
  * When the relay itself refuses or fails (as opposed to passing on a node's answer), the response
  * carries `X-Parley-Relay-Error: <code>` so the client can tell "the guard said 502" from
  * "the relay could not reach the guard".
