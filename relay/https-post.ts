@@ -6,6 +6,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import { UPSTREAM_SOCKETS_PER_NODE } from './limits.ts';
 import type { SeedTrust } from './seed-profiles.ts';
 
 export type TlsRule =
@@ -29,7 +30,7 @@ export type PostOutcome =
   | { readonly ok: false; readonly failure: 'timeout' | 'unreachable' | 'untrusted' | 'too_large' | 'aborted'; readonly detail: string };
 
 /** Keep-alive connections to service nodes: a path's guard is reused for many requests. */
-const nodeAgent = new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: false });
+const nodeAgent = new https.Agent({ keepAlive: true, maxSockets: UPSTREAM_SOCKETS_PER_NODE, rejectUnauthorized: false });
 
 export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> {
   return new Promise((resolve) => {

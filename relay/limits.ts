@@ -35,6 +35,8 @@ export interface RelayLimits {
   /** How long the relay waits for a guard's (the whole path's) answer, and for a seed's. */
   readonly nodeTimeoutMs: number;
   readonly seedTimeoutMs: number;
+  /** An address the relay does not know makes it ask the seeds again at most this often. */
+  readonly directoryRefreshIntervalMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -55,7 +57,15 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   seedAnswerBytes: 4 * 1024 * 1024,
   nodeTimeoutMs: NODE_TIMEOUT_MS,
   seedTimeoutMs: 5_000,
+  directoryRefreshIntervalMs: 10_000,
 };
+
+/**
+ * Connections to one service node at once, for all relays of the process (one keep-alive pool,
+ * https-post.ts): requests past it wait for a free connection, so one busy guard cannot make the
+ * relay open sockets without end.
+ */
+export const UPSTREAM_SOCKETS_PER_NODE = 16;
 
 /** The defaults with some numbers replaced, checked so that a typo cannot switch a limit off. */
 export function relayLimits(overrides: Partial<RelayLimits> = {}): RelayLimits {

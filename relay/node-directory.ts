@@ -6,7 +6,10 @@
 import { DIRECTORY_REQUEST, askSeeds, parseNodeList, type SeedQueryLimits } from './seeds.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 
-const MIN_REFRESH_INTERVAL_MS = 10_000;
+export interface DirectoryLimits extends SeedQueryLimits {
+  /** An unknown address makes the relay ask the seeds again at most this often. */
+  readonly directoryRefreshIntervalMs: number;
+}
 
 export class NodeDirectory {
   private addresses = new Set<string>();
@@ -15,7 +18,7 @@ export class NodeDirectory {
 
   constructor(
     private readonly profile: SeedProfile,
-    private readonly limits: SeedQueryLimits,
+    private readonly limits: DirectoryLimits,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -32,7 +35,7 @@ export class NodeDirectory {
       await this.refreshing.catch(() => undefined);
       if (this.addresses.has(address)) return true;
     }
-    if (this.clock() - this.lastRefresh < MIN_REFRESH_INTERVAL_MS) return false;
+    if (this.clock() - this.lastRefresh < this.limits.directoryRefreshIntervalMs) return false;
     await this.refresh().catch(() => undefined);
     return this.addresses.has(address);
   }
