@@ -39,8 +39,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 export function sendRelayError(res: ServerResponse, status: number, code: RelayErrorCode, text: string): void {
   if (res.headersSent || res.destroyed) return;
   applyApiHeaders(res);
+  // A refusal before the body was read ends the connection: Node would otherwise read the rest of
+  // the body (for up to the request timeout) just to reach the next request.
+  if (hasUnreadBody(res.req)) res.setHeader('Connection', 'close');
   res.statusCode = status;
   res.setHeader(RELAY_ERROR_HEADER, code);
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.end(text);
+}
+
+function hasUnreadBody(req: IncomingMessage | undefined): boolean {
+  if (req === undefined || req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -123,6 +123,17 @@ describe('sizes', () => {
     expect((await postOnion(url, node.port, new Uint8Array(MAX_ONION_REQUEST_BYTES))).status).toBe(200);
   });
 
+  it('ends the connection when it refuses a request whose body it did not read', async () => {
+    const node = await okNode();
+    const url = await relayFor(node, {});
+    const { socket, closed } = await rawConnection(url);
+    // A body announced but never sent: without the close, Node would wait for it (up to the request timeout).
+    socket.write(`POST /v1/onion/127.0.0.1:${node.port} HTTP/1.1\r\nHost: relay\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n`);
+    const answer = (await closed).toString('latin1');
+    expect(answer).toMatch(/^HTTP\/1\.1 415 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+  });
+
   it('refuses a seed body over its cap with 413', async () => {
     const url = await relayFor(await okNode(), {});
     const body = new Uint8Array(MAX_SEED_REQUEST_BYTES + 1).fill(0x20);

@@ -217,8 +217,7 @@ async function readLimited(req: IncomingMessage, res: ServerResponse, limit: num
       return undefined;
     }
     if (!(error instanceof BodyTooLargeError)) throw error;
-    // The rest of the body is not read: the connection ends with this answer.
-    res.setHeader('Connection', 'close');
+    // The rest of the body is not read: the connection ends with this answer (sendRelayError).
     sendRelayError(res, 413, 'body_too_large', `bodies over ${limit} bytes are refused here`);
     return undefined;
   }
