@@ -166,6 +166,24 @@ describe('sizes', () => {
     expect(sockets).toHaveLength(1);
     await waitUntil("the node's connection is closed", () => sockets[0]!.destroyed);
   });
+
+  it('refuses an answer that declares a length over the cap before reading it', async () => {
+    const sockets: IncomingMessage['socket'][] = [];
+    const node = await upstream(
+      startFakeUpstream(
+        afterBody((req, res) => {
+          sockets.push(req.socket);
+          res.setHeader('Content-Length', String(1024 * 1024 * 1024));
+          res.write('the first of a billion bytes');
+        }),
+      ),
+    );
+    const url = await relayFor(node, { nodeAnswerBytes: 64 * 1024 });
+    const answer = await postOnion(url, node.port, new Uint8Array(2));
+    expect(answer.status).toBe(502);
+    expect(relayError(answer)).toBe('answer_too_large');
+    await waitUntil("the node's connection is closed", () => sockets[0]?.destroyed === true);
+  });
 });
 
 describe('upstream requests nobody waits for', () => {
