@@ -6,6 +6,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
+import type { ByteBudget } from './byte-budget.ts';
 import { UPSTREAM_SOCKETS_PER_NODE } from './limits.ts';
 import type { SeedTrust } from './seed-profiles.ts';
 
@@ -23,11 +24,13 @@ export interface PostOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Aborting it drops the request and its connection at once (a lost seed race, a client gone). */
   readonly signal?: AbortSignal;
+  /** The relay-wide budget the answer's bytes are taken from while it is read (byte-budget.ts). */
+  readonly budget?: ByteBudget;
 }
 
 export type PostOutcome =
   | { readonly ok: true; readonly status: number; readonly contentType: string | undefined; readonly body: Buffer }
-  | { readonly ok: false; readonly failure: 'timeout' | 'unreachable' | 'untrusted' | 'too_large' | 'aborted'; readonly detail: string };
+  | { readonly ok: false; readonly failure: 'timeout' | 'unreachable' | 'untrusted' | 'too_large' | 'aborted' | 'busy'; readonly detail: string };
 
 /** Keep-alive connections to service nodes: a path's guard is reused for many requests. */
 const nodeAgent = new https.Agent({ keepAlive: true, maxSockets: UPSTREAM_SOCKETS_PER_NODE, rejectUnauthorized: false });
@@ -39,10 +42,13 @@ export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> 
       return;
     }
     let settled = false;
+    let budgeted = 0;
     const settle = (outcome: PostOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Handed to the caller (or dropped): the bytes no longer wait here.
+      options.budget?.give(budgeted);
       options.signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
@@ -83,6 +89,13 @@ export function postHttps(url: URL, options: PostOptions): Promise<PostOutcome> 
         if (size > options.maxResponseBytes) {
           abandon({ ok: false, failure: 'too_large', detail: `answer over ${options.maxResponseBytes} bytes` });
           return;
+        }
+        if (options.budget !== undefined) {
+          if (!options.budget.take(chunk.length)) {
+            abandon({ ok: false, failure: 'busy', detail: `the relay holds ${options.budget.inUse} bytes of answers already` });
+            return;
+          }
+          budgeted += chunk.length;
         }
         chunks.push(chunk);
       });

@@ -32,6 +32,8 @@ export interface RelayLimits {
   /** Answer caps per upstream: the relay stops reading and hangs up above them. */
   readonly nodeAnswerBytes: number;
   readonly seedAnswerBytes: number;
+  /** Node answers held by the whole relay at once, all clients together (above: 503 relay_busy). */
+  readonly bufferedAnswerBytes: number;
   /** How long the relay waits for a guard's (the whole path's) answer, and for a seed's. */
   readonly nodeTimeoutMs: number;
   readonly seedTimeoutMs: number;
@@ -55,6 +57,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   seedRequestBytes: MAX_SEED_REQUEST_BYTES,
   nodeAnswerBytes: MAX_NODE_ANSWER_BYTES,
   seedAnswerBytes: 4 * 1024 * 1024,
+  bufferedAnswerBytes: 256 * 1024 * 1024,
   nodeTimeoutMs: NODE_TIMEOUT_MS,
   seedTimeoutMs: 5_000,
   directoryRefreshIntervalMs: 10_000,

@@ -186,6 +186,29 @@ describe('sizes', () => {
   });
 });
 
+describe("the relay's memory", () => {
+  it('drops an answer that would take the relay over its buffered-answer budget with 503, and serves once it is free', async () => {
+    const sockets: IncomingMessage['socket'][] = [];
+    const node = await upstream(
+      startFakeUpstream(
+        afterBody((req, res) => {
+          if (req.headers['content-length'] === '1') return void res.end('ok');
+          sockets.push(req.socket);
+          res.end(Buffer.alloc(100 * 1024, 0x43)); // under the answer cap, over the relay-wide budget
+        }),
+      ),
+    );
+    const url = await relayFor(node, { nodeAnswerBytes: 1024 * 1024, bufferedAnswerBytes: 32 * 1024 });
+    const answer = await postOnion(url, node.port, new Uint8Array(2));
+    expect(answer.status).toBe(503);
+    expect(relayError(answer)).toBe('relay_busy');
+    expect(answer.headers['retry-after']).toBe('1');
+    await waitUntil("the node's connection is closed", () => sockets[0]?.destroyed === true);
+    // What the dropped answer held was given back: a small answer fits again.
+    expect((await postOnion(url, node.port, new Uint8Array(1))).status).toBe(200);
+  });
+});
+
 describe('upstream requests nobody waits for', () => {
   it('aborts the seeds that lose the race', async () => {
     const node = await okNode();

@@ -5,7 +5,7 @@
  * garbage, path errors, endless answers, resets and silence.
  *
  * Each answer must be a well-formed HTTP response with a 2xx, 304 or 4xx status; a 5xx only as the
- * documented 502/504 of an upstream failure (with its X-Parley-Relay-Error code) or as a node's own
+ * documented 502/503/504 of an upstream failure (with its X-Parley-Relay-Error code) or as a node's own
  * path error passed on. No answer at all only for a request that never finished. The relay never
  * logs a failed request, and still serves afterwards.
  */
@@ -29,7 +29,13 @@ import { afterBody, startFakeSeed, startFakeUpstream, type FakeUpstream } from '
 const NODE_BEHAVIOURS = ['ok', 'html', 'path_error', 'bad_ciphertext', 'endless', 'reset', 'javascript', 'silent'] as const;
 const NODE_ANSWER_CAP = 8 * 1024;
 /** The relay's own 5xx, each with the only status it may come with. */
-const UPSTREAM_FAILURES: Readonly<Record<string, number>> = { node_unreachable: 502, answer_too_large: 502, seeds_unavailable: 502, node_timeout: 504 };
+const UPSTREAM_FAILURES: Readonly<Record<string, number>> = {
+  node_unreachable: 502,
+  answer_too_large: 502,
+  seeds_unavailable: 502,
+  relay_busy: 503,
+  node_timeout: 504,
+};
 
 let node: FakeUpstream;
 let seed: FakeUpstream;
@@ -320,7 +326,7 @@ function judge(request: FuzzRequest, raw: Buffer): string | undefined {
 
 describe('relay endpoints under random requests', () => {
   it(
-    'answer every request well-formed with a 2xx/4xx (or a documented upstream 502/504), and keep serving',
+    'answer every request well-formed with a 2xx/4xx (or a documented upstream 502/503/504), and keep serving',
     async () => {
       await fc.assert(
         fc.asyncProperty(requestArb, async (request) => {

@@ -18,6 +18,7 @@ import {
   type NetworkAnswer,
 } from '../src/shared/relay-api.ts';
 import { applyApiHeaders, hasContentType, isAllowedOrigin } from './api-checks.ts';
+import { ByteBudget } from './byte-budget.ts';
 import { ClientLimiter } from './client-limiter.ts';
 import { BodyTooLargeError, ClientGoneError, readBody, sendRelayError } from './http-io.ts';
 import { postHttps } from './https-post.ts';
@@ -49,6 +50,7 @@ interface Context {
   readonly options: ForwardingOptions;
   readonly limits: RelayLimits;
   readonly limiter: ClientLimiter;
+  readonly answerBudget: ByteBudget;
   readonly origins: ReadonlySet<string>;
   readonly log: (line: string) => void;
 }
@@ -59,6 +61,7 @@ export function forwardingRoutes(options: ForwardingOptions): Route[] {
     options,
     limits,
     limiter: new ClientLimiter(limits),
+    answerBudget: new ByteBudget(limits.bufferedAnswerBytes),
     origins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
     log: options.log ?? ((line: string) => console.log(line)),
   };
@@ -109,6 +112,7 @@ function onionRoute(context: Context): Route {
         maxResponseBytes: limits.nodeAnswerBytes,
         tls: { kind: 'any-certificate' },
         signal,
+        budget: context.answerBudget,
       });
       const took = `${Date.now() - started} ms`;
       if (!outcome.ok) {
@@ -116,6 +120,9 @@ function onionRoute(context: Context): Route {
           log(`relay: onion → ${address.ip}:${address.port} dropped (client gone) after ${took}`);
         } else if (outcome.failure === 'timeout') {
           sendRelayError(res, 504, 'node_timeout', 'guard timeout');
+        } else if (outcome.failure === 'busy') {
+          res.setHeader('Retry-After', '1');
+          sendRelayError(res, 503, 'relay_busy', 'the relay holds too many answers at once');
         } else if (outcome.failure === 'too_large') {
           sendRelayError(res, 502, 'answer_too_large', `the guard's answer is over ${limits.nodeAnswerBytes} bytes`);
         } else {

@@ -41,6 +41,7 @@ export interface NetworkAnswer {
  *   405 method_not_allowed · 413 body_too_large · 415 unsupported_media_type · 429 rate_limited
  *   502 node_unreachable · 502 answer_too_large (the guard's answer is over the cap; the relay hung up)
  *   504 node_timeout · 502 seeds_unavailable
+ *   503 relay_busy (the relay holds as many answers as it may; with Retry-After)
  */
 export const RELAY_ERROR_CODES = [
   'bad_request',
@@ -54,6 +55,7 @@ export const RELAY_ERROR_CODES = [
   'answer_too_large',
   'node_timeout',
   'seeds_unavailable',
+  'relay_busy',
 ] as const;
 export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
 
