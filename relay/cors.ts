@@ -3,6 +3,7 @@
  * listed; only listed origins get the headers, and only on /v1/ paths (the app itself is same-origin).
  */
 import { ONION_PATH_PREFIX, SEED_PATH } from '../src/shared/relay-api.ts';
+import { applyApiHeaders } from './api-checks.ts';
 import type { Route } from './server.ts';
 
 export function corsRoute(allowedOrigins: readonly string[]): Route {
@@ -15,6 +16,7 @@ export function corsRoute(allowedOrigins: readonly string[]): Route {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Vary', 'Origin');
     if (req.method !== 'OPTIONS') return false;
+    applyApiHeaders(res);
     res.statusCode = 204;
     res.setHeader('Access-Control-Allow-Methods', 'POST');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type');

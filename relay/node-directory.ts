@@ -3,10 +3,13 @@
  * it does not know triggers at most one refresh (rate-limited), so the relay can never be turned
  * into an open proxy, not even towards other ports of its own machine.
  */
-import { DIRECTORY_REQUEST, askSeeds, parseNodeList } from './seeds.ts';
+import { DIRECTORY_REQUEST, askSeeds, parseNodeList, type SeedQueryLimits } from './seeds.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 
-const MIN_REFRESH_INTERVAL_MS = 10_000;
+export interface DirectoryLimits extends SeedQueryLimits {
+  /** An unknown address makes the relay ask the seeds again at most this often. */
+  readonly directoryRefreshIntervalMs: number;
+}
 
 export class NodeDirectory {
   private addresses = new Set<string>();
@@ -15,6 +18,7 @@ export class NodeDirectory {
 
   constructor(
     private readonly profile: SeedProfile,
+    private readonly limits: DirectoryLimits,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -26,7 +30,12 @@ export class NodeDirectory {
   async isKnown(ip: string, port: number): Promise<boolean> {
     const address = `${ip}:${port}`;
     if (this.addresses.has(address)) return true;
-    if (this.clock() - this.lastRefresh < MIN_REFRESH_INTERVAL_MS) return false;
+    // A query under way (the one at start, say) may be about to list it: wait for that one.
+    if (this.refreshing !== undefined) {
+      await this.refreshing.catch(() => undefined);
+      if (this.addresses.has(address)) return true;
+    }
+    if (this.clock() - this.lastRefresh < this.limits.directoryRefreshIntervalMs) return false;
     await this.refresh().catch(() => undefined);
     return this.addresses.has(address);
   }
@@ -36,7 +45,7 @@ export class NodeDirectory {
     this.refreshing ??= (async () => {
       this.lastRefresh = this.clock();
       try {
-        const answer = await askSeeds(this.profile, new TextEncoder().encode(DIRECTORY_REQUEST));
+        const answer = await askSeeds(this.profile, new TextEncoder().encode(DIRECTORY_REQUEST), this.limits);
         const nodes = parseNodeList(answer.body);
         if (nodes.length > 0) this.addresses = new Set(nodes.map((n) => `${n.ip}:${n.port}`));
       } finally {

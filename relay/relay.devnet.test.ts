@@ -6,7 +6,8 @@ import { buildOnionRequest, decryptSnodeReply } from '../wasm/onion/index.ts';
 import { ready } from '../wasm/sodium.ts';
 import { startTestDevnet, portOf, type TestDevnet } from '../devnet/testing/test-devnet.ts';
 import { randomIdentity } from '../test/identities.ts';
-import { MAX_REQUEST_BYTES, RELAY_ERROR_HEADER } from '../src/shared/relay-api.ts';
+import { MAX_ONION_REQUEST_BYTES, ONION_CONTENT_TYPE, RELAY_ERROR_HEADER, SEED_CONTENT_TYPE } from '../src/shared/relay-api.ts';
+import { relayLimits } from './limits.ts';
 import { corsRoute } from './cors.ts';
 import { NodeDirectory } from './node-directory.ts';
 import { devnetSeeds } from './seed-profiles.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const profile = devnetSeeds([net.started.seedUrl]);
   relay.server = createRelayServer({
     distDir: 'dist-that-does-not-exist',
-    routes: [corsRoute(['http://app.example']), ...forwardingRoutes({ profile, directory: new NodeDirectory(profile), log: (l) => relayLog.push(l) })],
+    routes: [corsRoute(['http://app.example']), ...forwardingRoutes({ profile, directory: new NodeDirectory(profile, relayLimits()), log: (l) => relayLog.push(l) })],
   });
   relayUrl = await listen(relay.server, 0, '127.0.0.1');
 });
@@ -69,7 +70,7 @@ async function onionInfo(targetIndex: number, pathIndexes: number[]) {
 describe('relay forwarding', () => {
   it('relays the seed answer for get_n_service_nodes', async () => {
     const body = utf8(JSON.stringify({ jsonrpc: '2.0', method: 'get_n_service_nodes', params: { active_only: true } }));
-    const answer = await call(`${relayUrl}v1/seed`, 'POST', body, { 'Content-Type': 'application/json' });
+    const answer = await call(`${relayUrl}v1/seed`, 'POST', body, { 'Content-Type': SEED_CONTENT_TYPE });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json');
     const states = JSON.parse(answer.body.toString()).result.service_node_states as unknown[];
@@ -78,14 +79,14 @@ describe('relay forwarding', () => {
 
   it('relays no other seed method', async () => {
     const body = utf8(JSON.stringify({ jsonrpc: '2.0', method: 'get_service_nodes', params: {} }));
-    const answer = await call(`${relayUrl}v1/seed`, 'POST', body);
+    const answer = await call(`${relayUrl}v1/seed`, 'POST', body, { 'Content-Type': SEED_CONTENT_TYPE });
     expect(answer.status).toBe(400);
     expect(answer.headers[RELAY_ERROR_HEADER.toLowerCase()]).toBe('bad_request');
   });
 
   it('forwards onion bytes to a known guard and passes the answer back unchanged', async () => {
     const { built, url } = await onionInfo(0, [1, 2, 3]);
-    const answer = await call(url, 'POST', built.body, { 'Content-Type': 'application/octet-stream' });
+    const answer = await call(url, 'POST', built.body, { 'Content-Type': ONION_CONTENT_TYPE });
     expect(answer.status).toBe(200);
     expect(answer.headers[RELAY_ERROR_HEADER.toLowerCase()]).toBeUndefined();
     const reply = await decryptSnodeReply(new Uint8Array(answer.body), built.replyKey, built.encType);
@@ -97,7 +98,7 @@ describe('relay forwarding', () => {
     const { built, url } = await onionInfo(0, [1, 2, 3]);
     const tampered = built.body.slice();
     tampered[10] = tampered[10]! ^ 0xff;
-    const answer = await call(url, 'POST', tampered);
+    const answer = await call(url, 'POST', tampered, { 'Content-Type': ONION_CONTENT_TYPE });
     expect(answer.status).toBe(400);
     expect(answer.body.toString()).toBe('Invalid ciphertext');
     expect(answer.headers[RELAY_ERROR_HEADER.toLowerCase()]).toBeUndefined();
@@ -106,7 +107,7 @@ describe('relay forwarding', () => {
   it('refuses a loopback port that is not a service node', async () => {
     const relayPort = (relay.server!.address() as AddressInfo).port;
     for (const port of [relayPort, portOf(net.started.seedUrl)]) {
-      const answer = await call(`${relayUrl}v1/onion/127.0.0.1:${port}`, 'POST', new Uint8Array(8));
+      const answer = await call(`${relayUrl}v1/onion/127.0.0.1:${port}`, 'POST', new Uint8Array(8), { 'Content-Type': ONION_CONTENT_TYPE });
       expect(answer.status).toBe(403);
       expect(answer.headers[RELAY_ERROR_HEADER.toLowerCase()]).toBe('unknown_node');
     }
@@ -114,7 +115,7 @@ describe('relay forwarding', () => {
 
   it('refuses addresses that are not ipv4:port', async () => {
     for (const target of ['localhost:22021', 'example.com:443', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:70000', '[::1]:443', '..%2f..%2fetc']) {
-      const answer = await call(`${relayUrl}v1/onion/${target}`, 'POST', new Uint8Array(8));
+      const answer = await call(`${relayUrl}v1/onion/${target}`, 'POST', new Uint8Array(8), { 'Content-Type': ONION_CONTENT_TYPE });
       expect(answer.status, target).toBe(400);
     }
   });
@@ -122,7 +123,7 @@ describe('relay forwarding', () => {
   it('refuses oversized bodies without forwarding them', async () => {
     const guard = net.started.nodes[0]!;
     const before = relayLog.length;
-    const answer = await call(`${relayUrl}v1/onion/${guard.ip}:${guard.httpsPort}`, 'POST', new Uint8Array(MAX_REQUEST_BYTES + 1));
+    const answer = await call(`${relayUrl}v1/onion/${guard.ip}:${guard.httpsPort}`, 'POST', new Uint8Array(MAX_ONION_REQUEST_BYTES + 1), { 'Content-Type': ONION_CONTENT_TYPE });
     expect(answer.status).toBe(413);
     expect(answer.headers[RELAY_ERROR_HEADER.toLowerCase()]).toBe('body_too_large');
     expect(relayLog.slice(before).some((line) => line.includes('onion →'))).toBe(false);
@@ -132,14 +133,14 @@ describe('relay forwarding', () => {
     const { built, url } = await onionInfo(0, [4, 2, 3]);
     await net.devnet.node(4).stop();
     try {
-      const answer = await call(url, 'POST', built.body);
+      const answer = await call(url, 'POST', built.body, { 'Content-Type': ONION_CONTENT_TYPE });
       expect(answer.status).toBe(502);
       expect(answer.headers[RELAY_ERROR_HEADER.toLowerCase()]).toBe('node_unreachable');
     } finally {
       await net.devnet.node(4).start();
     }
     const again = await onionInfo(0, [4, 2, 3]);
-    expect((await call(again.url, 'POST', again.built.body)).status).toBe(200);
+    expect((await call(again.url, 'POST', again.built.body, { 'Content-Type': ONION_CONTENT_TYPE })).status).toBe(200);
   });
 
   it('says which network it fronts', async () => {
@@ -153,7 +154,7 @@ describe('relay forwarding', () => {
     let echoPeer: string | undefined;
     const server = createRelayServer({
       distDir: 'dist-that-does-not-exist',
-      routes: forwardingRoutes({ profile, directory: new NodeDirectory(profile), log: () => undefined, echoPeer: () => echoPeer }),
+      routes: forwardingRoutes({ profile, directory: new NodeDirectory(profile, relayLimits()), log: () => undefined, echoPeer: () => echoPeer }),
     });
     const url = await listen(server, 0, '127.0.0.1');
     try {
@@ -192,7 +193,11 @@ describe('relay forwarding', () => {
     try {
       const client = { address: '127.0.0.77', forwardedFor: '203.0.113.77', ports: [] as number[] };
       const send = (path: string, body: Uint8Array) =>
-        callFrom(client.address, `${url}${path}`, body, { 'X-Forwarded-For': client.forwardedFor, 'User-Agent': 'Parley relay log test' }).then(
+        callFrom(client.address, `${url}${path}`, body, {
+          'Content-Type': path === 'v1/seed' ? SEED_CONTENT_TYPE : ONION_CONTENT_TYPE,
+          'X-Forwarded-For': client.forwardedFor,
+          'User-Agent': 'Parley relay log test',
+        }).then(
           (answer) => (client.ports.push(answer.localPort), answer),
         );
       const marker = 'parley-relay-log-marker-5e0d6a1c';

@@ -1,8 +1,10 @@
 /**
- * A complete relay: the forwarding API for one network profile, optional CORS, and the built app.
+ * A complete relay: the forwarding API for one network profile, optional CORS, and the built app,
+ * under one set of limits (limits.ts).
  */
 import type { Server } from 'node:http';
 import { corsRoute } from './cors.ts';
+import { relayLimits, type RelayLimits } from './limits.ts';
 import { NodeDirectory } from './node-directory.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
@@ -16,17 +18,29 @@ export interface RelayConfig {
   readonly log?: (line: string) => void;
   /** The devnet's echo peer for `GET /v1/network`, asked on each request (routes.ts). */
   readonly echoPeer?: () => string | undefined;
+  /** Numbers to use instead of the default limits (tests make them small). */
+  readonly limits?: Partial<RelayLimits>;
 }
 
 export function createRelay(config: RelayConfig): Server {
-  const directory = new NodeDirectory(config.profile);
+  const limits = relayLimits(config.limits);
+  const directory = new NodeDirectory(config.profile, limits);
   // Learn the nodes early so the first onion does not wait on a seed query; failures retry on demand.
   void directory.refresh().catch(() => undefined);
+  const corsOrigins = config.corsOrigins ?? [];
   return createRelayServer({
     distDir: config.distDir,
+    limits,
     routes: [
-      ...(config.corsOrigins?.length ? [corsRoute(config.corsOrigins)] : []),
-      ...forwardingRoutes({ profile: config.profile, directory, log: config.log, ...(config.echoPeer ? { echoPeer: config.echoPeer } : {}) }),
+      ...(corsOrigins.length ? [corsRoute(corsOrigins)] : []),
+      ...forwardingRoutes({
+        profile: config.profile,
+        directory,
+        limits,
+        allowedOrigins: corsOrigins,
+        ...(config.log ? { log: config.log } : {}),
+        ...(config.echoPeer ? { echoPeer: config.echoPeer } : {}),
+      }),
     ],
   });
 }

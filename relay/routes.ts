@@ -1,20 +1,28 @@
 /**
- * The relay's forwarding routes (see api.ts). They log what was asked, of whom, and how it ended;
- * never a body, never the client's address.
+ * The relay's forwarding routes (src/shared/relay-api.ts). They log what was asked, of whom, and how
+ * it ended; never a body, never the client's address.
+ *
+ * Each forwarding request passes, in this order: the client's rate and concurrency limits (429), the
+ * method (405), the Origin (403), the content type (415), the address (400), the body cap (413) and
+ * the node directory (403), before anything is sent upstream. Whatever comes back is typed by the
+ * route, never by the node (api-checks.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4 } from 'node:net';
 import {
-  MAX_NODE_ANSWER_BYTES,
-  MAX_REQUEST_BYTES,
   NETWORK_PATH,
-  NODE_TIMEOUT_MS,
+  ONION_CONTENT_TYPE,
   ONION_PATH_PREFIX,
+  SEED_CONTENT_TYPE,
   SEED_PATH,
   type NetworkAnswer,
 } from '../src/shared/relay-api.ts';
-import { BodyTooLargeError, readBody, sendRelayError } from './http-io.ts';
+import { applyApiHeaders, hasContentType, isAllowedOrigin } from './api-checks.ts';
+import { ByteBudget } from './byte-budget.ts';
+import { ClientLimiter } from './client-limiter.ts';
+import { BodyTooLargeError, ClientGoneError, readBody, sendRelayError } from './http-io.ts';
 import { postHttps } from './https-post.ts';
+import { relayLimits, type RelayLimits } from './limits.ts';
 import type { NodeDirectory } from './node-directory.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 import { SeedsUnavailableError, askSeeds } from './seeds.ts';
@@ -24,7 +32,10 @@ export interface ForwardingOptions {
   readonly profile: SeedProfile;
   readonly directory: NodeDirectory;
   readonly log?: (line: string) => void;
-  readonly nodeTimeoutMs?: number;
+  /** The relay's limits (limits.ts); the defaults when not given. */
+  readonly limits?: RelayLimits;
+  /** Origins besides the relay's own whose pages may call the API (the CORS list, cors.ts). */
+  readonly allowedOrigins?: readonly string[];
   /**
    * The devnet's echo peer, named in `GET /v1/network` once it runs (read on every request, so
    * `npm start` can tell the relay after the peer has started). Only its public Session ID.
@@ -34,14 +45,33 @@ export interface ForwardingOptions {
 
 const SESSION_ID = /^05[0-9a-f]{64}$/;
 
+/** What every forwarding route shares: its limits, the client limiter, the allowed origins, the log. */
+interface Context {
+  readonly options: ForwardingOptions;
+  readonly limits: RelayLimits;
+  readonly limiter: ClientLimiter;
+  readonly answerBudget: ByteBudget;
+  readonly origins: ReadonlySet<string>;
+  readonly log: (line: string) => void;
+}
+
 export function forwardingRoutes(options: ForwardingOptions): Route[] {
-  const log = options.log ?? ((line: string) => console.log(line));
-  return [onionRoute(options, log), seedRoute(options, log), networkRoute(options)];
+  const limits = options.limits ?? relayLimits();
+  const context: Context = {
+    options,
+    limits,
+    limiter: new ClientLimiter(limits),
+    answerBudget: new ByteBudget(limits.bufferedAnswerBytes),
+    origins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
+    log: options.log ?? ((line: string) => console.log(line)),
+  };
+  return [onionRoute(context), seedRoute(context), networkRoute(options)];
 }
 
 function networkRoute(options: ForwardingOptions): Route {
   return (req, res) => {
     if (pathOf(req) !== NETWORK_PATH) return false;
+    applyApiHeaders(res);
     if (req.method !== 'GET') {
       res.setHeader('Allow', 'GET');
       sendRelayError(res, 405, 'method_not_allowed', 'GET only');
@@ -49,7 +79,6 @@ function networkRoute(options: ForwardingOptions): Route {
     }
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', 'no-store');
     const echoPeer = options.profile.name === 'devnet' ? options.echoPeer?.() : undefined;
     const answer: NetworkAnswer = { network: options.profile.name, ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}) };
     res.end(JSON.stringify(answer));
@@ -57,90 +86,146 @@ function networkRoute(options: ForwardingOptions): Route {
   };
 }
 
-function onionRoute(options: ForwardingOptions, log: (line: string) => void): Route {
+function onionRoute(context: Context): Route {
+  const { limits, log } = context;
   return async (req, res) => {
     const path = pathOf(req);
     if (!path.startsWith(ONION_PATH_PREFIX)) return false;
-    if (!allowPost(req, res)) return true;
-    const started = Date.now();
-    const address = parseAddress(path.slice(ONION_PATH_PREFIX.length));
-    if (address === undefined) {
-      sendRelayError(res, 400, 'bad_request', 'expected /v1/onion/<ipv4>:<port>');
-      return true;
-    }
-    const body = await readLimited(req, res);
-    if (body === undefined) return true;
-    if (!(await options.directory.isKnown(address.ip, address.port))) {
-      sendRelayError(res, 403, 'unknown_node', 'not a known service node');
-      log(`relay: onion → ${address.ip}:${address.port} refused (unknown node)`);
-      return true;
-    }
-    const outcome = await postHttps(new URL(`https://${address.ip}:${address.port}/onion_req/v2`), {
-      body,
-      contentType: 'application/octet-stream',
-      timeoutMs: options.nodeTimeoutMs ?? NODE_TIMEOUT_MS,
-      maxResponseBytes: MAX_NODE_ANSWER_BYTES,
-      tls: { kind: 'any-certificate' },
+    await forward(context, req, res, ONION_CONTENT_TYPE, async (signal) => {
+      const started = Date.now();
+      const address = parseAddress(path.slice(ONION_PATH_PREFIX.length));
+      if (address === undefined) {
+        sendRelayError(res, 400, 'bad_request', 'expected /v1/onion/<ipv4>:<port>');
+        return;
+      }
+      const body = await readLimited(req, res, limits.onionRequestBytes);
+      if (body === undefined) return;
+      if (!(await context.options.directory.isKnown(address.ip, address.port))) {
+        sendRelayError(res, 403, 'unknown_node', 'not a known service node');
+        log(`relay: onion → ${address.ip}:${address.port} refused (unknown node)`);
+        return;
+      }
+      const outcome = await postHttps(new URL(`https://${address.ip}:${address.port}/onion_req/v2`), {
+        body,
+        contentType: ONION_CONTENT_TYPE,
+        timeoutMs: limits.nodeTimeoutMs,
+        maxResponseBytes: limits.nodeAnswerBytes,
+        tls: { kind: 'any-certificate' },
+        signal,
+        budget: context.answerBudget,
+      });
+      const took = `${Date.now() - started} ms`;
+      if (!outcome.ok) {
+        if (outcome.failure === 'aborted') {
+          log(`relay: onion → ${address.ip}:${address.port} dropped (client gone) after ${took}`);
+        } else if (outcome.failure === 'timeout') {
+          sendRelayError(res, 504, 'node_timeout', 'guard timeout');
+        } else if (outcome.failure === 'busy') {
+          res.setHeader('Retry-After', '1');
+          sendRelayError(res, 503, 'relay_busy', 'the relay holds too many answers at once');
+        } else if (outcome.failure === 'too_large') {
+          sendRelayError(res, 502, 'answer_too_large', `the guard's answer is over ${limits.nodeAnswerBytes} bytes`);
+        } else {
+          sendRelayError(res, 502, 'node_unreachable', `guard ${outcome.failure}`);
+        }
+        if (outcome.failure !== 'aborted') log(`relay: onion → ${address.ip}:${address.port} ${outcome.failure} after ${took}`);
+        return;
+      }
+      // The node's status and bytes, unchanged; their type is ours to say, never the node's.
+      res.statusCode = outcome.status;
+      res.setHeader('Content-Type', ONION_CONTENT_TYPE);
+      res.end(outcome.body);
+      log(`relay: onion → ${address.ip}:${address.port} ${outcome.status} ${body.length}/${outcome.body.length} B ${took}`);
     });
-    if (!outcome.ok) {
-      const timeout = outcome.failure === 'timeout';
-      sendRelayError(res, timeout ? 504 : 502, timeout ? 'node_timeout' : 'node_unreachable', `guard ${outcome.failure}`);
-      log(`relay: onion → ${address.ip}:${address.port} ${outcome.failure} after ${Date.now() - started} ms`);
-      return true;
-    }
-    res.statusCode = outcome.status;
-    res.setHeader('Content-Type', outcome.contentType ?? 'application/octet-stream');
-    res.setHeader('Cache-Control', 'no-store');
-    res.end(outcome.body);
-    log(`relay: onion → ${address.ip}:${address.port} ${outcome.status} ${body.length}/${outcome.body.length} B ${Date.now() - started} ms`);
     return true;
   };
 }
 
-function seedRoute(options: ForwardingOptions, log: (line: string) => void): Route {
+function seedRoute(context: Context): Route {
+  const { options, limits, log } = context;
   return async (req, res) => {
     if (pathOf(req) !== SEED_PATH) return false;
-    if (!allowPost(req, res)) return true;
-    const body = await readLimited(req, res);
-    if (body === undefined) return true;
-    if (!isServiceNodeListRequest(body)) {
-      sendRelayError(res, 400, 'bad_request', 'only get_n_service_nodes is relayed to seeds');
-      return true;
-    }
-    try {
-      const answer = await askSeeds(options.profile, body);
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'application/json');
-      res.setHeader('Cache-Control', 'no-store');
-      res.end(answer.body);
-      log(`relay: seed ${answer.seedUrl} 200 ${answer.body.length} B`);
-    } catch (error) {
-      if (!(error instanceof SeedsUnavailableError)) throw error;
-      sendRelayError(res, 502, 'seeds_unavailable', 'no seed node answered');
-      log(`relay: seeds unavailable: ${error.reasons.join('; ')}`);
-    }
+    await forward(context, req, res, SEED_CONTENT_TYPE, async (signal) => {
+      const body = await readLimited(req, res, limits.seedRequestBytes);
+      if (body === undefined) return;
+      if (!isServiceNodeListRequest(body)) {
+        sendRelayError(res, 400, 'bad_request', 'only get_n_service_nodes is relayed to seeds');
+        return;
+      }
+      try {
+        const answer = await askSeeds(options.profile, body, limits, signal);
+        if (signal.aborted) return;
+        res.statusCode = 200;
+        res.setHeader('Content-Type', SEED_CONTENT_TYPE);
+        res.end(answer.body);
+        log(`relay: seed ${answer.seedUrl} 200 ${answer.body.length} B`);
+      } catch (error) {
+        if (!(error instanceof SeedsUnavailableError)) throw error;
+        if (signal.aborted) return;
+        sendRelayError(res, 502, 'seeds_unavailable', 'no seed node answered');
+        log(`relay: seeds unavailable: ${error.reasons.join('; ')}`);
+      }
+    });
     return true;
   };
+}
+
+/**
+ * The checks every forwarding request passes before `handle` runs, and the client's slot while it
+ * runs. `handle` gets a signal that aborts when the client's connection closes first, so that an
+ * upstream request nobody waits for is dropped.
+ */
+async function forward(
+  context: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  contentType: string,
+  handle: (signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  applyApiHeaders(res);
+  const admission = context.limiter.admit(req.socket.remoteAddress);
+  if (!admission.admitted) {
+    res.setHeader('Retry-After', String(admission.retryAfterSeconds));
+    sendRelayError(res, 429, 'rate_limited', admission.reason === 'rate' ? 'too many requests' : 'too many requests at once');
+    return;
+  }
+  const clientGone = new AbortController();
+  res.once('close', () => {
+    admission.release();
+    if (!res.writableFinished) clientGone.abort();
+  });
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    sendRelayError(res, 405, 'method_not_allowed', 'POST only');
+    return;
+  }
+  if (!isAllowedOrigin(req, context.origins)) {
+    sendRelayError(res, 403, 'foreign_origin', 'pages of other origins may not use this relay');
+    return;
+  }
+  if (!hasContentType(req, contentType)) {
+    sendRelayError(res, 415, 'unsupported_media_type', `the body must be ${contentType}`);
+    return;
+  }
+  await handle(clientGone.signal);
 }
 
 function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0] ?? '/';
 }
 
-function allowPost(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method === 'POST') return true;
-  res.setHeader('Allow', 'POST');
-  sendRelayError(res, 405, 'method_not_allowed', 'POST only');
-  return false;
-}
-
-async function readLimited(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+/** The body, or undefined once the request has been answered (413) or its client has gone. */
+async function readLimited(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | undefined> {
   try {
-    return await readBody(req, MAX_REQUEST_BYTES);
+    return await readBody(req, limit);
   } catch (error) {
+    if (error instanceof ClientGoneError) {
+      res.destroy();
+      return undefined;
+    }
     if (!(error instanceof BodyTooLargeError)) throw error;
-    res.setHeader('Connection', 'close');
-    sendRelayError(res, 413, 'body_too_large', `bodies over ${MAX_REQUEST_BYTES} bytes are refused`);
+    // The rest of the body is not read: the connection ends with this answer (sendRelayError).
+    sendRelayError(res, 413, 'body_too_large', `bodies over ${limit} bytes are refused here`);
     return undefined;
   }
 }

@@ -1,13 +1,17 @@
 /**
  * Asking the profile's seeds for the service-node list. All seeds are asked at once and the first
- * good answer wins, as Session's clients do (network-protocol.md §1.1).
+ * good answer wins, as Session's clients do (network-protocol.md §1.1); the others are aborted
+ * then, so that no losing connection keeps reading a list nobody will use.
  */
+import { SEED_CONTENT_TYPE } from '../src/shared/relay-api.ts';
 import { postHttps } from './https-post.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 
-export const SEED_TIMEOUT_MS = 5_000;
-/** Mainnet lists a few thousand nodes; the answer is well under this. */
-const MAX_SEED_ANSWER_BYTES = 16 * 1024 * 1024;
+/** How long each seed gets and how much of its answer is read (the relay's limits, limits.ts). */
+export interface SeedQueryLimits {
+  readonly seedTimeoutMs: number;
+  readonly seedAnswerBytes: number;
+}
 
 /** What the relay asks for itself: just enough to know where each node listens. */
 export const DIRECTORY_REQUEST = JSON.stringify({
@@ -28,15 +32,22 @@ export class SeedsUnavailableError extends Error {
   }
 }
 
-/** Posts a JSON-RPC body to every seed; resolves with the first 200 `application/json` answer. */
-export async function askSeeds(profile: SeedProfile, requestBody: Uint8Array): Promise<SeedAnswer> {
+/**
+ * Posts a JSON-RPC body to every seed; resolves with the first 200 `application/json` answer and
+ * aborts the rest. Aborting `signal` (the client went away) aborts them all.
+ */
+export async function askSeeds(profile: SeedProfile, requestBody: Uint8Array, limits: SeedQueryLimits, signal?: AbortSignal): Promise<SeedAnswer> {
+  const race = new AbortController();
+  const stopAll = () => race.abort();
+  signal?.addEventListener('abort', stopAll, { once: true });
   const attempts = profile.seeds.map(async (seed): Promise<SeedAnswer> => {
     const outcome = await postHttps(new URL('json_rpc', seed.url), {
       body: requestBody,
-      contentType: 'application/json',
-      timeoutMs: SEED_TIMEOUT_MS,
-      maxResponseBytes: MAX_SEED_ANSWER_BYTES,
+      contentType: SEED_CONTENT_TYPE,
+      timeoutMs: limits.seedTimeoutMs,
+      maxResponseBytes: limits.seedAnswerBytes,
       tls: seed.trust,
+      signal: race.signal,
     });
     if (!outcome.ok) throw new Error(`${seed.url}: ${outcome.failure} (${outcome.detail})`);
     if (outcome.status !== 200) throw new Error(`${seed.url}: HTTP ${outcome.status}`);
@@ -48,6 +59,10 @@ export async function askSeeds(profile: SeedProfile, requestBody: Uint8Array): P
   } catch (error) {
     const reasons = error instanceof AggregateError ? error.errors.map((e: unknown) => String((e as Error).message)) : [];
     throw new SeedsUnavailableError(reasons);
+  } finally {
+    // The winner has its answer; the losers are dropped with their connections.
+    stopAll();
+    signal?.removeEventListener('abort', stopAll);
   }
 }
 

@@ -152,6 +152,13 @@ describe('path traversal is refused', () => {
     });
   }
 
+  it('answers 400 to request targets no URL parser takes (found by relay.fuzz.test.ts: they were a 500)', async () => {
+    for (const target of ['//[::', '//evil.example:99999/x']) {
+      const reply = await get(base, target);
+      expect(reply.status, target).toBe(400);
+    }
+  });
+
   it('resolveRequestPath refuses encoded climbs, NUL, backslashes and dotfiles', () => {
     const root = '/srv/dist';
     expect(resolveRequestPath(root, '/%2e%2e/x')).toEqual({ kind: 'refused' });

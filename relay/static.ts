@@ -127,7 +127,8 @@ export function createStaticHandler(options: StaticOptions): StaticHandler {
       res.setHeader('Allow', 'GET, HEAD');
       return sendText(res, 405, 'Method Not Allowed');
     }
-    const pathname = new URL(req.url ?? '/', 'http://relay.invalid').pathname;
+    const pathname = pathnameOf(req.url ?? '/');
+    if (pathname === undefined) return sendText(res, 400, 'Bad Request');
     const resolved = resolveRequestPath(root, pathname);
     if (resolved.kind === 'refused') return sendText(res, 400, 'Bad Request');
 
@@ -164,6 +165,15 @@ export function createStaticHandler(options: StaticOptions): StaticHandler {
       stream.pipe(res);
     });
   };
+}
+
+/** The request target's path; undefined for targets no URL parser takes (`//[::`, `//host:99999`). */
+function pathnameOf(target: string): string | undefined {
+  try {
+    return new URL(target, 'http://relay.invalid').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {

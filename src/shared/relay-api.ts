@@ -11,6 +11,11 @@
  *                                  at start; on a devnet started by `npm start`, also the echo
  *                                  peer's Session ID (public) once it runs.
  *
+ * The POST routes take only their own content type (ONION_CONTENT_TYPE, SEED_CONTENT_TYPE; else
+ * 415), only from the relay's own pages or clients that send no Origin (else 403), at a bounded rate
+ * per client (else 429 with Retry-After). Every answer is typed by the route, never by the node, and
+ * carries a sandboxing CSP (docs/relay.md).
+ *
  * When the relay itself refuses or fails (as opposed to passing on a node's answer), the response
  * carries `X-Parley-Relay-Error: <code>` so the client can tell "the guard said 502" from
  * "the relay could not reach the guard".
@@ -30,18 +35,51 @@ export interface NetworkAnswer {
   readonly echoPeer?: string;
 }
 
-export type RelayErrorCode =
-  | 'bad_request'
-  | 'unknown_node'
-  | 'body_too_large'
-  | 'node_unreachable'
-  | 'node_timeout'
-  | 'seeds_unavailable'
-  | 'method_not_allowed';
+/**
+ * The codes of `X-Parley-Relay-Error`, each with the status it comes with:
+ *   400 bad_request · 403 unknown_node · 403 foreign_origin (a browser page of another origin)
+ *   405 method_not_allowed · 413 body_too_large · 415 unsupported_media_type · 429 rate_limited
+ *   502 node_unreachable · 502 answer_too_large (the guard's answer is over the cap; the relay hung up)
+ *   504 node_timeout · 502 seeds_unavailable
+ *   503 relay_busy (the relay holds as many answers as it may; with Retry-After)
+ */
+export const RELAY_ERROR_CODES = [
+  'bad_request',
+  'unknown_node',
+  'foreign_origin',
+  'method_not_allowed',
+  'body_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'node_unreachable',
+  'answer_too_large',
+  'node_timeout',
+  'seeds_unavailable',
+  'relay_busy',
+] as const;
+export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
 
-/** Service nodes refuse bodies over 10 MiB (413); the relay refuses them before forwarding. */
-export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/**
+ * The request type each POST route requires (anything else is 415). Neither is a type an HTML form
+ * can send, so a cross-site page cannot post without a CORS preflight, which the relay refuses.
+ */
+export const ONION_CONTENT_TYPE = 'application/octet-stream';
+export const SEED_CONTENT_TYPE = 'application/json';
+
+/**
+ * The largest onion request the relay forwards (413 above). A store carries at most 76,800 bytes of
+ * message data (102,400 base64 characters, network-protocol.md §3); with its JSON and four onion
+ * layers (~250 bytes each) that is ~104 KB, so 256 KiB leaves room for a small batch. Attachments
+ * through the file server (issue 11) will need ~10 MiB and get their own route and cap.
+ */
+export const MAX_ONION_REQUEST_BYTES = 256 * 1024;
+/** The `get_n_service_nodes` request is ~200 bytes. */
+export const MAX_SEED_REQUEST_BYTES = 4 * 1024;
 /** A node's onion hop waits 30 s for the next; the relay waits a little longer for the whole path. */
 export const NODE_TIMEOUT_MS = 40_000;
-/** Snode replies are small JSON; a retrieve is capped at 7.8 MB of messages, base64 and encrypted. */
+/**
+ * The largest guard answer the relay passes on (above it: 502 answer_too_large). A retrieve at the
+ * network's full 7.8 MB cap, encrypted and base64-encoded in the onion reply, is ~10.6 MB; a 10 MB
+ * attachment download (issue 11) will be ~13.4 MB.
+ */
 export const MAX_NODE_ANSWER_BYTES = 16 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RELAY_ERROR_HEADER } from '../../shared/relay-api.ts';
+import { ONION_CONTENT_TYPE, RELAY_ERROR_CODES, RELAY_ERROR_HEADER, SEED_CONTENT_TYPE } from '../../shared/relay-api.ts';
 import { devnetProfile } from './network-profile.ts';
 import { RelayTransport, type FetchLike } from './transport.ts';
 
@@ -64,6 +64,22 @@ describe('relay transport', () => {
     expect(answer).toEqual({ status: 502, body: new TextEncoder().encode('Next node not found: x') });
     const relayError = await transport.postOnion({ ...guard, port: 1 }, new Uint8Array(1));
     expect(relayError.relayError).toBe('node_unreachable');
+  });
+
+  it('sends each route the content type the relay requires (anything else is 415)', async () => {
+    const list = { result: { service_node_states: [seedNode('10.0.0.1', 1)] } };
+    const { fetch, calls } = fakeFetch((url) => (url.endsWith('/v1/seed') ? new Response(JSON.stringify(list)) : new Response('ok')));
+    const transport = new RelayTransport(profile, fetch);
+    await transport.fetchSeedNodes();
+    await transport.postOnion(guard, new Uint8Array(1));
+    expect(calls.map((c) => (c.init.headers as Record<string, string>)['Content-Type'])).toEqual([SEED_CONTENT_TYPE, ONION_CONTENT_TYPE]);
+  });
+
+  it("knows every code of the relay's error header, the abuse limits' too", async () => {
+    for (const code of RELAY_ERROR_CODES) {
+      const { fetch } = fakeFetch(() => new Response('refused', { status: 429, headers: { [RELAY_ERROR_HEADER]: code } }));
+      expect((await new RelayTransport(profile, fetch).postOnion(guard, new Uint8Array(1))).relayError).toBe(code);
+    }
   });
 
   it('a fetch that throws is network_offline, and is reported', async () => {

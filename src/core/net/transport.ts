@@ -5,7 +5,15 @@
  */
 import { utf8 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
-import { ONION_PATH_PREFIX, RELAY_ERROR_HEADER, SEED_PATH, type RelayErrorCode } from '../../shared/relay-api.ts';
+import {
+  ONION_CONTENT_TYPE,
+  ONION_PATH_PREFIX,
+  RELAY_ERROR_CODES,
+  RELAY_ERROR_HEADER,
+  SEED_CONTENT_TYPE,
+  SEED_PATH,
+  type RelayErrorCode,
+} from '../../shared/relay-api.ts';
 import { abortedError, deadline, throwIfAborted } from './abort.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { isObject, parseServiceNodeStates } from './snode-records.ts';
@@ -31,16 +39,6 @@ const SEED_REQUEST = JSON.stringify({
   },
 });
 
-const RELAY_ERRORS: readonly RelayErrorCode[] = [
-  'bad_request',
-  'unknown_node',
-  'body_too_large',
-  'node_unreachable',
-  'node_timeout',
-  'seeds_unavailable',
-  'method_not_allowed',
-];
-
 export interface TransportEvents {
   /** The relay answered (whatever it said): the network is there. */
   readonly onReachable?: () => void;
@@ -63,7 +61,7 @@ export class RelayTransport {
   async fetchSeedNodes(signal?: AbortSignal): Promise<Snode[]> {
     const limit = deadline(signal, this.profile.seedTimeoutMs);
     try {
-      const answer = await this.post(SEED_PATH, utf8(SEED_REQUEST), 'application/json', limit.signal, limit.timedOut);
+      const answer = await this.post(SEED_PATH, utf8(SEED_REQUEST), SEED_CONTENT_TYPE, limit.signal, limit.timedOut);
       if (answer.status !== 200) {
         throw new ParleyError('pool_unavailable', 'the seed list could not be fetched', {
           reason: answer.relayError ?? 'status',
@@ -88,7 +86,7 @@ export class RelayTransport {
 
   /** POSTs an onion to the guard through the relay; any HTTP answer is returned, never thrown. */
   postOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
-    return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, 'application/octet-stream', signal);
+    return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal);
   }
 
   private async post(
@@ -119,7 +117,7 @@ export class RelayTransport {
     }
     this.events.onReachable?.();
     const header = response.headers.get(RELAY_ERROR_HEADER);
-    const relayError = RELAY_ERRORS.find((code) => code === header);
+    const relayError = RELAY_ERROR_CODES.find((code) => code === header);
     return relayError === undefined ? { status: response.status, body: bytes } : { status: response.status, body: bytes, relayError };
   }
 }
