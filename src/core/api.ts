@@ -52,6 +52,8 @@ export interface AccountView {
   readonly hasPassphrase: boolean;
   /** The seed is encrypted and not yet unlocked in this session: messaging is paused. */
   readonly locked: boolean;
+  /** The wait, as of this view, before a passphrase may be tried again after too many wrong ones (0: none). */
+  readonly passphraseRetryAfterMs: number;
 }
 
 export interface ConversationView {

@@ -91,7 +91,7 @@ describe('a new account', () => {
     expect((await dumpDatabase(indexedDB, 'parley'))['account']).toEqual([]);
 
     const account = await core.createAccount({ recoveryPhrase: one, displayName: '  Alice ' });
-    expect(account).toEqual({ sessionId: identityFromEntropy(decodeMnemonic(one)).sessionId, displayName: 'Alice', hasPassphrase: false, locked: false });
+    expect(account).toEqual({ sessionId: identityFromEntropy(decodeMnemonic(one)).sessionId, displayName: 'Alice', hasPassphrase: false, locked: false, passphraseRetryAfterMs: 0 });
     expect(core.events).toContainEqual({ type: 'account', account });
     expect(await core.revealRecoveryPhrase()).toBe(one);
   });
@@ -230,6 +230,8 @@ describe('wrong passphrases in a row', () => {
     // A reload (a new core over the same database) still waits.
     await closeCore(core);
     const again = await openCore(indexedDB, time);
+    // The account view tells the Unlock screen at once, before any attempt.
+    expect(await again.getAccount()).toMatchObject({ locked: true, passphraseRetryAfterMs: 20_000 });
     expect(await rejectionCodeOf(again.unlock(PASSPHRASE), 'retryAfterMs')).toBe('too_many_attempts:20000');
     time.advance(20_000);
     // Wrong again after the wait: the next wait doubles.

@@ -50,12 +50,17 @@ export class AccountService {
     }
     if (record.seed.kind === 'plain') this.ctx.session.unlocked(identityFromEntropy(record.seed.ed25519Seed));
     else this.ctx.session.locked(record.sessionId);
-    return accountView(record, this.ctx.session.current);
+    return this.viewOf(record);
   }
 
   async view(): Promise<AccountView | null> {
     const record = await getAccount(this.ctx.db);
-    return record === undefined ? null : accountView(record, this.ctx.session.current);
+    return record === undefined ? null : this.viewOf(record);
+  }
+
+  private async viewOf(record: AccountRecord): Promise<AccountView> {
+    const wait = record.seed.kind === 'locked' ? await this.attempts.retryAfterMs() : 0;
+    return accountView(record, this.ctx.session.current, wait);
   }
 
   /**

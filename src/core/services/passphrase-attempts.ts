@@ -64,6 +64,12 @@ export class PassphraseAttemptsGuard {
     return result;
   }
 
+  /** How long before the next attempt may run (0: now), so a screen opened during a wait can show it at once. */
+  async retryAfterMs(): Promise<number> {
+    const state = await this.load();
+    return Math.max(0, state.notBefore - this.ctx.clock());
+  }
+
   /**
    * The stored count. A wait longer than its count allows means the device's clock went back since
    * it was written: the wait then starts again from now, rather than locking the person out for as

@@ -4,12 +4,13 @@ import type { NetworkStatus } from '../net/network-state.ts';
 import { latestMessage, type AccountRecord, type ConversationRecord, type MessageRecord, type ParleyDB } from '../store/index.ts';
 import type { SessionState } from './account-session.ts';
 
-export function accountView(record: AccountRecord, session: SessionState): AccountView {
+export function accountView(record: AccountRecord, session: SessionState, passphraseRetryAfterMs = 0): AccountView {
   return {
     sessionId: record.sessionId,
     displayName: record.displayName,
     hasPassphrase: record.seed.kind === 'locked',
     locked: session.kind !== 'unlocked',
+    passphraseRetryAfterMs,
   };
 }
 

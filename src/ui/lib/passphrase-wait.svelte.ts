@@ -37,8 +37,15 @@ export class PassphraseWait {
   startFrom(error: unknown): boolean {
     const wait = retryAfterOf(error);
     if (wait === null) return false;
+    this.startFor(wait);
+    return true;
+  }
+
+  /** Counts down `waitMs` (nothing when it is 0): a wait the account view reported when the screen opened. */
+  startFor(waitMs: number): void {
+    if (waitMs <= 0) return;
     this.#now = Date.now();
-    this.#until = this.#now + wait;
+    this.#until = this.#now + waitMs;
     this.#stop();
     this.#timer = setInterval(() => {
       this.#now = Date.now();
@@ -46,7 +53,6 @@ export class PassphraseWait {
       this.#stop();
       this.#ended();
     }, 250);
-    return true;
   }
 
   #stop(): void {
