@@ -68,6 +68,8 @@ export type NetworkErrorCode =
   | 'wrong_swarm'
   | 'clock_out_of_sync'
   | 'snode_unavailable'
+  /** The relay asks this client to slow down (its rate or concurrency cap, or its answer budget); details.retryAfterMs. */
+  | 'relay_busy'
   | 'request_failed';
 
 /** The account (src/core/services/): what exists, what is locked, what a name may be. */

@@ -335,6 +335,7 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
   snode_unavailable: () => 'The network is busy. Try again in a moment.',
   snode_not_found: () => 'The network cannot be reached right now. Try again in a moment.',
   request_failed: () => 'The network did not answer. Try again in a moment.',
+  relay_busy: () => 'The relay is busy. Try again in a moment.',
   clock_out_of_sync: () => 'Your device’s clock is off. Set it right, then try again.',
   secret_needs_leader_tab: () => 'Parley is open in another tab: use that tab, or close it and reload this one.',
   leader_unavailable: () => 'Another Parley tab is not answering. Close the other tabs, then reload.',

@@ -24,7 +24,13 @@ export type ExchangeOutcome =
   /** The destination answered; `status` is its own (200, 421, 406 …), from inside the encryption. */
   | { readonly kind: 'reply'; readonly status: number; readonly body: string }
   /** A path node (or the relay, with `relayError`) answered instead, in plain text (§4.5). */
-  | { readonly kind: 'path_error'; readonly status: number; readonly text: string; readonly relayError?: RelayErrorCode }
+  | {
+      readonly kind: 'path_error';
+      readonly status: number;
+      readonly text: string;
+      readonly relayError?: RelayErrorCode;
+      readonly retryAfterMs?: number;
+    }
   /** Nothing came back in time. */
   | { readonly kind: 'timeout' }
   /** A 200 whose body does not open with the reply key: something on the way garbled it. */
@@ -56,9 +62,10 @@ export async function onionExchange(transport: Pick<RelayTransport, 'postOnion'>
     if (answer.body.length > MAX_SNODE_REPLY_BYTES) return { kind: 'too_large', length: answer.body.length };
     if (answer.status !== 200 || answer.relayError !== undefined) {
       const text = new TextDecoder('utf-8').decode(answer.body);
-      return answer.relayError === undefined
-        ? { kind: 'path_error', status: answer.status, text }
-        : { kind: 'path_error', status: answer.status, text, relayError: answer.relayError };
+      if (answer.relayError === undefined) return { kind: 'path_error', status: answer.status, text };
+      return answer.retryAfterMs === undefined
+        ? { kind: 'path_error', status: answer.status, text, relayError: answer.relayError }
+        : { kind: 'path_error', status: answer.status, text, relayError: answer.relayError, retryAfterMs: answer.retryAfterMs };
     }
     try {
       const reply = await decryptSnodeReply(answer.body, built.replyKey, built.encType);

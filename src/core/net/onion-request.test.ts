@@ -88,6 +88,20 @@ function keyedNodes(count: number): { node: Snode; secretKey: Uint8Array }[] {
   });
 }
 
+describe('the relay pacing this client (issue 9, hole 5)', () => {
+  it('a 429 or a busy relay blames no node and carries the Retry-After; without one, a short default wait', async () => {
+    for (const relayError of ['rate_limited', 'relay_busy'] as const) {
+      const { pool, paths, requester, path, target } = await setup(() => ({ status: 429, body: utf8('slow down'), relayError, retryAfterMs: 3_000 }));
+      await expect(requester.sendToSnode(target, info)).rejects.toMatchObject({ code: 'relay_busy', details: { reason: relayError, retryAfterMs: 3_000 } });
+      expect(pool.failureCount(path[0]!.ed25519Hex)).toBe(0);
+      expect(paths.failureCount(path[0]!.ed25519Hex)).toBe(0);
+      expect(pool.failureCount(target.ed25519Hex)).toBe(0);
+    }
+    const { requester, target } = await setup(() => ({ status: 429, body: utf8('slow down'), relayError: 'rate_limited' }));
+    await expect(requester.sendToSnode(target, info)).rejects.toMatchObject({ code: 'relay_busy', details: { retryAfterMs: 1_000 } });
+  });
+});
+
 describe('the size of an answer (issue 9, hole 6)', () => {
   it('an answer over MAX_SNODE_REPLY_BYTES is refused unread; the path and the target are counted', async () => {
     const { pool, paths, requester, path, target } = await setup(() => ({ status: 200, body: new Uint8Array(MAX_SNODE_REPLY_BYTES + 1) }));

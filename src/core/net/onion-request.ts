@@ -45,6 +45,9 @@ export interface OnionRequesterOptions {
 
 const MULTI_METHODS = new Set(['batch', 'sequence']);
 
+/** The wait when the relay says to slow down but gives no Retry-After. */
+const RELAY_BUSY_DEFAULT_WAIT_MS = 1_000;
+
 export class OnionRequester {
   private readonly log: (line: string) => void;
 
@@ -130,6 +133,13 @@ export class OnionRequester {
       case 'node_timeout':
         await paths.reportFailure(path, { guardDown: true });
         return failed(outcome.relayError);
+      case 'rate_limited':
+      case 'relay_busy':
+        // The relay is pacing this client, not judging the path: nobody is blamed, the request waits.
+        return new ParleyError('relay_busy', 'the relay asks to slow down', {
+          reason: outcome.relayError,
+          retryAfterMs: outcome.retryAfterMs ?? RELAY_BUSY_DEFAULT_WAIT_MS,
+        });
       case 'unknown_node':
         // The relay does not know the guard: it has left the network.
         await pool.drop(guard);

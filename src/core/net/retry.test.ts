@@ -27,6 +27,17 @@ describe('decideRetry: the reaction to each code', () => {
     expect(decideRetry(error, { ...first, attempt: 3, swarmUpdates: 2 })).toEqual({ action: 'stop' });
   });
 
+  it('a busy relay: the same request after its Retry-After, unless that is longer than the policy waits', () => {
+    expect(decideRetry(err('relay_busy', { reason: 'rate_limited', retryAfterMs: 2_000 }), first)).toEqual({
+      action: 'retry',
+      delayMs: 2_000,
+      changeTarget: false,
+    });
+    const tooLong = DEFAULT_RETRY_POLICY.maxRelayWaitMs + 1;
+    expect(decideRetry(err('relay_busy', { reason: 'relay_busy', retryAfterMs: tooLong }), first)).toEqual({ action: 'stop' });
+    expect(decideRetry(err('relay_busy', { retryAfterMs: 1_000 }), { ...first, attempt: DEFAULT_RETRY_POLICY.maxAttempts })).toEqual({ action: 'stop' });
+  });
+
   it('406/425: resync the clock and retry on the same node, once', () => {
     expect(decideRetry(err('clock_out_of_sync'), first)).toEqual({ action: 'retry', delayMs: 0, changeTarget: false, resyncClock: true });
     expect(decideRetry(err('clock_out_of_sync'), { ...first, attempt: 2, clockResyncs: 1 })).toEqual({ action: 'stop' });

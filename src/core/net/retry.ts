@@ -8,6 +8,7 @@
  *   snode_unavailable  → the node was counted: another target, backoff
  *   wrong_swarm (421)  → take the swarm from the answer, another member, at once (twice at most)
  *   clock_out_of_sync  → fresh network time from `info`, re-sign, once
+ *   relay_busy         → the same request after the relay's Retry-After (at most maxRelayWaitMs)
  *   network_offline, aborted, pool_unavailable, request_failed, anything else → stop
  */
 import { isParleyError, type ParleyError } from '../../shared/errors.ts';
@@ -22,6 +23,8 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   readonly maxClockResyncs: number;
   readonly maxSwarmUpdates: number;
+  /** The longest a request waits for a busy relay; a longer Retry-After stops it (the outbox or poller tries later). */
+  readonly maxRelayWaitMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -30,6 +33,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 3_000,
   maxClockResyncs: 1,
   maxSwarmUpdates: 2,
+  maxRelayWaitMs: 10_000,
 };
 
 /** What happened so far in one request. */
@@ -77,6 +81,11 @@ export function decideRetry(
       return state.swarmUpdates < policy.maxSwarmUpdates
         ? { action: 'retry', delayMs: 0, changeTarget: true, updateSwarm: true }
         : stop;
+    case 'relay_busy': {
+      const wait = error.details['retryAfterMs'];
+      if (typeof wait !== 'number' || wait > policy.maxRelayWaitMs) return stop;
+      return { action: 'retry', delayMs: Math.max(0, wait), changeTarget: false };
+    }
     case 'clock_out_of_sync':
       return state.clockResyncs < policy.maxClockResyncs
         ? { action: 'retry', delayMs: 0, changeTarget: false, resyncClock: true }

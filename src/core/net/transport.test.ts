@@ -82,6 +82,17 @@ describe('relay transport', () => {
     }
   });
 
+  it("reads the relay's Retry-After (whole seconds) on its own refusals, and nothing else", async () => {
+    const answer = async (headers: Record<string, string>) => {
+      const { fetch } = fakeFetch(() => new Response('refused', { status: 429, headers }));
+      return new RelayTransport(profile, fetch).postOnion(guard, new Uint8Array(1));
+    };
+    expect(await answer({ [RELAY_ERROR_HEADER]: 'rate_limited', 'Retry-After': '2' })).toMatchObject({ relayError: 'rate_limited', retryAfterMs: 2_000 });
+    expect(await answer({ [RELAY_ERROR_HEADER]: 'rate_limited', 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' })).not.toHaveProperty('retryAfterMs');
+    // A node's own Retry-After is not the relay's word.
+    expect(await answer({ 'Retry-After': '5' })).not.toHaveProperty('retryAfterMs');
+  });
+
   it('a fetch that throws is network_offline, and is reported', async () => {
     let unreachable = 0;
     const transport = new RelayTransport(profile, async () => Promise.reject(new TypeError('fetch failed')), {

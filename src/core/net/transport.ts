@@ -27,6 +27,8 @@ export interface OnionAnswer {
   readonly body: Uint8Array;
   /** Set when the relay itself answered (it could not reach the guard, refused it, …). */
   readonly relayError?: RelayErrorCode;
+  /** The relay's Retry-After, in ms, when it refused to slow this client down. */
+  readonly retryAfterMs?: number;
 }
 
 /** What the seed is asked (§1.1); no `limit`, so the whole active list comes back. */
@@ -118,6 +120,14 @@ export class RelayTransport {
     this.events.onReachable?.();
     const header = response.headers.get(RELAY_ERROR_HEADER);
     const relayError = RELAY_ERROR_CODES.find((code) => code === header);
-    return relayError === undefined ? { status: response.status, body: bytes } : { status: response.status, body: bytes, relayError };
+    if (relayError === undefined) return { status: response.status, body: bytes };
+    const retryAfterMs = retryAfterOf(response.headers.get('Retry-After'));
+    return retryAfterMs === undefined ? { status: response.status, body: bytes, relayError } : { status: response.status, body: bytes, relayError, retryAfterMs };
   }
+}
+
+/** Retry-After in whole seconds (the only form the relay sends); anything else is ignored. */
+function retryAfterOf(header: string | null): number | undefined {
+  if (header === null || !/^\d{1,6}$/.test(header.trim())) return undefined;
+  return Number(header.trim()) * 1000;
 }
