@@ -5,6 +5,7 @@
  */
 import { freshIndexedDB, type TestIndexedDB } from './fake-indexeddb.ts';
 import { TEST_RETRY_POLICY } from './services-fixture.ts';
+import { waitUntil } from './wait.ts';
 import type { DevnetNodeInfo } from '../devnet/devnet.ts';
 import type { TestDevnet } from '../devnet/testing/test-devnet.ts';
 import { MIN_LOCK_COST } from '../wasm/passphrase.ts';
@@ -68,9 +69,10 @@ export function nodeOfShortKey(net: TestDevnet, shortKey: string): DevnetNodeInf
   return matches[0]!;
 }
 
-/** The current path of a core (guard first), as devnet nodes; throws when it is not connected. */
+/** The current path of a core (guard first), as devnet nodes, once it has one (it may be rebuilding one). */
 export async function currentPath(core: Core, net: TestDevnet): Promise<DevnetNodeInfo[]> {
-  const state = await core.getNetworkState();
+  let state = await core.getNetworkState();
+  await waitUntil('the core to have a path', async () => (state = await core.getNetworkState()).kind === 'connected', { timeoutMs: 30_000 });
   if (state.kind !== 'connected') throw new Error(`the core is ${state.kind}, not connected`);
   return state.path.map((hop) => nodeOfShortKey(net, hop.shortKey));
 }
