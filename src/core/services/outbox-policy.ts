@@ -71,6 +71,16 @@ export function nextAttemptAfter(attempts: number, now: number, schedule: Outbox
   return now + jitteredBackoff(attempts, { ...DEFAULT_RETRY_POLICY, baseDelayMs: schedule.retryBaseMs, maxDelayMs: schedule.retryMaxMs }, random);
 }
 
+/**
+ * The longest wait the schedule can set after `attempts` failed attempts (0: none, a new message
+ * is due at once): the capped doubling that `nextAttemptAfter`'s jitter stays under. A due time
+ * further away than this can only come from a device clock that stepped back since it was written.
+ */
+export function longestWaitAfter(attempts: number, schedule: OutboxSchedule): number {
+  if (attempts <= 0) return 0;
+  return Math.min(schedule.retryMaxMs, schedule.retryBaseMs * 2 ** Math.min(attempts - 1, 52));
+}
+
 /** The wait before the `probes`+1-th probe for the network (probes already made, 0 at first). */
 export function probeDelay(probes: number, schedule: OutboxSchedule, random: () => number): number {
   return jitteredBackoff(probes + 1, { ...DEFAULT_RETRY_POLICY, baseDelayMs: schedule.probeBaseMs, maxDelayMs: schedule.probeMaxMs }, random);

@@ -37,6 +37,7 @@ import { NetworkWaiter } from './network-waiter.ts';
 import {
   classifySendFailure,
   DEFAULT_OUTBOX_SCHEDULE,
+  longestWaitAfter,
   nextAttemptAfter,
   probeDelay,
   type OutboxSchedule,
@@ -249,7 +250,8 @@ export class Outbox {
     for (const entry of pending) {
       if (signal.aborted) return true;
       if (waiting.has(entry.recipient)) continue;
-      if (entry.nextAttemptAt === null || entry.nextAttemptAt > this.ctx.clock()) {
+      const dueAt = this.dueAt(entry);
+      if (dueAt === null || dueAt > this.ctx.clock()) {
         waiting.add(entry.recipient);
         continue;
       }
@@ -265,9 +267,21 @@ export class Outbox {
     const pending = await listDueOutbox(this.ctx.db, Number.MAX_SAFE_INTEGER, LIST_LIMIT);
     const heads = new Map<string, number>();
     for (const entry of pending) {
-      if (!heads.has(entry.recipient) && entry.nextAttemptAt !== null) heads.set(entry.recipient, entry.nextAttemptAt);
+      const dueAt = this.dueAt(entry);
+      if (!heads.has(entry.recipient) && dueAt !== null) heads.set(entry.recipient, dueAt);
     }
     if (heads.size > 0) this.setWake(Math.min(...heads.values()));
+  }
+
+  /**
+   * When an entry is due (null: not being tried). Due times are written on the device clock; one
+   * further ahead than the schedule can wait means the clock stepped back since, and the entry is
+   * due now rather than held back by the step (the fault suite's "clock 2 minutes back").
+   */
+  private dueAt(entry: OutboxRecord): number | null {
+    if (entry.nextAttemptAt === null) return null;
+    const now = this.ctx.clock();
+    return entry.nextAttemptAt > now + longestWaitAfter(entry.attempts, this.schedule) ? now : entry.nextAttemptAt;
   }
 
   private setWake(at: number): void {

@@ -33,7 +33,8 @@ interface Script {
   receive?: (messages: readonly RetrievedMessage[]) => Promise<ReceiveResult>;
 }
 
-function harness(script: Script) {
+/** `clock`: the device clock the core is given (default: the faked Date.now()). */
+function harness(script: Script, clock: () => number = () => Date.now()) {
   const calls: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -68,7 +69,7 @@ function harness(script: Script) {
   session.unlocked(identity);
   const events = new CoreEvents();
   const logs: string[] = [];
-  const ctx: CoreContext = { db: undefined as never, network, session, events, clock: () => Date.now(), log: (l) => logs.push(l) };
+  const ctx: CoreContext = { db: undefined as never, network, session, events, clock, log: (l) => logs.push(l) };
   const receiver = {
     async receive(messages: readonly RetrievedMessage[]) {
       calls.push(`receive ${messages.length}`);
@@ -160,6 +161,21 @@ describe('Poller: schedule', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(h.retrieves()).toBe(2);
     expect(h.poller.isRunning).toBe(false);
+  });
+
+  it('a device clock that steps back does not hold the next poll back by the step', async () => {
+    let clockOffset = 0;
+    const h = harness({ retrieve: [ok] }, () => Date.now() + clockOffset);
+    await h.poller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.retrieves()).toBe(1);
+    // The device clock goes 2 minutes back (the fault suite met this), then a conversation opens,
+    // which moves the pending wait to the 5 s interval, measured from the last poll.
+    clockOffset = -2 * 60_000;
+    h.poller.setActiveConversation('05' + 'ab'.repeat(32));
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(h.retrieves()).toBeGreaterThanOrEqual(2);
+    await h.poller.stop();
   });
 
   it('stop aborts a poll in flight', async () => {

@@ -231,7 +231,8 @@ export class Poller {
   private setTimer(delayMs: number): void {
     this.clearPlan();
     const jittered = delayMs === 0 ? 0 : withJitter(delayMs, this.random);
-    const since = this.lastPollEndedAt === null ? 0 : this.ctx.clock() - this.lastPollEndedAt;
+    // A device clock that stepped back makes `since` negative; it must not add the step to the wait.
+    const since = this.lastPollEndedAt === null ? 0 : Math.max(0, this.ctx.clock() - this.lastPollEndedAt);
     const wait = Math.max(0, jittered - since);
     const timer = setTimeout(() => {
       this.plan = { kind: 'idle' };

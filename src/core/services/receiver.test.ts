@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
 import { makeContext, type TestContext } from '../../../test/services-fixture.ts';
 import { randomIdentity } from '../../../test/identities.ts';
@@ -8,6 +8,7 @@ import type { Identity } from '../../../wasm/identity.ts';
 import { padMessage } from '../../../wasm/padding.ts';
 import { encryptMessage } from '../../../wasm/session-protocol.ts';
 import { ready, sodium } from '../../../wasm/sodium.ts';
+import { boundedExpiry } from '../net/storage-limits.ts';
 import type { RetrievedMessage } from '../net/storage-client.ts';
 import type { Content } from '../protocol/content.ts';
 import { wrapForRecipient } from '../protocol/message-pipeline.ts';
@@ -260,6 +261,34 @@ describe('Receiver: junk is counted by code and never stops the messages after i
     const result = await receiver.receive(batch);
     expect(result).toMatchObject({ stored: 2, junk: { internal: 1 } });
     expect((await pageConversation(t.db, alice.sessionId)).map((m) => m.body)).toEqual(['a', 'c']);
+  });
+
+  it('a flood of junk is marked seen in a few writes, not one transaction per payload', async () => {
+    const { t, receiver } = await setup();
+    const flood = Array.from({ length: 500 }, (_, i) => retrieved(Uint8Array.of(0xff, i & 0xff, i >> 8), newHash(), EXPIRES + i));
+    const real = text(alice, 'among the junk', NOW - 5);
+    const writes = vi.spyOn(t.db, 'transaction');
+    const result = await receiver.receive([...flood.slice(0, 250), real, ...flood.slice(250)]);
+    const readwrite = writes.mock.calls.filter(([, mode]) => mode === 'readwrite').length;
+    writes.mockRestore();
+    expect(result).toMatchObject({ stored: 1, junk: { protobuf_malformed: 500 } });
+    // 500 marks at most 200 to a write, plus the real message's own transaction.
+    expect(readwrite).toBeLessThanOrEqual(4);
+    expect(await t.db.get('seenHashes', flood[499]!.hash)).toEqual({ hash: flood[499]!.hash, expiresAt: boundedExpiry(EXPIRES + 499, NOW) });
+    expect((await receiver.receive(flood)).alreadySeen).toBe(500);
+  });
+
+  it('junk judged before an abort stays marked', async () => {
+    const { t, receiver } = await setup();
+    const junk = retrieved(Uint8Array.of(0xff, 0xfe));
+    const controller = new AbortController();
+    const later = text(alice, 'later', NOW);
+    // The abort comes once the junk has been judged, before the next message.
+    const stop = vi.spyOn(receiver as unknown as { count: (outcome: unknown) => void }, 'count').mockImplementation(() => controller.abort());
+    await expectCode(receiver.receive([junk, later], { signal: controller.signal }), 'aborted');
+    stop.mockRestore();
+    expect(await t.db.get('seenHashes', junk.hash)).toBeDefined();
+    expect(await t.db.get('seenHashes', later.hash)).toBeUndefined();
   });
 
   it('a node giving no usable expiration still gets the hash marked (for the longest TTL, 14 days, and the margin)', async () => {

@@ -26,7 +26,7 @@ import { openStoredMessage, type OpenedMessage } from '../protocol/message-pipel
 import {
   filterUnseen,
   getConversation,
-  markSeen,
+  markSeenEach,
   recordIncomingMessage,
   type ConversationUpdate,
   type MessageRecord,
@@ -62,6 +62,15 @@ export interface ReceiveResult {
   readonly junk: Readonly<Partial<Record<ErrorCode, number>>>;
   readonly ignored: Readonly<Partial<Record<IgnoredKind, number>>>;
 }
+
+/** A seen mark waiting to be written. */
+interface SeenMark {
+  readonly hash: string;
+  readonly expiresAt: number;
+}
+
+/** Junk marks written at once, at most (and whatever is left at the end of a batch). */
+const MARKS_PER_WRITE = 200;
 
 /** The database failed: stop the batch (the poller retries it), never count it as junk. */
 const STORAGE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -112,18 +121,30 @@ export class Receiver {
     const unseen = new Set(await filterUnseen(this.ctx.db, messages.map((m) => m.hash)));
     const tally = new Tally();
     const handled = new Set<string>();
-    for (const message of messages) {
-      if (handled.has(message.hash)) continue;
-      handled.add(message.hash);
-      if (!unseen.has(message.hash)) {
-        tally.alreadySeen++;
-        continue;
+    // Junk and ignored kinds are marked seen together, a few writes per poll rather than one per
+    // payload: a flood of junk must not cost a transaction each (the junk flood test). A visible
+    // message is stored with its own mark, in its own transaction, as before.
+    const marks: SeenMark[] = [];
+    try {
+      for (const message of messages) {
+        if (handled.has(message.hash)) continue;
+        handled.add(message.hash);
+        if (!unseen.has(message.hash)) {
+          tally.alreadySeen++;
+          continue;
+        }
+        throwIfAborted(options.signal);
+        const outcome = await this.handle(message, identity, marks);
+        tally.add(outcome);
+        this.count(outcome);
+        if (marks.length >= MARKS_PER_WRITE) await markSeenEach(this.ctx.db, marks.splice(0));
       }
-      throwIfAborted(options.signal);
-      const outcome = await this.handle(message, identity);
-      tally.add(outcome);
-      this.count(outcome);
+    } catch (error) {
+      // The batch stops early (abort, a failing database): what was judged stays judged if it can.
+      await markSeenEach(this.ctx.db, marks.splice(0)).catch(() => undefined);
+      throw error;
     }
+    await markSeenEach(this.ctx.db, marks.splice(0));
     this.duplicates += tally.alreadySeen;
     // Counted once the batch went through: a failed batch is fetched, and its refused entries met, again.
     if (refused > 0) {
@@ -143,7 +164,8 @@ export class Receiver {
     };
   }
 
-  private async handle(message: RetrievedMessage, identity: ReturnType<CoreContext['session']['identity']>): Promise<Outcome> {
+  /** Judges one message; a junk or ignored one's seen mark is left in `marks` for the caller to write. */
+  private async handle(message: RetrievedMessage, identity: ReturnType<CoreContext['session']['identity']>, marks: SeenMark[]): Promise<Outcome> {
     let seenUntil: number | undefined;
     let outcome: Outcome;
     try {
@@ -164,7 +186,7 @@ export class Receiver {
     }
     // Junk and ignored kinds are marked too: a message that failed once fails again (§5.4 layer 3).
     // Not when our own clock failed first: then the next poll tries it again.
-    if (seenUntil !== undefined) await markSeen(this.ctx.db, [message.hash], seenUntil);
+    if (seenUntil !== undefined) marks.push({ hash: message.hash, expiresAt: seenUntil });
     return outcome;
   }
 

@@ -27,7 +27,7 @@ export {
 } from './messages-repo.ts';
 export type { InsertResult, PageCursor, IncomingMessageWrite } from './messages-repo.ts';
 export * from './outbox-repo.ts';
-export { markSeen, filterUnseen, pruneSeenHashes } from './seen-hashes-repo.ts';
+export { markSeen, markSeenEach, filterUnseen, pruneSeenHashes } from './seen-hashes-repo.ts';
 export { createNetStore, pruneLastHashes } from './net-store.ts';
 export type { NetStoreOptions } from './net-store.ts';
 export * from './settings-repo.ts';

@@ -32,6 +32,18 @@ export async function markSeen(db: ParleyDB, hashes: readonly string[], expiresA
   return writeTransaction(db, ['seenHashes'], 'markSeen', (tx) => markSeenIn(tx.objectStore('seenHashes'), hashes, expiresAt));
 }
 
+/** Marks several hashes, each with its own expiry, in one transaction (a poll's junk, in one write). */
+export async function markSeenEach(db: ParleyDB, entries: readonly { readonly hash: string; readonly expiresAt: number }[]): Promise<void> {
+  checkArray(entries, 'entries');
+  checkHashes(entries.map((entry) => entry.hash));
+  entries.forEach((entry, i) => checkTime(entry.expiresAt, `entries[${i}].expiresAt`));
+  if (entries.length === 0) return;
+  return writeTransaction(db, ['seenHashes'], 'markSeenEach', async (tx) => {
+    const store = tx.objectStore('seenHashes');
+    await Promise.all(entries.map((entry) => markSeenIn(store, [entry.hash], entry.expiresAt)));
+  });
+}
+
 /** The hashes not seen before, in their given order, each once. */
 export async function filterUnseen(db: ParleyDB, hashes: readonly string[]): Promise<string[]> {
   checkHashes(hashes);
