@@ -70,7 +70,7 @@ export function clientNetwork(fixture: NetFixture, options: ClientOptions = {}):
     ...options,
     profile: devnetProfile(fixture.relayUrl, { rpcTimeoutMs: 5_000, guardTestTimeoutMs: 3_000, ...options.profile }),
     store,
-    retryPolicy: options.retryPolicy ?? { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 400, maxClockResyncs: 1, maxSwarmUpdates: 2 },
+    retryPolicy: options.retryPolicy ?? { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 400, maxClockResyncs: 1, maxSwarmUpdates: 2, maxRelayWaitMs: 1_000 },
   });
   return Object.assign(network, { store });
 }

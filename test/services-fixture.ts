@@ -29,7 +29,7 @@ export async function startTestNetwork(options: { nodeCount?: number } = {}): Pr
 }
 
 /** Fast retries for tests: failures show in seconds, not minutes. */
-export const TEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 400, maxClockResyncs: 1, maxSwarmUpdates: 2 };
+export const TEST_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 400, maxClockResyncs: 1, maxSwarmUpdates: 2, maxRelayWaitMs: 1_000 };
 
 export interface TestContext {
   readonly ctx: CoreContext;

@@ -341,7 +341,7 @@ describe('Outbox: sending through the devnet', () => {
     const { t, outbox } = await sender({
       me,
       schedule: { maxAttempts: 2, retryBaseMs: 50, retryMaxMs: 100 },
-      retryPolicy: { maxAttempts: 1, baseDelayMs: 20, maxDelayMs: 50, maxClockResyncs: 1, maxSwarmUpdates: 2 },
+      retryPolicy: { maxAttempts: 1, baseDelayMs: 20, maxDelayMs: 50, maxClockResyncs: 1, maxSwarmUpdates: 2, maxRelayWaitMs: 1_000 },
     });
     // Paths through the healthy swarm's nodes only, so that it is the destination that answers 503.
     const failing = started.nodes.filter((n) => BigInt(n.swarmId) === swarmOfId(grace));
