@@ -10,6 +10,7 @@ import { NETWORK_PATH } from '../shared/relay-api.ts';
 import type {
   AccountView,
   ConversationView,
+  DisappearingMode,
   CoreApi,
   CoreListener,
   CoreStatus,
@@ -34,6 +35,8 @@ import { PreviewWatch } from './services/preview-watch.ts';
 import { AccountSession, type SessionState } from './services/account-session.ts';
 import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
+import { ExpiryScheduler } from './services/expiry-scheduler.ts';
+import { MessageActions } from './services/message-actions.ts';
 import { CoreEvents } from './services/events.ts';
 import { Outbox, type OutboxOptions } from './services/outbox.ts';
 import { Poller, type PollerOptions } from './services/poller.ts';
@@ -84,6 +87,8 @@ export class Core implements CoreApi {
   private readonly outboxSummary: OutboxSummaryWatch;
   private readonly previews: PreviewWatch;
   private readonly autoLock: AutoLock;
+  private readonly expiry: ExpiryScheduler;
+  private readonly actions: MessageActions;
   private readonly fetchFn: FetchLike;
   /** The devnet relay's echo peer, once the relay has named it. */
   private echoPeer: string | null = null;
@@ -100,6 +105,8 @@ export class Core implements CoreApi {
     this.outboxSummary = new OutboxSummaryWatch(ctx);
     this.previews = new PreviewWatch(ctx);
     this.autoLock = new AutoLock(ctx.clock, options.timers ?? DEFAULT_TIMERS, () => this.lock());
+    this.expiry = new ExpiryScheduler(ctx, options.timers ?? DEFAULT_TIMERS);
+    this.actions = new MessageActions(ctx, outbox);
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -143,6 +150,9 @@ export class Core implements CoreApi {
     core.unsubscribers.push(() => ctx.events.unsubscribe(preferencesSubscription));
     core.autoLock.setMinutes((await core.preferences.get()).autoLockMinutes);
     await core.outboxSummary.refresh();
+    // Local and needing no keys: what expired while the app was closed goes before anything is shown.
+    await core.expiry.start();
+    core.unsubscribers.push(() => core.expiry.stop());
     await core.accounts.load();
     core.pruneTimer = setInterval(() => void core.prune(), PRUNE_INTERVAL_MS);
     void core.prune();
@@ -271,8 +281,24 @@ export class Core implements CoreApi {
     return this.outbox.retry(messageId);
   }
 
-  markRead(conversationId: string): Promise<void> {
-    return this.conversations.markRead(conversationId);
+  async markRead(conversationId: string): Promise<void> {
+    await this.conversations.markRead(conversationId);
+    await this.actions.read(conversationId);
+  }
+
+  setDisappearing(conversationId: string, mode: DisappearingMode | 'off', timerSeconds: number): Promise<ConversationView> {
+    this.autoLock.used();
+    return this.actions.setDisappearing(conversationId, mode, timerSeconds);
+  }
+
+  deleteMessage(messageId: number): Promise<void> {
+    this.autoLock.used();
+    return this.actions.deleteForMe(messageId);
+  }
+
+  unsendMessage(messageId: number): Promise<void> {
+    this.autoLock.used();
+    return this.actions.unsend(messageId);
   }
 
   async setActiveConversation(conversationId: string | null): Promise<void> {

@@ -287,6 +287,7 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
   message_empty: () => 'Type a message first.',
   message_too_long: () => 'This message is too long to send. Split it in two.',
   message_not_found: () => 'That message is no longer here.',
+  message_not_own: () => 'Only your own messages can be deleted for everyone.',
   storage_unavailable: () => 'This browser does not let Parley store data (a private window, perhaps). Use a normal window.',
   storage_version_newer: () => 'A newer version of Parley is open in another tab. Reload this page.',
   storage_migration_failed: () => 'Your data could not be updated to this version. Reload to try again.',

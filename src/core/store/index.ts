@@ -31,3 +31,5 @@ export { markSeen, filterUnseen, pruneSeenHashes } from './seen-hashes-repo.ts';
 export { createNetStore, pruneLastHashes } from './net-store.ts';
 export type { NetStoreOptions } from './net-store.ts';
 export * from './settings-repo.ts';
+export * from './disappearing-repo.ts';
+export { MESSAGE_KINDS } from './schema.ts';
