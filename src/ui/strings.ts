@@ -80,6 +80,26 @@ export const strings = {
     retry: 'Retry',
     failed: (reason: string) => `Not sent. ${reason}`,
     you: 'You',
+    messageOptions: 'Message options',
+    deleteForMe: 'Delete for me',
+    unsend: 'Unsend',
+    deleted: 'This message was deleted',
+  },
+  disappearing: {
+    menu: 'Disappearing messages',
+    off: 'Off',
+    afterSend: 'After sending',
+    afterRead: 'After reading',
+    /** A menu choice, e.g. "1 day after sending". */
+    choice: (duration: string, mode: 'after_send' | 'after_read') => `${duration} ${mode === 'after_send' ? 'after sending' : 'after reading'}`,
+    /** The control message in the conversation. */
+    changed: (who: string, duration: string | null, mode: 'after_send' | 'after_read' | null) =>
+      duration === null || mode === null
+        ? `${who} turned off disappearing messages`
+        : `${who} set messages to disappear ${duration} after they ${mode === 'after_send' ? 'are sent' : 'have been read'}`,
+    remaining: (duration: string) => `Disappears in ${duration}`,
+    /** Shown under the header's name while a timer is on. */
+    active: (duration: string, mode: 'after_send' | 'after_read') => `Messages disappear ${duration} after ${mode === 'after_send' ? 'sending' : 'reading'}`,
   },
   status: {
     queued: 'Queued — waiting for the network',

@@ -5,22 +5,12 @@
  */
 import { ParleyError } from '../../shared/errors.ts';
 import type { Content } from '../protocol/content.ts';
-import type { DisappearingMode, DisappearingSetting } from '../store/schema.ts';
+import { DEV_TIMER_OPTIONS, TIMER_OPTIONS } from '../../shared/disappearing-timers.ts';
+import type { DisappearingSetting } from '../store/schema.ts';
 
 export type { DisappearingMode, DisappearingSetting } from '../store/schema.ts';
 
-/** The timers Session offers, in seconds (desktop timerOptions.ts, §8). */
-export const TIMER_OPTIONS: { readonly [M in DisappearingMode]: readonly number[] } = {
-  after_read: [300, 3_600, 43_200, 86_400, 604_800, 1_209_600],
-  after_send: [43_200, 86_400, 604_800, 1_209_600],
-};
-/** Session's defaults when a mode is first chosen. */
-export const DEFAULT_TIMER: { readonly [M in DisappearingMode]: number } = { after_read: 43_200, after_send: 86_400 };
-/**
- * Short timers Session's own dev builds add (§8). Accepted only on the devnet, for tests; never on
- * mainnet, and the product's menu does not offer them.
- */
-export const DEV_TIMER_OPTIONS: readonly number[] = [10, 30, 60];
+export { DEFAULT_TIMER, DEV_TIMER_OPTIONS, TIMER_OPTIONS } from '../../shared/disappearing-timers.ts';
 
 /** Desktop's TTL for content messages, the server's maximum for namespace 0. */
 export const DEFAULT_TTL_MS = 14 * 24 * 60 * 60_000;
