@@ -37,6 +37,7 @@ import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
 import { ExpiryScheduler } from './services/expiry-scheduler.ts';
 import { MessageActions } from './services/message-actions.ts';
+import { ownSwarm } from './services/own-swarm.ts';
 import { CoreEvents } from './services/events.ts';
 import { Outbox, type OutboxOptions } from './services/outbox.ts';
 import { Poller, type PollerOptions } from './services/poller.ts';
@@ -141,6 +142,10 @@ export class Core implements CoreApi {
     core.unsubscribers.push(
       ctx.session.onChange((state) => void core.sessionChanged(state)),
       network.state.subscribe((status) => ctx.events.emit({ type: 'network', state: networkView(status) })),
+      // Back online: the swarm changes that waited (deletes, read timers) go now.
+      network.state.subscribe((status) => {
+        if (status.kind === 'connected' && core.engineRunning) void ownSwarm(ctx).run();
+      }),
       () => core.outboxSummary.stop(),
       () => core.previews.stop(),
     );
@@ -375,6 +380,7 @@ export class Core implements CoreApi {
       if (running) {
         await this.outbox.start();
         await this.poller.start();
+        void ownSwarm(this.ctx).run();
         this.ctx.log('core: engine started');
       } else {
         await Promise.all([this.outbox.stop(), this.poller.stop()]);

@@ -255,6 +255,26 @@ describe('unsend and delete for me between two cores', () => {
     expect(textsOf(await messagesOf(restored, a.sessionId))).toEqual(['keep me']);
   });
 
+  it('delete for me while offline: the swarm delete waits on disk and is done once the network is back', async () => {
+    const alice = await openCore();
+    const bob = await openCore();
+    const a = await account(alice);
+    const b = await account(bob);
+    await alice.sendMessage(b.sessionId, 'delete me offline');
+    const [message] = await waitFor('Bob gets it', () => messagesOf(bob, a.sessionId), (m) => m.length === 1);
+    await fixture.closeRelay();
+    try {
+      await bob.deleteMessage(message!.id);
+      expect(await messagesOf(bob, a.sessionId)).toEqual([]);
+      await waitFor('Bob is offline', () => bob.getNetworkState(), (state) => state.kind === 'offline');
+    } finally {
+      await fixture.restartRelay();
+    }
+    expect((await swarmHolds(b.keys)).size).toBe(1);
+    await bob.networkMayBeBack();
+    await waitFor("Bob's swarm without it", () => swarmHolds(b.keys), (held) => held.size === 0);
+  });
+
   it('a message deleted while queued offline is never sent once the network is back', async () => {
     const alice = await openCore();
     const bob = await openCore();

@@ -57,7 +57,6 @@ export class MessageActions {
       if (message.expiresAt === null) continue;
       byExpiry.set(message.expiresAt, [...(byExpiry.get(message.expiresAt) ?? []), ...(message.ownSwarmHashes ?? [])]);
     }
-    if (this.ctx.session.current.kind !== 'unlocked') return;
     for (const [expiry, hashes] of byExpiry) {
       // The device clock's end, said in network time: the swarm's clock is the one that counts there.
       const networkExpiry = expiry + (this.ctx.network.time.now() - this.ctx.clock());

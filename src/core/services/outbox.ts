@@ -434,7 +434,7 @@ export class Outbox {
       // while sending"): a copy that landed in our own swarm is deleted again, so no device of
       // ours brings it back. One that reached the recipient has left; only an unsend can follow it.
       if (error instanceof ParleyError && error.code === 'storage_not_found' && inOwnSwarm) {
-        await deleteFromOwnSwarm(this.ctx, [stored.hash], signal);
+        await deleteFromOwnSwarm(this.ctx, [stored.hash]);
       }
       throw error;
     }
@@ -442,7 +442,7 @@ export class Outbox {
       // A delete-after-read message of ours is read already: its copy in our swarm ends with its timer.
       const message = await getMessage(this.ctx.db, entry.messageId);
       if (message?.expiresAt != null && message.expiresAt < stored.t + ttl) {
-        await shortenOwnExpiry(this.ctx, [stored.hash], message.expiresAt, signal);
+        await shortenOwnExpiry(this.ctx, [stored.hash], message.expiresAt);
       }
     }
     this.ctx.log(`outbox: message ${entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);

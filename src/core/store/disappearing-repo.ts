@@ -8,7 +8,7 @@ import { checkInteger } from '../../../wasm/check.ts';
 import { checkDisappearingSetting, checkSessionId, checkTime } from './checks.ts';
 import type { ParleyDB } from './database.ts';
 import { keyRange } from './idb-env.ts';
-import type { ConversationRecord, DisappearingSetting, MessageRecord, ParleySchema, SessionId } from './schema.ts';
+import type { ConversationRecord, DisappearingSetting, MessageRecord, ParleySchema, SessionId, SwarmChoreRecord } from './schema.ts';
 import { storageCall } from './storage-errors.ts';
 import { writeTransaction } from './transaction.ts';
 
@@ -108,4 +108,28 @@ export function unsentRecord(message: MessageRecord): MessageRecord {
 async function removeIn(tx: IDBPTransaction<ParleySchema, ['messages', 'outbox'], 'readwrite'>, id: number): Promise<void> {
   await tx.objectStore('messages').delete(id);
   await tx.objectStore('outbox').delete(id);
+}
+
+/** Keeps a change for our own swarm until it is done. Returns its id. */
+export async function addSwarmChore(
+  db: ParleyDB,
+  chore: { readonly kind: 'delete'; readonly hashes: readonly string[] } | { readonly kind: 'shorten'; readonly hashes: readonly string[]; readonly expiry: number },
+  now: number,
+): Promise<number> {
+  checkTime(now, 'now');
+  if (chore.kind === 'shorten') checkTime(chore.expiry, 'chore.expiry');
+  const record = chore.kind === 'delete'
+    ? { kind: 'delete' as const, hashes: [...chore.hashes], createdAt: now }
+    : { kind: 'shorten' as const, hashes: [...chore.hashes], expiry: chore.expiry, createdAt: now };
+  return storageCall('addSwarmChore', () => db.add('swarmChores', record as unknown as SwarmChoreRecord));
+}
+
+/** Every change still to be made, oldest first. */
+export async function listSwarmChores(db: ParleyDB): Promise<SwarmChoreRecord[]> {
+  return storageCall('listSwarmChores', () => db.getAll('swarmChores'));
+}
+
+export async function removeSwarmChore(db: ParleyDB, id: number): Promise<void> {
+  checkInteger(id, 'id', 1);
+  return storageCall('removeSwarmChore', () => db.delete('swarmChores', id));
 }

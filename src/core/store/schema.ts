@@ -132,6 +132,14 @@ export interface SeenHashRecord {
   readonly expiresAt: number;
 }
 
+/**
+ * A change still to be made to copies in our own swarm (delete for me, unsend, a read timer): kept
+ * until the swarm has taken it, so going offline or closing the app never loses it.
+ */
+export type SwarmChoreRecord =
+  | { readonly id: number; readonly kind: 'delete'; readonly hashes: readonly string[]; readonly createdAt: number }
+  | { readonly id: number; readonly kind: 'shorten'; readonly hashes: readonly string[]; readonly expiry: number; readonly createdAt: number };
+
 export interface SettingRecord {
   readonly key: string;
   readonly value: unknown;
@@ -186,6 +194,7 @@ export interface ParleySchema extends DBSchema {
     indexes: { 'by-expiresAt': number };
   };
   settings: { key: string; value: SettingRecord };
+  swarmChores: { key: number; value: SwarmChoreRecord };
   netPool: { key: string; value: Snode };
   netPaths: { key: number; value: PathRecord };
   swarms: { key: string; value: SwarmRecord };

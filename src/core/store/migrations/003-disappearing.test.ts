@@ -8,7 +8,7 @@ import { migration003Disappearing } from './003-disappearing.ts';
 const PEER = '05' + 'a'.repeat(64);
 
 describe('migration 003: disappearing messages', () => {
-  it('adds the two sparse message indexes and changes nothing else', async () => {
+  it('adds the two sparse message indexes and the swarm chores store, and changes nothing else', async () => {
     const indexedDB = freshIndexedDB();
     (await openParleyDatabase({ indexedDB, migrations: [migration001Messaging, migration002Network] })).close();
     const before = await describeDatabase(indexedDB, 'parley');
@@ -16,6 +16,7 @@ describe('migration 003: disappearing messages', () => {
     const after = await describeDatabase(indexedDB, 'parley');
     expect(after.version).toBe(3);
     for (const [name, shape] of Object.entries(before.stores)) if (name !== 'messages') expect(after.stores[name]).toEqual(shape);
+    expect(after.stores['swarmChores']).toEqual({ keyPath: 'id', autoIncrement: true, indexes: {} });
     expect(after.stores['messages']!.indexes).toEqual({
       ...before.stores['messages']!.indexes,
       'by-expiresAt': { keyPath: 'expiresAt', unique: false, multiEntry: false },
