@@ -15,7 +15,7 @@ export interface CoreStatus {
 }
 
 export interface ReceiveStats {
-  /** Messages stored (incoming, and sync copies of our own). */
+  /** Messages stored (incoming, and sync copies of our own), and unsend requests applied (a tombstone written). */
   readonly stored: number;
   /** Already known: the same hash, or the same (sender, sent time) under another hash. */
   readonly duplicates: number;
