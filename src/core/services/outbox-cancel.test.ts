@@ -85,3 +85,23 @@ describe('deleting a message whose send is in flight', () => {
     expect(await getMessage(t.db, message.id)).toBeUndefined();
   });
 });
+
+describe('unsending a message whose sync copy is in flight', () => {
+  it('the landed sync copy is not taken for the unsend request: it is deleted, and the request is still sent', async () => {
+    const { t, outbox, actions, stores, deletes } = await setup();
+    const message = await outbox.queue(bob.sessionId, 'sync in flight');
+    await outbox.start();
+    await waitUntil('the recipient copy on its way', () => stores.length === 1);
+    stores[0]!.answer('C'.repeat(43));
+    await waitUntil('the sync copy on its way', () => stores.length === 2);
+    expect(stores[1]!.pubkey).toBe(me.sessionId);
+    await actions.unsend(message.id);
+    stores[1]!.answer(HASH);
+    await waitUntil('the old sync copy deleted from our swarm', () => deletes.some((d) => d.includes(HASH)));
+    // The unsend request goes out: first to Bob, then its own sync copy.
+    await waitUntil('the unsend request on its way', () => stores.length === 3);
+    expect(stores[2]!.pubkey).toBe(bob.sessionId);
+    const entry = await getOutboxEntry(t.db, message.id);
+    expect(entry).toMatchObject({ recipientStored: false, syncStored: false });
+  });
+});

@@ -428,6 +428,7 @@ export class Outbox {
         destination,
         hash: stored.hash,
         expiresAt: stored.t + ttl + SEEN_HASH_MARGIN_MS,
+        payload: dataBase64,
       });
     } catch (error) {
       // The message was deleted while this copy was on its way (docs/disappearing.md "Deleting

@@ -161,7 +161,18 @@ export async function recordSendFailure(
  */
 export async function recordDestinationStored(
   db: ParleyDB,
-  stored: { readonly messageId: number; readonly destination: Destination; readonly hash: string; readonly expiresAt: number },
+  stored: {
+    readonly messageId: number;
+    readonly destination: Destination;
+    readonly hash: string;
+    readonly expiresAt: number;
+    /**
+     * The payload that was stored. When the entry no longer holds it (the message was unsent while
+     * this copy was on its way, and its entry now carries the unsend request), nothing is recorded
+     * and `storage_not_found` is thrown, as for a deleted message.
+     */
+    readonly payload?: string;
+  },
 ): Promise<{ readonly complete: boolean }> {
   checkObject(stored, 'stored');
   checkInteger(stored.messageId, 'stored.messageId', 1);
@@ -170,6 +181,10 @@ export async function recordDestinationStored(
   checkTime(stored.expiresAt, 'stored.expiresAt');
   return writeTransaction(db, ['outbox', 'messages', 'seenHashes'], 'recordDestinationStored', async (tx) => {
     const { entry, message } = await loadSend(tx.objectStore('outbox'), tx.objectStore('messages'), stored.messageId);
+    const expected = stored.destination === 'recipient' ? entry.recipientPayload : entry.syncPayload;
+    if (stored.payload !== undefined && stored.payload !== expected) {
+      throw new ParleyError('storage_not_found', 'storage: the outbox entry no longer holds this payload', { messageId: stored.messageId });
+    }
     const nextEntry: OutboxRecord = stored.destination === 'recipient'
       ? { ...entry, recipientStored: true }
       : { ...entry, syncStored: true };
