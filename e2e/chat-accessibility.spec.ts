@@ -1,7 +1,8 @@
 /**
  * axe-core on the conversation side, light and dark: the list with a conversation, an open
  * conversation with sent and received messages, a link and a day separator, New conversation
- * showing an error, and the onion-path view — no serious or critical WCAG 2.1 A/AA violation.
+ * showing an error, the onion-path view, a disappearing-messages timer with a message's options
+ * open — no serious or critical WCAG 2.1 A/AA violation.
  * Also keyboard: the composer sends with Enter and adds a line with Shift+Enter.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -41,7 +42,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Conversation options' }).click();
     await expect(page.getByRole('menuitem', { name: 'Copy Session ID' })).toBeFocused();
     await expectNoSeriousViolations(page, 'conversation menu');
+    // Disappearing messages: the control line, the time left, the per-message options menu.
+    await page.getByRole('menuitemradio', { name: '1 day after sending' }).click();
+    await expect(page.getByText('You set messages to disappear 1 day after they are sent')).toBeVisible();
+    await sendMessage(page, 'a disappearing one');
+    await expect(messageRow(page, 'a disappearing one').getByText(/^Disappears in/u)).toBeVisible();
+    const options = messageRow(page, 'another one').getByRole('button', { name: 'Message options' });
+    await options.click();
+    await expect(page.getByRole('menuitem', { name: 'Delete for me' })).toBeFocused();
+    await expectNoSeriousViolations(page, 'disappearing messages and message options');
     await page.keyboard.press('Escape');
+    await expect(options).toBeFocused();
 
     await page.getByRole('button', { name: 'New conversation' }).click();
     await page.getByLabel('Session ID', { exact: true }).fill('05zz');

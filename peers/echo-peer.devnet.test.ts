@@ -90,4 +90,18 @@ describe('the echo peer', () => {
       await again.stop();
     }
   });
+
+  it('takes a timer change without echoing it, and its answers then carry the timer', async () => {
+    const peer = await startEchoPeer({ relayUrl: fixture.relayUrl, dataDir: freshDataDir() });
+    try {
+      await person.setDisappearing(peer.sessionId, 'after_send', 86_400);
+      await person.sendMessage(peer.sessionId, 'fading');
+      // Answers go out in order: once the echo of 'fading' is here, an echo of the timer change would be too.
+      await expect.poll(() => answersFrom(peer.sessionId), { timeout: 30_000, interval: 250 }).toEqual(['incoming:echo: fading']);
+      const echo = (await person.listMessages(peer.sessionId, { limit: 100 })).find((m) => m.body === 'echo: fading');
+      expect(echo?.disappearing).toEqual({ mode: 'after_send', timerSeconds: 86_400 });
+    } finally {
+      await peer.stop();
+    }
+  });
 });

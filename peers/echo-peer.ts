@@ -70,7 +70,8 @@ export async function startEchoPeer(options: EchoPeerOptions): Promise<EchoPeer>
     const phrase = state.recoveryPhrase;
 
     const answer = async (event: CoreEvent): Promise<void> => {
-      if (event.type !== 'message_added' || event.message.direction !== 'incoming') return;
+      // Text only: a timer change is taken (the conversation's setting, so the echo disappears too), not echoed.
+      if (event.type !== 'message_added' || event.message.direction !== 'incoming' || event.message.kind !== 'text') return;
       const { senderSessionId, sentAt, body, conversationId } = event.message;
       const key = `${senderSessionId}:${sentAt}`;
       if (answered.has(key)) return;

@@ -35,7 +35,7 @@ export interface TabChannelStats {
 }
 
 export interface ReceiveStats {
-  /** Messages stored (incoming, and sync copies of our own). */
+  /** Messages stored (incoming, and sync copies of our own), and unsend requests applied (a tombstone written). */
   readonly stored: number;
   /** Already known: the same hash, or the same (sender, sent time) under another hash. */
   readonly duplicates: number;
@@ -56,6 +56,20 @@ export interface AccountView {
   readonly passphraseRetryAfterMs: number;
 }
 
+/** Disappearing messages: which timer and how long (seconds); client-protocol.md §8, docs/disappearing.md. */
+export type DisappearingMode = 'after_send' | 'after_read';
+export interface DisappearingSetting {
+  readonly mode: DisappearingMode;
+  readonly timerSeconds: number;
+}
+
+/**
+ * What a message record is: 'text' a visible message; 'disappearing_changed' someone set the
+ * timer (`disappearing` is the new setting, null = off; the UI builds the sentence);
+ * 'unsent' its author deleted it for everyone ("This message was deleted").
+ */
+export type MessageKind = 'text' | 'disappearing_changed' | 'unsent';
+
 export interface ConversationView {
   /** The peer's Session ID. */
   readonly id: string;
@@ -66,9 +80,12 @@ export interface ConversationView {
   readonly unreadCount: number;
   /** The newest message, for the conversation list; null in an empty conversation. */
   readonly lastMessage: MessagePreview | null;
+  /** The conversation's disappearing-messages timer; null: off. */
+  readonly disappearing: DisappearingSetting | null;
 }
 
 export interface MessagePreview {
+  readonly kind: MessageKind;
   readonly direction: 'incoming' | 'outgoing';
   readonly body: string;
   readonly sentAt: number;
@@ -121,6 +138,11 @@ export interface MessageView {
   readonly status: OutgoingStatus | null;
   /** Why the last attempt failed (an error code), for a failed or retrying outgoing message. */
   readonly failureCode: ErrorCode | null;
+  readonly kind: MessageKind;
+  /** 'text': the timer the message carries; 'disappearing_changed': the new setting. Null: off. */
+  readonly disappearing: DisappearingSetting | null;
+  /** When it disappears (ms, device clock), once its timer runs; null: no timer, or not read yet. */
+  readonly expiresAt: number | null;
 }
 
 /** A position in a conversation, for paging back: the oldest message shown so far. */
@@ -149,6 +171,10 @@ export type NetworkState =
 export type CoreEvent =
   | { readonly type: 'account'; readonly account: AccountView | null }
   | { readonly type: 'message_added'; readonly message: MessageView }
+  /** A message changed in place: it became a tombstone ('unsent'), or its read timer started. */
+  | { readonly type: 'message_changed'; readonly message: MessageView }
+  /** Messages gone from this device: expired, deleted for me, or a note to self unsent. */
+  | { readonly type: 'messages_removed'; readonly conversationId: string; readonly messageIds: readonly number[] }
   | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: ErrorCode | null }
   | { readonly type: 'conversation'; readonly conversation: ConversationView }
   | { readonly type: 'network'; readonly state: NetworkState }
@@ -208,7 +234,25 @@ export interface CoreApi {
   /** Writes the message to disk first (status `queued`), then sends it when the network allows. */
   sendMessage(conversationId: string, body: string): Promise<MessageView>;
   retryMessage(messageId: number): Promise<void>;
+  /** Clears the unread count and starts the timers of the delete-after-read messages now read. */
   markRead(conversationId: string): Promise<void>;
+  /**
+   * Sets the conversation's disappearing timer (`mode` 'off' ignores the timer) and tells the peer
+   * and our other devices; records a 'disappearing_changed' message. `timerSeconds` must be one
+   * Session offers for the mode (§8); `invalid_argument` otherwise.
+   */
+  setDisappearing(conversationId: string, mode: DisappearingMode | 'off', timerSeconds: number): Promise<ConversationView>;
+  /**
+   * Delete for me: removes the message from this device and its copies from our own swarm; a
+   * message still in the outbox is never sent. `message_not_found` when it is not there.
+   */
+  deleteMessage(messageId: number): Promise<void>;
+  /**
+   * Unsend (delete for everyone) of our own message: the recipient is asked to delete it, our
+   * swarm's copies are deleted and ours becomes 'unsent'. A message not yet in the recipient's
+   * swarm is simply cancelled (removed). `message_not_own` for someone else's message.
+   */
+  unsendMessage(messageId: number): Promise<void>;
 
   // What the person is looking at (drives the polling interval)
   setActiveConversation(conversationId: string | null): Promise<void>;

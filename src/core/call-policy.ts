@@ -38,6 +38,10 @@ export const CALL_POLICY: { readonly [K in keyof CoreApi]: CallPolicy } = {
   sendMessage: 'once',
   retryMessage: 'repeatable',
   markRead: 'repeatable',
+  setDisappearing: 'repeatable',
+  deleteMessage: 'repeatable',
+  // Sends a request: never posted twice after a leader change.
+  unsendMessage: 'once',
   setActiveConversation: 'repeatable',
   setVisible: 'repeatable',
   getNetworkState: 'repeatable',

@@ -437,3 +437,35 @@ describe('what the screens show', () => {
 });
 
 await ready();
+
+describe('disappearing messages in the Core (docs/disappearing.md)', () => {
+  const TWELVE_HOURS = 43_200;
+
+  it('a timed message goes when its time comes while open, and at start-up when it ran out while closed', async () => {
+    const indexedDB = freshIndexedDB();
+    const time = new FakeTime();
+    const core = await openCore(indexedDB, time);
+    await core.createAccount({ recoveryPhrase: await core.newRecoveryPhrase(), displayName: 'Ann' });
+    const view = await core.setDisappearing(BOB, 'after_send', TWELVE_HOURS);
+    expect(view.disappearing).toEqual({ mode: 'after_send', timerSeconds: TWELVE_HOURS });
+
+    const first = await core.sendMessage(BOB, 'first');
+    expect(first.expiresAt).toBe(first.sentAt + TWELVE_HOURS * 1000);
+    time.advance(TWELVE_HOURS * 1000 + 1_000);
+    // The scheduler arms its timer after the message's event: fire what is due until it has run.
+    await expect
+      .poll(() => {
+        time.advance(0);
+        return core.events.some((e) => e.type === 'messages_removed' && e.messageIds.includes(first.id));
+      })
+      .toBe(true);
+    expect((await core.listMessages(BOB)).map((m) => m.kind)).toEqual(['disappearing_changed']);
+
+    const second = await core.sendMessage(BOB, 'second');
+    await closeCore(core);
+    time.now += TWELVE_HOURS * 1000 + 1; // the app is closed: no timer runs
+    const reopened = await openCore(indexedDB, time);
+    expect((await reopened.listMessages(BOB)).map((m) => m.id)).not.toContain(second.id);
+    expect((await reopened.listMessages(BOB)).map((m) => m.kind)).toEqual(['disappearing_changed']);
+  });
+});

@@ -10,6 +10,7 @@ import { NETWORK_PATH } from '../shared/relay-api.ts';
 import type {
   AccountView,
   ConversationView,
+  DisappearingMode,
   CoreListener,
   EngineApi,
   EngineStatus,
@@ -34,6 +35,9 @@ import { PreviewWatch } from './services/preview-watch.ts';
 import { AccountSession, type SessionState } from './services/account-session.ts';
 import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
+import { ExpiryScheduler } from './services/expiry-scheduler.ts';
+import { MessageActions } from './services/message-actions.ts';
+import { ownSwarm } from './services/own-swarm.ts';
 import { CoreEvents } from './services/events.ts';
 import { Outbox, type OutboxOptions } from './services/outbox.ts';
 import { Poller, type PollerOptions } from './services/poller.ts';
@@ -84,6 +88,8 @@ export class Core implements EngineApi {
   private readonly outboxSummary: OutboxSummaryWatch;
   private readonly previews: PreviewWatch;
   private readonly autoLock: AutoLock;
+  private readonly expiry: ExpiryScheduler;
+  private readonly actions: MessageActions;
   private readonly fetchFn: FetchLike;
   /** The devnet relay's echo peer, once the relay has named it. */
   private echoPeer: string | null = null;
@@ -100,6 +106,8 @@ export class Core implements EngineApi {
     this.outboxSummary = new OutboxSummaryWatch(ctx);
     this.previews = new PreviewWatch(ctx);
     this.autoLock = new AutoLock(ctx.clock, options.timers ?? DEFAULT_TIMERS, () => this.lock());
+    this.expiry = new ExpiryScheduler(ctx, options.timers ?? DEFAULT_TIMERS);
+    this.actions = new MessageActions(ctx, outbox);
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -134,6 +142,10 @@ export class Core implements EngineApi {
     core.unsubscribers.push(
       ctx.session.onChange((state) => void core.sessionChanged(state)),
       network.state.subscribe((status) => ctx.events.emit({ type: 'network', state: networkView(status) })),
+      // Back online: the swarm changes that waited (deletes, read timers) go now.
+      network.state.subscribe((status) => {
+        if (status.kind === 'connected' && core.engineRunning) void ownSwarm(ctx).run();
+      }),
       () => core.outboxSummary.stop(),
       () => core.previews.stop(),
     );
@@ -143,6 +155,9 @@ export class Core implements EngineApi {
     core.unsubscribers.push(() => ctx.events.unsubscribe(preferencesSubscription));
     core.autoLock.setMinutes((await core.preferences.get()).autoLockMinutes);
     await core.outboxSummary.refresh();
+    // Local and needing no keys: what expired while the app was closed goes before anything is shown.
+    await core.expiry.start();
+    core.unsubscribers.push(() => core.expiry.stop());
     await core.accounts.load();
     core.pruneTimer = setInterval(() => void core.prune(), PRUNE_INTERVAL_MS);
     void core.prune();
@@ -271,8 +286,24 @@ export class Core implements EngineApi {
     return this.outbox.retry(messageId);
   }
 
-  markRead(conversationId: string): Promise<void> {
-    return this.conversations.markRead(conversationId);
+  async markRead(conversationId: string): Promise<void> {
+    await this.conversations.markRead(conversationId);
+    await this.actions.read(conversationId);
+  }
+
+  setDisappearing(conversationId: string, mode: DisappearingMode | 'off', timerSeconds: number): Promise<ConversationView> {
+    this.autoLock.used();
+    return this.actions.setDisappearing(conversationId, mode, timerSeconds);
+  }
+
+  deleteMessage(messageId: number): Promise<void> {
+    this.autoLock.used();
+    return this.actions.deleteForMe(messageId);
+  }
+
+  unsendMessage(messageId: number): Promise<void> {
+    this.autoLock.used();
+    return this.actions.unsend(messageId);
   }
 
   async setActiveConversation(conversationId: string | null): Promise<void> {
@@ -349,6 +380,7 @@ export class Core implements EngineApi {
       if (running) {
         await this.outbox.start();
         await this.poller.start();
+        void ownSwarm(this.ctx).run();
         this.ctx.log('core: engine started');
       } else {
         await Promise.all([this.outbox.stop(), this.poller.stop()]);

@@ -25,6 +25,8 @@ const NEW_PASSPHRASE = 'a longer one, changed';
 const EVENT_TYPES: { readonly [K in CoreEvent['type']]: true } = {
   account: true,
   message_added: true,
+  message_changed: true,
+  messages_removed: true,
   message_status: true,
   conversation: true,
   network: true,
@@ -150,6 +152,15 @@ describe('no secret key crosses the Core API', () => {
     await call(alice, 'deleteAccount', { fromNetwork: false });
     await call(alice, 'restoreAccount', { recoveryPhrase: alicePhrase, passphrase: PASSPHRASE });
     await expect.poll(async () => (await alice.listMessages(b.sessionId)).length, { timeout: 30_000, interval: 200 }).toBe(2);
+
+    // Disappearing messages, unsend (a tombstone: message_changed) and delete for me (messages_removed).
+    await call(alice, 'setDisappearing', b.sessionId, 'after_send', 86_400);
+    const timed = await call(alice, 'sendMessage', b.sessionId, 'gone for everyone');
+    await expect.poll(async () => (await alice.listMessages(b.sessionId)).find((m) => m.id === timed.id)?.status, { timeout: 30_000, interval: 200 }).toBe('sent');
+    await call(alice, 'unsendMessage', timed.id);
+    const mine = await call(alice, 'sendMessage', b.sessionId, 'gone from here');
+    await call(alice, 'deleteMessage', mine.id);
+    await call(alice, 'setDisappearing', b.sessionId, 'off', 0);
     await call(alice, 'setActiveConversation', null);
 
     // Every method was walked.

@@ -56,6 +56,8 @@ export const CORE_FORWARDING: ForwardingPolicy = { forwardable: isForwardable, r
 const CORE_EVENT_TYPES: { readonly [T in CoreEvent['type']]: true } = {
   account: true,
   message_added: true,
+  message_changed: true,
+  messages_removed: true,
   message_status: true,
   conversation: true,
   network: true,

@@ -84,7 +84,7 @@ export type AccountErrorCode =
   | 'display_name_too_long';
 
 /** Messaging (src/core/services/): what a message may be, and which one is meant. */
-export type MessagingErrorCode = 'message_empty' | 'message_too_long' | 'message_not_found';
+export type MessagingErrorCode = 'message_empty' | 'message_too_long' | 'message_not_found' | 'message_not_own';
 
 /** Tabs (src/core/tab-*.ts): the leading tab went away mid-call, or a secret would have crossed the tabs' channel. */
 export type TabErrorCode =

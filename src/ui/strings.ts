@@ -104,6 +104,26 @@ export const strings = {
     retry: 'Retry',
     failed: (reason: string) => `Not sent. ${reason}`,
     you: 'You',
+    messageOptions: 'Message options',
+    deleteForMe: 'Delete for me',
+    unsend: 'Unsend',
+    deleted: 'This message was deleted',
+  },
+  disappearing: {
+    menu: 'Disappearing messages',
+    off: 'Off',
+    afterSend: 'After sending',
+    afterRead: 'After reading',
+    /** A menu choice, e.g. "1 day after sending". */
+    choice: (duration: string, mode: 'after_send' | 'after_read') => `${duration} ${mode === 'after_send' ? 'after sending' : 'after reading'}`,
+    /** The control message in the conversation. */
+    changed: (who: string, duration: string | null, mode: 'after_send' | 'after_read' | null) =>
+      duration === null || mode === null
+        ? `${who} turned off disappearing messages`
+        : `${who} set messages to disappear ${duration} after they ${mode === 'after_send' ? 'are sent' : 'have been read'}`,
+    remaining: (duration: string) => `Disappears in ${duration}`,
+    /** Shown under the header's name while a timer is on. */
+    active: (duration: string, mode: 'after_send' | 'after_read') => `Messages disappear ${duration} after ${mode === 'after_send' ? 'sending' : 'reading'}`,
   },
   status: {
     queued: 'Queued — waiting for the network',
@@ -325,6 +345,7 @@ const errorSentences: Partial<Record<ErrorCode, (details: ErrorDetails) => strin
   message_empty: () => 'Type a message first.',
   message_too_long: () => 'This message is too long to send. Split it in two.',
   message_not_found: () => 'That message is no longer here.',
+  message_not_own: () => 'Only your own messages can be deleted for everyone.',
   storage_unavailable: () => 'This browser does not let Parley store data (a private window, perhaps). Use a normal window.',
   storage_version_newer: () => 'A newer version of Parley is open in another tab. Reload this page.',
   storage_migration_failed: () => 'Your data could not be updated to this version. Reload to try again.',

@@ -157,6 +157,60 @@ export class StorageClient {
     });
   }
 
+  /**
+   * Deletes messages of the account by hash (`delete`, signed "delete" + hashes, §3.4). Not
+   * `required`: a hash already gone (expired, deleted before) is not an error. Answers what the
+   * swarm reported deleted.
+   */
+  async deleteMessages(account: AccountKeys, hashes: readonly string[], { signal }: { signal?: AbortSignal } = {}): Promise<{ deleted: string[] }> {
+    checkAccount(account);
+    checkHashList(hashes);
+    await this.options.prepare?.(signal);
+    const pubkey = account.sessionId.toLowerCase();
+    const messages = [...hashes];
+    return this.onSwarm(pubkey, signal, undefined, async (target, context) => {
+      const params = {
+        pubkey,
+        pubkey_ed25519: toHex(account.ed25519PublicKey),
+        messages,
+        signature: signRequest({ method: 'delete', messages }, account.ed25519SecretKey),
+      };
+      const answer = await this.send(target, { method: 'delete', params }, context);
+      return { deleted: deletedHashes(answer.body) };
+    });
+  }
+
+  /**
+   * Shortens the swarm expiry of messages of the account to `expiry` (ms) with `expire` and
+   * `shorten` (signed "expireshorten" + expiry + hashes, client-protocol.md §8): a message that
+   * already expires sooner is left as it is. Answers the hashes some member reported updated.
+   */
+  async shortenExpiry(
+    account: AccountKeys,
+    hashes: readonly string[],
+    expiry: number,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<{ updated: string[] }> {
+    checkAccount(account);
+    checkHashList(hashes);
+    checkInteger(expiry, 'expiry', 0);
+    await this.options.prepare?.(signal);
+    const pubkey = account.sessionId.toLowerCase();
+    const messages = [...hashes];
+    return this.onSwarm(pubkey, signal, undefined, async (target, context) => {
+      const params = {
+        pubkey,
+        pubkey_ed25519: toHex(account.ed25519PublicKey),
+        messages,
+        expiry,
+        shorten: true,
+        signature: signRequest({ method: 'expire', messages, expiry, shorten: true }, account.ed25519SecretKey),
+      };
+      const answer = await this.send(target, { method: 'expire', params }, context);
+      return { updated: updatedHashes(answer.body) };
+    });
+  }
+
   /** `info` of a random pool node: its version and time (which also feeds network time). */
   async info({ signal }: { signal?: AbortSignal } = {}): Promise<{ version: number[]; t: number }> {
     await this.options.prepare?.(signal);
@@ -269,4 +323,27 @@ export class StorageClient {
       ...(this.options.retryPolicy ? { policy: this.options.retryPolicy } : {}),
     };
   }
+}
+
+function checkHashList(hashes: readonly string[]): void {
+  if (!Array.isArray(hashes) || hashes.length === 0) {
+    throw new ParleyError('invalid_argument', 'hashes must be a non-empty array', { param: 'hashes', problem: 'length' });
+  }
+  hashes.forEach((hash: unknown, i) => {
+    if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash)) {
+      throw new ParleyError('invalid_argument', `hashes[${i}] must be a 43-character message hash`, { param: `hashes[${i}]`, problem: 'encoding' });
+    }
+  });
+}
+
+/** The union of every member's `updated` list in an `expire` answer. */
+function updatedHashes(body: unknown): string[] {
+  const swarm = isObject(body) ? body['swarm'] : undefined;
+  const hashes = new Set<string>();
+  if (!isObject(swarm)) return [];
+  for (const entry of Object.values(swarm)) {
+    const updated = isObject(entry) ? entry['updated'] : undefined;
+    if (Array.isArray(updated)) for (const h of updated) if (typeof h === 'string') hashes.add(h);
+  }
+  return [...hashes].sort();
 }

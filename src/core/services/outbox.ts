@@ -19,6 +19,7 @@ import {
   getAccount,
   getConversation,
   getMessage,
+  queueUnsendRequest,
   listDueOutbox,
   queueOutgoingMessage,
   recordDestinationStored,
@@ -27,11 +28,14 @@ import {
   retryFailedMessage,
   startSendAttempt,
   type Destination,
+  type DisappearingSetting,
   type OutboxRecord,
   type OutgoingMessageRecord,
   type SessionId,
 } from '../store/index.ts';
-import { boundedExpiry, PUBLIC_INBOX_TTL_MAX_MS } from '../net/storage-limits.ts';
+import { boundedExpiry } from '../net/storage-limits.ts';
+import { DEFAULT_TTL_MS, expiresAtOnWrite, swarmTtlMs } from './disappearing-rules.ts';
+import { deleteFromOwnSwarm, shortenOwnExpiry } from './own-swarm.ts';
 import type { CoreContext } from './context.ts';
 import { NetworkWaiter } from './network-waiter.ts';
 import {
@@ -42,12 +46,18 @@ import {
   probeDelay,
   type OutboxSchedule,
 } from './outbox-policy.ts';
-import { buildOutgoingPayloads, checkMessageBody } from './outgoing-message.ts';
+import {
+  buildOutgoingPayloads,
+  buildTimerUpdatePayloads,
+  buildUnsendPayloads,
+  checkMessageBody,
+  type OutgoingPayloads,
+} from './outgoing-message.ts';
 import { SentAtClock } from './sent-at-clock.ts';
 import { conversationView, loadConversationView, messageView } from './views.ts';
 
 /** How long a message lives in a swarm: desktop's TTL for content messages, the server's maximum for namespace 0. */
-export const MESSAGE_TTL_MS = PUBLIC_INBOX_TTL_MAX_MS;
+export const MESSAGE_TTL_MS = DEFAULT_TTL_MS;
 /** Every entry still being tried, in one listing (far more than a person ever has waiting). */
 const LIST_LIMIT = 10_000;
 /** setTimeout's longest delay; the sender's waits are far shorter, this only guards the arithmetic. */
@@ -62,7 +72,18 @@ export interface OutboxOptions {
   readonly random?: () => number;
 }
 
-type AttemptOutcome = 'sent' | 'later' | 'failed' | 'offline' | 'stopped';
+type AttemptOutcome = 'sent' | 'later' | 'failed' | 'offline' | 'stopped' | 'cancelled';
+
+/** What `write` puts on disk besides the common fields: the kind of record and its payloads. */
+interface OutgoingDraft {
+  readonly kind: 'text' | 'disappearing_changed';
+  readonly body: string;
+  readonly disappearing: DisappearingSetting | null;
+  /** Our own message: its timer (if any) starts when it is written. */
+  readonly expiresAt: (sentAt: number) => number | null;
+  readonly ttlMs: number;
+  readonly payloads: (sender: ReturnType<CoreContext['session']['identity']>, sentAt: number, displayName: string | null) => OutgoingPayloads;
+}
 
 export class Outbox {
   private readonly schedule: OutboxSchedule;
@@ -106,8 +127,70 @@ export class Outbox {
   async queue(conversationId: SessionId, body: string): Promise<OutgoingMessageRecord> {
     checkMessageBody(body);
     const recipient = parseSessionId(conversationId).sessionId;
+    return this.queueDraft(recipient, async () => {
+      // The conversation's timer as it is when the message is written: it travels with the message.
+      const setting = (await getConversation(this.ctx.db, recipient))?.disappearing ?? null;
+      return {
+        kind: 'text',
+        body,
+        disappearing: setting,
+        expiresAt: (sentAt) => expiresAtOnWrite(setting, sentAt, true),
+        ttlMs: swarmTtlMs(setting),
+        payloads: (sender, sentAt, displayName) =>
+          buildOutgoingPayloads({ sender, recipient, body, displayName, sentAt, disappearing: setting }),
+      };
+    });
+  }
+
+  /**
+   * Queues the control message that tells the peer (and our other devices) the conversation's new
+   * timer (§4.6 ExpirationTimerUpdate), recorded in the conversation as 'disappearing_changed'.
+   */
+  async queueTimerUpdate(conversationId: SessionId, setting: DisappearingSetting | null): Promise<OutgoingMessageRecord> {
+    const recipient = parseSessionId(conversationId).sessionId;
+    return this.queueDraft(recipient, async () => ({
+      kind: 'disappearing_changed',
+      body: '',
+      disappearing: setting,
+      expiresAt: () => null,
+      ttlMs: DEFAULT_TTL_MS,
+      payloads: (sender, sentAt, displayName) => buildTimerUpdatePayloads({ sender, recipient, displayName, sentAt, setting }),
+    }));
+  }
+
+  /**
+   * Unsend (delete for everyone) of our own message: it becomes a tombstone whose outbox entry
+   * carries the unsend request to the recipient and to our own swarm; then the copies of the
+   * message in our swarm are deleted. A message whose recipient copy was not stored yet is simply
+   * cancelled (nothing to unsend): the caller removes it. `message_not_found` for anything but
+   * our own sent message.
+   */
+  async unsend(message: OutgoingMessageRecord): Promise<OutgoingMessageRecord> {
+    this.ctx.session.identity();
+    const write = this.queueChain.then(async () => {
+      const sentAt = await this.sentAt.next(message.senderSessionId);
+      const payloads = buildUnsendPayloads({
+        sender: this.ctx.session.identity(),
+        recipient: message.conversationId,
+        sentAt,
+        targetSentAt: message.sentAt,
+      });
+      const now = this.ctx.clock();
+      return queueUnsendRequest(this.ctx.db, {
+        messageId: message.id,
+        entry: { recipient: message.conversationId, ...payloads, nextAttemptAt: now, createdAt: sentAt },
+      });
+    });
+    this.queueChain = write.catch(() => undefined);
+    const tombstone = await write;
+    this.kick();
+    await deleteFromOwnSwarm(this.ctx, message.ownSwarmHashes ?? []);
+    return tombstone;
+  }
+
+  private async queueDraft(recipient: SessionId, draft: () => Promise<OutgoingDraft>): Promise<OutgoingMessageRecord> {
     this.ctx.session.identity(); // no_account / account_locked now, before waiting for earlier messages
-    const write = this.queueChain.then(() => this.write(recipient, body));
+    const write = this.queueChain.then(async () => this.write(recipient, await draft()));
     this.queueChain = write.catch(() => undefined);
     const record = await write;
 
@@ -185,7 +268,7 @@ export class Outbox {
 
   // Queueing
 
-  private async write(recipient: SessionId, body: string): Promise<OutgoingMessageRecord> {
+  private async write(recipient: SessionId, draft: OutgoingDraft): Promise<OutgoingMessageRecord> {
     const me = this.ctx.session.identity().sessionId;
     const account = await getAccount(this.ctx.db);
     const displayName = account?.sessionId === me ? account.displayName : null;
@@ -193,7 +276,7 @@ export class Outbox {
     for (let bumps = 0; ; bumps++) {
       // Taken again after the awaits: the keys must be the ones unlocked now (locking wipes them).
       const sender = this.ctx.session.identity();
-      const payloads = buildOutgoingPayloads({ sender, recipient, body, displayName, sentAt });
+      const payloads = draft.payloads(sender, sentAt, displayName);
       const now = this.ctx.clock();
       const message = {
         direction: 'outgoing' as const,
@@ -201,9 +284,12 @@ export class Outbox {
         senderSessionId: sender.sessionId,
         sentAt,
         receivedAt: now,
-        body,
+        body: draft.body,
         swarmHashes: [],
-        expiresAt: null,
+        expiresAt: draft.expiresAt(sentAt),
+        kind: draft.kind,
+        disappearing: draft.disappearing,
+        ownSwarmHashes: [],
         status: 'queued' as const,
         failureCode: null,
       };
@@ -211,7 +297,7 @@ export class Outbox {
         message,
         // createdAt orders the outbox: sentAt, strictly increasing, keeps the order of the calls
         // even if the device clock steps back between two messages.
-        outboxEntry: { recipient, ...payloads, nextAttemptAt: now, createdAt: sentAt },
+        outboxEntry: { recipient, ...payloads, nextAttemptAt: now, createdAt: sentAt, ttlMs: draft.ttlMs },
         conversationUpdate: { createdAt: now, lastMessageAt: sentAt, unreadIncrement: 0 },
       });
       if (result.inserted) return { id: result.id, ...message };
@@ -312,7 +398,14 @@ export class Outbox {
       notReady = error;
     }
 
-    const started = await startSendAttempt(this.ctx.db, entry.messageId);
+    let started: OutboxRecord;
+    try {
+      started = await startSendAttempt(this.ctx.db, entry.messageId);
+    } catch (error) {
+      // Deleted (or unsent) since the due list was read: nothing to send.
+      if (error instanceof ParleyError && error.code === 'storage_not_found') return 'cancelled';
+      throw error;
+    }
     if (!started.recipientStored) this.emitStatus(entry.messageId, entry.recipient, 'sending', null);
     try {
       if (notReady !== undefined) throw notReady;
@@ -326,6 +419,7 @@ export class Outbox {
       }
       return 'sent';
     } catch (error) {
+      if (error instanceof ParleyError && error.code === 'storage_not_found') return 'cancelled';
       return this.attemptFailed(started, error);
     }
   }
@@ -338,15 +432,35 @@ export class Outbox {
     dataBase64: string,
     signal: AbortSignal,
   ): Promise<void> {
-    const stored = await this.ctx.network.storage.store(pubkey, { namespace: 0, ttl: MESSAGE_TTL_MS, dataBase64 }, { signal });
-    await recordDestinationStored(this.ctx.db, {
-      messageId: entry.messageId,
-      destination,
-      hash: stored.hash,
-      // `t` is the node's word: bounded like any expiry a node claims (with the margin that keeps our
-      // poller from meeting our sync copy as new).
-      expiresAt: boundedExpiry(stored.t + MESSAGE_TTL_MS, this.ctx.clock()),
-    });
+    const ttl = entry.ttlMs ?? MESSAGE_TTL_MS;
+    const stored = await this.ctx.network.storage.store(pubkey, { namespace: 0, ttl, dataBase64 }, { signal });
+    const inOwnSwarm = pubkey === this.ownSessionId();
+    try {
+      await recordDestinationStored(this.ctx.db, {
+        messageId: entry.messageId,
+        destination,
+        hash: stored.hash,
+        // `t` is the node's word: bounded like any expiry a node claims (with the margin that keeps our
+        // poller from meeting our sync copy as new).
+        expiresAt: boundedExpiry(stored.t + ttl, this.ctx.clock()),
+        payload: dataBase64,
+      });
+    } catch (error) {
+      // The message was deleted while this copy was on its way (docs/disappearing.md "Deleting
+      // while sending"): a copy that landed in our own swarm is deleted again, so no device of
+      // ours brings it back. One that reached the recipient has left; only an unsend can follow it.
+      if (error instanceof ParleyError && error.code === 'storage_not_found' && inOwnSwarm) {
+        await deleteFromOwnSwarm(this.ctx, [stored.hash]);
+      }
+      throw error;
+    }
+    if (inOwnSwarm) {
+      // A delete-after-read message of ours is read already: its copy in our swarm ends with its timer.
+      const message = await getMessage(this.ctx.db, entry.messageId);
+      if (message?.expiresAt != null && message.expiresAt < stored.t + ttl) {
+        await shortenOwnExpiry(this.ctx, [stored.hash], message.expiresAt);
+      }
+    }
     this.ctx.log(`outbox: message ${entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);
   }
 

@@ -10,7 +10,9 @@ import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import type { Content } from '../protocol/content.ts';
 import type { DataMessage } from '../protocol/data-message.ts';
+import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
 import { wrapForRecipient } from '../protocol/message-pipeline.ts';
+import { contentExpiration, type DisappearingSetting } from './disappearing-rules.ts';
 
 /** Desktop's limit for a message body without Session Pro (client-protocol.md §4.5). */
 export const MAX_MESSAGE_LENGTH = 2_000;
@@ -50,6 +52,8 @@ export interface OutgoingPayloadArgs {
   readonly displayName: string | null;
   /** Network time (ms): Envelope.timestamp and Content.sigTimestamp of both copies. */
   readonly sentAt: number;
+  /** The conversation's disappearing timer, carried by the message (Content 12/13); null or absent: off. */
+  readonly disappearing?: DisappearingSetting | null;
 }
 
 export interface OutgoingPayloads {
@@ -70,11 +74,53 @@ export function buildOutgoingPayloads(args: OutgoingPayloadArgs): OutgoingPayloa
   checkInteger(args.sentAt, 'sentAt', 0);
   if (args.displayName !== null) checkString(args.displayName, 'displayName');
   const dataMessage = outgoingDataMessage(args.body, args.displayName);
-  const wrap = (content: Content, recipientSessionId: string) =>
-    wrapForRecipient({ content, sender: args.sender, recipientSessionId, timestamp: args.sentAt }).dataBase64;
 
-  const recipientPayload = wrap({ dataMessage, sigTimestamp: args.sentAt }, args.recipient);
+  const expiration = args.disappearing ? contentExpiration(args.disappearing) : {};
+  return buildPair(args, (syncTarget) => ({
+    dataMessage: syncTarget === undefined ? dataMessage : { ...dataMessage, syncTarget },
+    ...expiration,
+  }));
+}
+
+/**
+ * Both payloads of an ExpirationTimerUpdate (§4.6): a DataMessage with flags = 2, and Content's
+ * expirationType/expirationTimer set to the new setting (off: UNKNOWN and 0).
+ */
+export function buildTimerUpdatePayloads(args: Omit<OutgoingPayloadArgs, 'body'> & { readonly setting: DisappearingSetting | null }): OutgoingPayloads {
+  checkInteger(args.sentAt, 'sentAt', 0);
+  const dataMessage: DataMessage = {
+    flags: DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE,
+    ...(args.displayName !== null ? { profile: { displayName: args.displayName } } : {}),
+  };
+  const expiration = contentExpiration(args.setting);
+  return buildPair(args, (syncTarget) => ({
+    dataMessage: syncTarget === undefined ? dataMessage : { ...dataMessage, syncTarget },
+    ...expiration,
+  }));
+}
+
+/**
+ * Both payloads of an unsend request (§4.6): UnsendRequest{timestamp = the target's sent time,
+ * author = us}. The copy in our own swarm tells our other devices (it carries no syncTarget: an
+ * UnsendRequest has no DataMessage).
+ */
+export function buildUnsendPayloads(
+  args: Pick<OutgoingPayloadArgs, 'sender' | 'recipient' | 'sentAt'> & { readonly targetSentAt: number },
+): OutgoingPayloads {
+  checkInteger(args.sentAt, 'sentAt', 0);
+  checkInteger(args.targetSentAt, 'targetSentAt', 0);
+  const content: Content = { unsendRequest: { timestamp: args.targetSentAt, author: args.sender.sessionId } };
+  return buildPair(args, () => content);
+}
+
+/** The recipient's copy, and (unless it is a note to self) the sync copy for our own swarm. */
+function buildPair(
+  args: Pick<OutgoingPayloadArgs, 'sender' | 'recipient' | 'sentAt'>,
+  content: (syncTarget: string | undefined) => Content,
+): OutgoingPayloads {
+  const wrap = (c: Content, recipientSessionId: string) =>
+    wrapForRecipient({ content: { ...c, sigTimestamp: args.sentAt }, sender: args.sender, recipientSessionId, timestamp: args.sentAt }).dataBase64;
+  const recipientPayload = wrap(content(undefined), args.recipient);
   if (args.recipient === args.sender.sessionId) return { recipientPayload, syncPayload: null };
-  const syncPayload = wrap({ dataMessage: { ...dataMessage, syncTarget: args.recipient }, sigTimestamp: args.sentAt }, args.sender.sessionId);
-  return { recipientPayload, syncPayload };
+  return { recipientPayload, syncPayload: wrap(content(args.recipient), args.sender.sessionId) };
 }

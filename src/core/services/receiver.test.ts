@@ -313,7 +313,7 @@ describe('Receiver: junk is counted by code and never stops the messages after i
 });
 
 describe('Receiver: control messages are parsed, counted as ignored, and marked seen', () => {
-  it('typing, receipts, unsend, data extraction, timer updates, reactions, bodiless data messages', async () => {
+  it('typing, receipts, an unsend for an unknown message, data extraction, reactions, bodiless data messages', async () => {
     const { t, receiver } = await setup();
     const ts = NOW - 50;
     const contents: Content[] = [
@@ -321,7 +321,6 @@ describe('Receiver: control messages are parsed, counted as ignored, and marked 
       { receiptMessage: { type: 'read', timestamps: [ts - 1000] } },
       { unsendRequest: { timestamp: ts - 1000, author: alice.sessionId } },
       { dataExtractionNotification: { type: 'screenshot', timestamp: ts } },
-      { dataMessage: { flags: 2 }, expirationType: 'delete_after_send', expirationTimer: 86_400 },
       { dataMessage: { reaction: { id: ts - 1000, author: me.sessionId, emoji: '👍', action: 'react' } } },
       { dataMessage: { body: '' } },
       { messageRequestResponse: { isApproved: true } },
@@ -335,7 +334,6 @@ describe('Receiver: control messages are parsed, counted as ignored, and marked 
       receipt: 1,
       unsend: 1,
       data_extraction: 1,
-      expiration_timer: 1,
       reaction: 1,
       no_body: 1,
       message_request_response: 1,

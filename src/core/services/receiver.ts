@@ -9,7 +9,13 @@
  * error code and its hash marked seen, so it is never tried again; one bad message never stops the
  * ones after it. Only a failing database stops a batch: then nothing after it is marked, the poller
  * does not commit its last hashes, and the next poll brings the rest again.
- * Control messages (typing, receipts, unsend, …) are decoded but not acted on yet: counted as
+ * Disappearing messages and unsend (docs/disappearing.md): a visible message keeps the timer it
+ * carries (a delete-after-send one already past its end is never stored: `ignored.expired`); a
+ * timer update (flags EXPIRATION_TIMER_UPDATE) is recorded and changes the conversation's
+ * setting; an unsend request turns its target into a tombstone (a note to self's is removed) and
+ * deletes our swarm's copies of it — one for a message we do not have is `ignored.unsend`, and one
+ * naming another author never gets here (`message_rejected`, message-pipeline.ts).
+ * Other control messages (typing, receipts, …) are decoded but not acted on yet: counted as
  * `ignored` by kind and marked seen. Logs hold counts only.
  */
 import { utf8 } from '../../../wasm/bytes.ts';
@@ -25,15 +31,21 @@ import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts'
 import { openStoredMessage, type OpenedMessage } from '../protocol/message-pipeline.ts';
 import {
   filterUnseen,
+  findMessageBySender,
   getConversation,
+  markMessageUnsent,
   markSeenEach,
   recordIncomingMessage,
+  removeMessage,
+  setConversationDisappearing,
   type ConversationUpdate,
   type MessageRecord,
   type NewMessage,
 } from '../store/index.ts';
 import type { ReceiveStats } from '../api.ts';
 import type { CoreContext } from './context.ts';
+import { expiresAtOnWrite, settingFromContent } from './disappearing-rules.ts';
+import { deleteFromOwnSwarm } from './own-swarm.ts';
 import { loadConversationView, messageView } from './views.ts';
 
 /** Content kinds decoded but not shown yet. */
@@ -45,6 +57,8 @@ export type IgnoredKind =
   | 'message_request_response'
   | 'expiration_timer'
   | 'reaction'
+  /** A delete-after-send message whose timer had ended before it arrived: never stored. */
+  | 'expired'
   /** A DataMessage without text: attachments only, an invitation, a profile update. */
   | 'no_body'
   /** Nothing we decode (a call message, a newer client's field). */
@@ -84,7 +98,12 @@ const STORAGE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 type Classified =
   | { readonly kind: 'visible'; readonly data: DataMessage; readonly body: string }
+  | { readonly kind: 'timer_update'; readonly data: DataMessage }
+  | { readonly kind: 'unsend'; readonly timestamp: number; readonly author: string }
   | { readonly kind: 'ignored'; readonly ignored: IgnoredKind };
+
+/** What the receiver writes: a visible message or a timer change (both filed in a conversation). */
+type Filed = Extract<Classified, { kind: 'visible' | 'timer_update' }>;
 
 type Outcome =
   | { readonly kind: 'stored' }
@@ -177,8 +196,12 @@ export class Receiver {
       const classified = classify(opened.content);
       if (classified.kind === 'ignored') {
         outcome = classified;
+      } else if (classified.kind === 'unsend') {
+        outcome = await this.unsend(classified, opened, identity.sessionId);
       } else {
-        return await this.store(message.hash, seenUntil, now, opened, classified, identity.sessionId);
+        const stored = await this.store(message.hash, seenUntil, now, opened, classified, identity.sessionId);
+        if (stored !== undefined) return stored;
+        outcome = { kind: 'ignored', ignored: 'expired' };
       }
     } catch (error) {
       if (isParleyError(error) && STORAGE_FAILURES.has(error.code)) throw error;
@@ -190,26 +213,38 @@ export class Receiver {
     return outcome;
   }
 
+  /** Undefined: a message whose timer had already ended (not stored; the caller marks its hash seen). */
   private async store(
     hash: string,
     seenUntil: number,
     now: number,
     opened: OpenedMessage,
-    visible: Extract<Classified, { kind: 'visible' }>,
+    visible: Filed,
     ourSessionId: string,
-  ): Promise<Outcome> {
+  ): Promise<Outcome | undefined> {
     const sentAt = opened.envelopeTimestamp;
     const fromUs = opened.senderSessionId === ourSessionId;
     // A sync copy names its conversation; our own message without one is a note to self.
     const conversationId = fromUs ? parseSessionId(visible.data.syncTarget ?? ourSessionId).sessionId : opened.senderSessionId;
+    const setting = settingFromContent(opened.content);
+    const isText = visible.kind === 'visible';
+    // A timer update itself does not disappear; a message does by the timer it carries.
+    const expiresAt = isText ? expiresAtOnWrite(setting, sentAt, fromUs) : null;
+    if (expiresAt !== null && expiresAt <= now) return undefined;
+    const awaitsRead = isText && setting?.mode === 'after_read' && !fromUs;
     const common = {
       conversationId,
       senderSessionId: opened.senderSessionId,
       sentAt,
       receivedAt: now,
-      body: visible.body,
+      body: isText ? visible.body : '',
       swarmHashes: [hash],
-      expiresAt: null,
+      expiresAt,
+      kind: isText ? ('text' as const) : ('disappearing_changed' as const),
+      disappearing: setting,
+      // Incoming messages and sync copies were both retrieved from our own swarm.
+      ownSwarmHashes: [hash],
+      ...(awaitsRead ? { awaitingRead: conversationId } : {}),
     };
     const message: NewMessage = fromUs
       ? { direction: 'outgoing', ...common, status: 'sent', failureCode: null }
@@ -219,7 +254,7 @@ export class Receiver {
       createdAt: now,
       // The sender's clock orders the list, but never from the future: a skewed peer cannot pin itself on top.
       lastMessageAt: Math.min(sentAt, now),
-      unreadIncrement: fromUs ? 0 : 1,
+      unreadIncrement: fromUs || !isText ? 0 : 1,
       ...(displayName !== undefined ? { displayName } : {}),
     };
     const result = await recordIncomingMessage(this.ctx.db, {
@@ -228,9 +263,36 @@ export class Receiver {
       seenHash: { hash, expiresAt: seenUntil },
     });
     if (!result.inserted) return { kind: 'duplicate' };
+    // Someone (the peer, or we on another device) set the timer: the conversation follows.
+    if (!isText) await setConversationDisappearing(this.ctx.db, conversationId, setting, now);
     this.ctx.events.emit({ type: 'message_added', message: messageView({ ...message, id: result.id } as MessageRecord) });
     const conversation = await getConversation(this.ctx.db, conversationId);
     if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
+    return { kind: 'stored' };
+  }
+
+  /**
+   * Its author deleted a message for everyone. The target is found by (author, sent time); the
+   * pipeline has already refused a request whose author is not its sender. In a note to self the
+   * message goes; elsewhere it becomes a tombstone. Our swarm's copies of it are deleted.
+   */
+  private async unsend(request: Extract<Classified, { kind: 'unsend' }>, opened: OpenedMessage, ourSessionId: string): Promise<Outcome> {
+    const target = await findMessageBySender(this.ctx.db, request.author, request.timestamp);
+    // Checked again here: the store's index is the authority on who wrote the target.
+    if (target === undefined || target.senderSessionId !== opened.senderSessionId || target.kind === 'unsent') {
+      return { kind: 'ignored', ignored: 'unsend' };
+    }
+    const noteToSelf = target.conversationId === ourSessionId;
+    if (noteToSelf) {
+      await removeMessage(this.ctx.db, target.id);
+      this.ctx.events.emit({ type: 'messages_removed', conversationId: target.conversationId, messageIds: [target.id] });
+    } else {
+      const tombstone = await markMessageUnsent(this.ctx.db, target.id);
+      if (tombstone !== undefined) this.ctx.events.emit({ type: 'message_changed', message: messageView(tombstone) });
+    }
+    const conversation = await getConversation(this.ctx.db, target.conversationId);
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
+    await deleteFromOwnSwarm(this.ctx, target.ownSwarmHashes ?? []);
     return { kind: 'stored' };
   }
 
@@ -258,12 +320,14 @@ export function classify(content: Content): Classified {
   if (data !== undefined) {
     if (data.body !== undefined && data.body.length > 0) return { kind: 'visible', data, body: data.body };
     if (data.reaction !== undefined) return { kind: 'ignored', ignored: 'reaction' };
-    if (((data.flags ?? 0) & DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE) !== 0) return { kind: 'ignored', ignored: 'expiration_timer' };
+    if (((data.flags ?? 0) & DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE) !== 0) return { kind: 'timer_update', data };
     return { kind: 'ignored', ignored: 'no_body' };
   }
   if (content.typingMessage !== undefined) return { kind: 'ignored', ignored: 'typing' };
   if (content.receiptMessage !== undefined) return { kind: 'ignored', ignored: 'receipt' };
-  if (content.unsendRequest !== undefined) return { kind: 'ignored', ignored: 'unsend' };
+  if (content.unsendRequest !== undefined) {
+    return { kind: 'unsend', timestamp: content.unsendRequest.timestamp, author: content.unsendRequest.author };
+  }
   if (content.dataExtractionNotification !== undefined) return { kind: 'ignored', ignored: 'data_extraction' };
   if (content.messageRequestResponse !== undefined) return { kind: 'ignored', ignored: 'message_request_response' };
   return { kind: 'ignored', ignored: 'unknown' };

@@ -1,7 +1,7 @@
 /** Store records → the Core API's views (what the UI may see: no keys, no payloads). */
 import type { AccountView, ConversationView, MessagePreview, MessageView, NetworkState } from '../api.ts';
 import type { NetworkStatus } from '../net/network-state.ts';
-import { latestMessage, type AccountRecord, type ConversationRecord, type MessageRecord, type ParleyDB } from '../store/index.ts';
+import { latestMessage, type AccountRecord, type DisappearingSetting, type ConversationRecord, type MessageRecord, type ParleyDB } from '../store/index.ts';
 import type { SessionState } from './account-session.ts';
 
 export function accountView(record: AccountRecord, session: SessionState, passphraseRetryAfterMs = 0): AccountView {
@@ -22,6 +22,7 @@ export function conversationView(record: ConversationRecord, latest: MessageReco
     lastActivityAt: record.lastMessageAt,
     unreadCount: record.unreadCount,
     lastMessage: latest === undefined ? null : messagePreview(latest),
+    disappearing: settingView(record.disappearing),
   };
 }
 
@@ -32,6 +33,7 @@ export async function loadConversationView(db: ParleyDB, record: ConversationRec
 
 function messagePreview(record: MessageRecord): MessagePreview {
   return {
+    kind: record.kind ?? 'text',
     direction: record.direction,
     body: record.body,
     sentAt: record.sentAt,
@@ -50,7 +52,14 @@ export function messageView(record: MessageRecord): MessageView {
     body: record.body,
     status: record.direction === 'outgoing' ? record.status : null,
     failureCode: record.direction === 'outgoing' ? record.failureCode : null,
+    kind: record.kind ?? 'text',
+    disappearing: settingView(record.disappearing),
+    expiresAt: record.expiresAt,
   };
+}
+
+function settingView(setting: DisappearingSetting | null | undefined): DisappearingSetting | null {
+  return setting == null ? null : { mode: setting.mode, timerSeconds: setting.timerSeconds };
 }
 
 export function networkView(status: NetworkStatus): NetworkState {

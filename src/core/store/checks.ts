@@ -2,7 +2,7 @@
  * Entry checks for the store's public functions: the shape of what may be written, so that a bad
  * value fails at the call with the parameter's name instead of landing in IndexedDB.
  */
-import { checkInteger, checkString } from '../../../wasm/check.ts';
+import { checkInteger, checkObject, checkString } from '../../../wasm/check.ts';
 import { ParleyError } from '../../shared/errors.ts';
 
 const SESSION_ID = /^05[0-9a-f]{64}$/;
@@ -77,4 +77,11 @@ export function checkOneOf<T extends string>(value: unknown, name: string, allow
 export function checkErrorCode(value: unknown, name: string): asserts value is string {
   checkText(value, name, 64);
   if (!/^[a-z0-9_]+$/.test(value)) throw invalid(name, 'format', 'must be a snake_case error code');
+}
+
+/** A disappearing-messages setting: a known mode and a whole number of seconds (at most 30 days). */
+export function checkDisappearingSetting(value: unknown, name: string): asserts value is { mode: 'after_send' | 'after_read'; timerSeconds: number } {
+  checkObject(value, name);
+  checkOneOf(value['mode'], `${name}.mode`, ['after_send', 'after_read'] as const);
+  checkInteger(value['timerSeconds'], `${name}.timerSeconds`, 1, 30 * 24 * 3600);
 }

@@ -44,6 +44,8 @@ export async function applyConversationUpdate<Tx extends ArrayLike<StoreNames<Pa
     createdAt: current?.createdAt ?? update.createdAt,
     lastMessageAt: current === undefined ? update.lastMessageAt : Math.max(current.lastMessageAt, update.lastMessageAt),
     unreadCount: (current?.unreadCount ?? 0) + update.unreadIncrement,
+    // A new message never changes the timer: only a timer update does (setConversationDisappearing).
+    ...(current?.disappearing != null ? { disappearing: current.disappearing } : {}),
   };
   await store.put(next);
   return next;

@@ -31,3 +31,5 @@ export { markSeen, markSeenEach, filterUnseen, pruneSeenHashes } from './seen-ha
 export { createNetStore, pruneLastHashes } from './net-store.ts';
 export type { NetStoreOptions } from './net-store.ts';
 export * from './settings-repo.ts';
+export * from './disappearing-repo.ts';
+export { MESSAGE_KINDS } from './schema.ts';

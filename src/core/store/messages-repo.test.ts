@@ -71,8 +71,10 @@ describe('insertMessage and dedup by (sender, sentAt)', () => {
   it('gives each new message an id and reads it back', async () => {
     const result = await insertMessage(db, incoming(peer(1), 100));
     expect(result).toEqual({ inserted: true, id: 1 });
-    expect(await getMessage(db, 1)).toEqual({ id: 1, ...incoming(peer(1), 100) });
-    expect(await findMessageBySender(db, peer(1), 100)).toEqual({ id: 1, ...incoming(peer(1), 100) });
+    // Fields a caller leaves out get their defaults (version 3): a plain text message, no timer.
+    const stored = { id: 1, ...incoming(peer(1), 100), kind: 'text', disappearing: null, ownSwarmHashes: [] };
+    expect(await getMessage(db, 1)).toEqual(stored);
+    expect(await findMessageBySender(db, peer(1), 100)).toEqual(stored);
     expect(await findMessageBySender(db, peer(1), 101)).toBeUndefined();
   });
 
@@ -233,7 +235,7 @@ describe('recordIncomingMessage', () => {
     const message = { ...incoming(peer(1), 1), secretKey: new Uint8Array(32) } as unknown as NewMessage;
     await insertMessage(db, message);
     expect(Object.keys((await getMessage(db, 1))!).sort()).toEqual(
-      ['body', 'conversationId', 'direction', 'expiresAt', 'id', 'receivedAt', 'senderSessionId', 'sentAt', 'swarmHashes'],
+      ['body', 'conversationId', 'direction', 'disappearing', 'expiresAt', 'id', 'kind', 'ownSwarmHashes', 'receivedAt', 'senderSessionId', 'sentAt', 'swarmHashes'],
     );
   });
 });

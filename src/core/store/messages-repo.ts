@@ -6,6 +6,7 @@ import type { IDBPObjectStore, StoreNames } from 'idb';
 import { checkArray, checkInteger, checkObject } from '../../../wasm/check.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import {
+  checkDisappearingSetting,
   checkErrorCode,
   checkMaxLength,
   checkNullableTime,
@@ -17,6 +18,7 @@ import {
 import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
 import type { ParleyDB } from './database.ts';
 import {
+  MESSAGE_KINDS,
   OUTGOING_STATUSES,
   type MessageRecord,
   type NewMessage,
@@ -57,6 +59,15 @@ export function toNewMessage(message: unknown, name: string): NewMessage {
   checkArray(swarmHashes, `${name}.swarmHashes`);
   swarmHashes.forEach((hash, i) => checkText(hash, `${name}.swarmHashes[${i}]`));
   checkNullableTime(message['expiresAt'], `${name}.expiresAt`);
+  const kind = message['kind'] ?? 'text';
+  checkOneOf(kind, `${name}.kind`, MESSAGE_KINDS);
+  const disappearing = message['disappearing'] ?? null;
+  if (disappearing !== null) checkDisappearingSetting(disappearing, `${name}.disappearing`);
+  const ownSwarmHashes = message['ownSwarmHashes'] ?? [];
+  checkArray(ownSwarmHashes, `${name}.ownSwarmHashes`);
+  ownSwarmHashes.forEach((hash, i) => checkText(hash, `${name}.ownSwarmHashes[${i}]`));
+  const awaitingRead = message['awaitingRead'];
+  if (awaitingRead !== undefined) checkSessionId(awaitingRead, `${name}.awaitingRead`);
   const fields = {
     conversationId: message['conversationId'],
     senderSessionId: message['senderSessionId'],
@@ -65,6 +76,10 @@ export function toNewMessage(message: unknown, name: string): NewMessage {
     body: message['body'],
     swarmHashes: [...(swarmHashes as string[])],
     expiresAt: message['expiresAt'],
+    kind,
+    disappearing,
+    ownSwarmHashes: [...(ownSwarmHashes as string[])],
+    ...(awaitingRead !== undefined ? { awaitingRead } : {}),
   };
   if (message['direction'] === 'incoming') return { direction: 'incoming', ...fields };
   checkOneOf(message['status'], `${name}.status`, OUTGOING_STATUSES);

@@ -16,6 +16,7 @@ import {
 } from './checks.ts';
 import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
 import type { ParleyDB } from './database.ts';
+import { unsentRecord } from './disappearing-repo.ts';
 import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
 import type { NewMessage, OutboxRecord, OutgoingMessageRecord, SessionId } from './schema.ts';
 import { markSeenIn } from './seen-hashes-repo.ts';
@@ -29,6 +30,8 @@ export interface NewOutboxEntry {
   readonly syncPayload: string | null;
   readonly nextAttemptAt: number;
   readonly createdAt: number;
+  /** The copies' swarm TTL (ms); absent: 14 days. */
+  readonly ttlMs?: number;
 }
 
 export interface OutgoingMessageWrite {
@@ -66,6 +69,7 @@ export async function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageW
   if (entry.syncPayload !== null) checkBase64(entry.syncPayload, 'write.outboxEntry.syncPayload');
   checkTime(entry.nextAttemptAt, 'write.outboxEntry.nextAttemptAt');
   checkTime(entry.createdAt, 'write.outboxEntry.createdAt');
+  if (entry.ttlMs !== undefined) checkInteger(entry.ttlMs, 'write.outboxEntry.ttlMs', 1);
   checkConversationUpdate(write.conversationUpdate, 'write.conversationUpdate');
   const update = write.conversationUpdate;
 
@@ -83,6 +87,7 @@ export async function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageW
       nextAttemptAt: entry.nextAttemptAt,
       lastErrorCode: null,
       createdAt: entry.createdAt,
+      ...(entry.ttlMs !== undefined ? { ttlMs: entry.ttlMs } : {}),
     });
     await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
     return result;
@@ -156,7 +161,18 @@ export async function recordSendFailure(
  */
 export async function recordDestinationStored(
   db: ParleyDB,
-  stored: { readonly messageId: number; readonly destination: Destination; readonly hash: string; readonly expiresAt: number },
+  stored: {
+    readonly messageId: number;
+    readonly destination: Destination;
+    readonly hash: string;
+    readonly expiresAt: number;
+    /**
+     * The payload that was stored. When the entry no longer holds it (the message was unsent while
+     * this copy was on its way, and its entry now carries the unsend request), nothing is recorded
+     * and `storage_not_found` is thrown, as for a deleted message.
+     */
+    readonly payload?: string;
+  },
 ): Promise<{ readonly complete: boolean }> {
   checkObject(stored, 'stored');
   checkInteger(stored.messageId, 'stored.messageId', 1);
@@ -165,15 +181,24 @@ export async function recordDestinationStored(
   checkTime(stored.expiresAt, 'stored.expiresAt');
   return writeTransaction(db, ['outbox', 'messages', 'seenHashes'], 'recordDestinationStored', async (tx) => {
     const { entry, message } = await loadSend(tx.objectStore('outbox'), tx.objectStore('messages'), stored.messageId);
+    const expected = stored.destination === 'recipient' ? entry.recipientPayload : entry.syncPayload;
+    if (stored.payload !== undefined && stored.payload !== expected) {
+      throw new ParleyError('storage_not_found', 'storage: the outbox entry no longer holds this payload', { messageId: stored.messageId });
+    }
     const nextEntry: OutboxRecord = stored.destination === 'recipient'
       ? { ...entry, recipientStored: true }
       : { ...entry, syncStored: true };
     const complete = nextEntry.recipientStored && nextEntry.syncStored;
     const swarmHashes = message.swarmHashes.includes(stored.hash) ? message.swarmHashes : [...message.swarmHashes, stored.hash];
+    // The sync copy is in our own swarm (and a note to self's one copy): a signed delete can reach it.
+    const inOwnSwarm = stored.destination === 'sync' || entry.recipient === message.senderSessionId;
+    const own = message.ownSwarmHashes ?? [];
+    const ownSwarmHashes = inOwnSwarm && !own.includes(stored.hash) ? [...own, stored.hash] : own;
     await markSeenIn(tx.objectStore('seenHashes'), [stored.hash], stored.expiresAt);
     await tx.objectStore('messages').put({
       ...message,
       swarmHashes,
+      ownSwarmHashes,
       ...(nextEntry.recipientStored ? { status: 'sent' as const, failureCode: null } : {}),
     });
     if (complete) await tx.objectStore('outbox').delete(entry.messageId);
@@ -238,4 +263,49 @@ async function loadSend(
     throw new ParleyError('storage_not_found', 'storage: no outbox entry for this message', { messageId });
   }
   return { entry, message: outgoing };
+}
+
+/**
+ * Unsend of our own message: in one transaction it becomes a tombstone, queued, with a new outbox
+ * entry holding the unsend request's payloads (replacing any entry it still had: a copy not yet
+ * stored is never sent). Returns the tombstone; `message_not_found` when it is not ours.
+ */
+export async function queueUnsendRequest(
+  db: ParleyDB,
+  write: { readonly messageId: number; readonly entry: NewOutboxEntry },
+): Promise<OutgoingMessageRecord> {
+  checkObject(write, 'write');
+  checkInteger(write.messageId, 'write.messageId', 1);
+  const entry = write.entry;
+  checkObject(entry, 'write.entry');
+  checkSessionId(entry.recipient, 'write.entry.recipient');
+  checkBase64(entry.recipientPayload, 'write.entry.recipientPayload');
+  if (entry.syncPayload !== null) checkBase64(entry.syncPayload, 'write.entry.syncPayload');
+  checkTime(entry.nextAttemptAt, 'write.entry.nextAttemptAt');
+  checkTime(entry.createdAt, 'write.entry.createdAt');
+  return writeTransaction(db, ['messages', 'outbox'], 'queueUnsendRequest', async (tx) => {
+    const message = await tx.objectStore('messages').get(write.messageId);
+    if (message === undefined || message.direction !== 'outgoing' || message.conversationId !== entry.recipient) {
+      throw new ParleyError('message_not_found', 'no outgoing message with this id', { messageId: write.messageId });
+    }
+    const tombstone: OutgoingMessageRecord = {
+      ...(unsentRecord(message) as OutgoingMessageRecord),
+      status: 'queued',
+      failureCode: null,
+    };
+    await tx.objectStore('messages').put(tombstone);
+    await tx.objectStore('outbox').put({
+      messageId: message.id,
+      recipient: entry.recipient,
+      recipientPayload: entry.recipientPayload,
+      syncPayload: entry.syncPayload,
+      recipientStored: false,
+      syncStored: entry.syncPayload === null,
+      attempts: 0,
+      nextAttemptAt: entry.nextAttemptAt,
+      lastErrorCode: null,
+      createdAt: entry.createdAt,
+    });
+    return tombstone;
+  });
 }

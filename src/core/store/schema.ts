@@ -31,6 +31,13 @@ export interface AccountRecord {
   readonly seed: AccountSeed;
 }
 
+/** Disappearing messages (client-protocol.md §8): which timer, and its length in seconds. */
+export type DisappearingMode = 'after_send' | 'after_read';
+export interface DisappearingSetting {
+  readonly mode: DisappearingMode;
+  readonly timerSeconds: number;
+}
+
 /** One 1:1 conversation. No message content here: previews are derived from the messages store. */
 export interface ConversationRecord {
   /** The peer's Session ID. */
@@ -41,6 +48,8 @@ export interface ConversationRecord {
   /** Orders the conversation list; starts at createdAt so a new, empty conversation shows first. */
   readonly lastMessageAt: number;
   readonly unreadCount: number;
+  /** The conversation's disappearing-messages setting; absent or null: off. */
+  readonly disappearing?: DisappearingSetting | null;
 }
 
 export type MessageDirection = 'incoming' | 'outgoing';
@@ -59,9 +68,24 @@ interface MessageFields {
   readonly body: string;
   /** Swarm hashes this message is known under (incoming hash; recipient and sync copies once stored). */
   readonly swarmHashes: readonly string[];
-  /** Disappearing messages are not implemented yet: always null. */
+  /** When the message is deleted from this device (ms), once its disappearing timer runs; else null. */
   readonly expiresAt: number | null;
+  /**
+   * What the record is (absent: 'text', as in records written before version 3):
+   * 'text' a visible message; 'disappearing_changed' the fact that someone set the timer (the UI
+   * builds the sentence); 'unsent' a message its author deleted for everyone (the tombstone).
+   */
+  readonly kind?: MessageKind;
+  /** For 'text': the timer it carries; for 'disappearing_changed': the new setting. Null/absent: off. */
+  readonly disappearing?: DisappearingSetting | null;
+  /** Hashes of this message's copies in OUR swarm (an incoming message, our sync copy): what a signed delete or expire can reach. */
+  readonly ownSwarmHashes?: readonly string[];
+  /** A delete-after-read message not read yet: its conversation id (the by-awaitingRead index); absent otherwise. */
+  readonly awaitingRead?: SessionId;
 }
+
+export const MESSAGE_KINDS = ['text', 'disappearing_changed', 'unsent'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface IncomingMessageRecord extends MessageFields {
   readonly direction: 'incoming';
@@ -98,6 +122,8 @@ export interface OutboxRecord {
   readonly nextAttemptAt: number | null;
   readonly lastErrorCode: ErrorCode | null;
   readonly createdAt: number;
+  /** The swarm TTL of both copies (ms); absent: the content-message default, 14 days. */
+  readonly ttlMs?: number;
 }
 
 export interface SeenHashRecord {
@@ -105,6 +131,14 @@ export interface SeenHashRecord {
   /** The swarm message's expiry (ms); the record can go after it, the message cannot come back. */
   readonly expiresAt: number;
 }
+
+/**
+ * A change still to be made to copies in our own swarm (delete for me, unsend, a read timer): kept
+ * until the swarm has taken it, so going offline or closing the app never loses it.
+ */
+export type SwarmChoreRecord =
+  | { readonly id: number; readonly kind: 'delete'; readonly hashes: readonly string[]; readonly createdAt: number }
+  | { readonly id: number; readonly kind: 'shorten'; readonly hashes: readonly string[]; readonly expiry: number; readonly createdAt: number };
 
 export interface SettingRecord {
   readonly key: string;
@@ -145,6 +179,8 @@ export interface ParleySchema extends DBSchema {
       'by-conversation-sentAt': [SessionId, number];
       'by-sender-sentAt': [SessionId, number];
       'by-status': OutgoingStatus;
+      'by-expiresAt': number;
+      'by-awaitingRead': SessionId;
     };
   };
   outbox: {
@@ -158,6 +194,7 @@ export interface ParleySchema extends DBSchema {
     indexes: { 'by-expiresAt': number };
   };
   settings: { key: string; value: SettingRecord };
+  swarmChores: { key: number; value: SwarmChoreRecord };
   netPool: { key: string; value: Snode };
   netPaths: { key: number; value: PathRecord };
   swarms: { key: string; value: SwarmRecord };

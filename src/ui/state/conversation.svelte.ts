@@ -4,7 +4,7 @@
  * Telling the core which conversation is open makes it poll that swarm faster.
  */
 import type { Remote } from 'comlink';
-import type { CoreApi, CoreEvent, ConversationView, MessageView } from '../../core/api.ts';
+import type { CoreApi, CoreEvent, ConversationView, DisappearingMode, MessageView } from '../../core/api.ts';
 import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { mergeMessages } from '../lib/merge-messages.ts';
 
@@ -23,6 +23,8 @@ export class ConversationState {
   hasOlder = $state(true);
   loadingOlder = $state(false);
   sendError = $state<ErrorCode | 'unknown' | null>(null);
+  /** Why the last timer change, delete or unsend failed. */
+  actionError = $state<ErrorCode | 'unknown' | null>(null);
 
   readonly #core: Remote<CoreApi>;
   #closed = false;
@@ -80,6 +82,16 @@ export class ConversationState {
       const next = [...this.messages];
       next[index] = { ...next[index]!, status: event.status, failureCode: event.failureCode };
       this.messages = next;
+    } else if (event.type === 'message_changed' && event.message.conversationId === this.id) {
+      // A tombstone, or a read timer that started: the same message, new fields.
+      const index = this.messages.findIndex((m) => m.id === event.message.id);
+      if (index < 0) return;
+      const next = [...this.messages];
+      next[index] = event.message;
+      this.messages = next;
+    } else if (event.type === 'messages_removed' && event.conversationId === this.id) {
+      const gone = new Set(event.messageIds);
+      this.messages = this.messages.filter((m) => !gone.has(m.id));
     } else if (event.type === 'conversation' && event.conversation.id === this.id) {
       this.conversation = event.conversation;
     }
@@ -103,6 +115,32 @@ export class ConversationState {
       await this.#core.retryMessage(messageId);
     } catch (error) {
       this.sendError = isParleyError(error) ? error.code : 'unknown';
+    }
+  }
+
+  /** Sets the conversation's disappearing timer ('off' ignores the timer). */
+  async setDisappearing(mode: DisappearingMode | 'off', timerSeconds: number): Promise<void> {
+    await this.#act(async () => {
+      this.conversation = await this.#core.setDisappearing(this.id, mode, timerSeconds);
+    });
+  }
+
+  /** Delete for me: the `messages_removed` event takes it off the list. */
+  deleteMessage(messageId: number): Promise<void> {
+    return this.#act(() => this.#core.deleteMessage(messageId));
+  }
+
+  /** Unsend: the `message_changed` (or, if it was never sent, `messages_removed`) event updates the list. */
+  unsendMessage(messageId: number): Promise<void> {
+    return this.#act(() => this.#core.unsendMessage(messageId));
+  }
+
+  async #act(action: () => Promise<void>): Promise<void> {
+    this.actionError = null;
+    try {
+      await action();
+    } catch (error) {
+      this.actionError = isParleyError(error) ? error.code : 'unknown';
     }
   }
 

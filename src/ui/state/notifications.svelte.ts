@@ -45,12 +45,27 @@ export class Notifier {
     this.permission = currentPermission();
   }
 
+  /** Per conversation: its notification and the messages it stands for (to close it when they go). */
+  readonly #shown = new Map<string, { notification: Notification; messageIds: Set<number> }>();
+
   handle(event: CoreEvent): void {
     if (event.type === 'message_added') this.#maybeNotify(event.message);
+    // A message that disappeared (expired, deleted, unsent) leaves the notification list too.
+    else if (event.type === 'messages_removed') this.#forget(event.conversationId, event.messageIds);
+    else if (event.type === 'message_changed' && event.message.kind === 'unsent') this.#forget(event.message.conversationId, [event.message.id]);
+  }
+
+  #forget(conversationId: string, messageIds: readonly number[]): void {
+    const shown = this.#shown.get(conversationId);
+    if (shown === undefined) return;
+    for (const id of messageIds) shown.messageIds.delete(id);
+    if (shown.messageIds.size > 0) return;
+    shown.notification.close();
+    this.#shown.delete(conversationId);
   }
 
   #maybeNotify(message: MessageView): void {
-    if (message.direction !== 'incoming' || document.visibilityState !== 'hidden') return;
+    if (message.direction !== 'incoming' || message.kind !== 'text' || document.visibilityState !== 'hidden') return;
     const preference = this.#preference();
     if (currentPermission() !== 'granted' || preference === null || preference === 'off') return;
     const title =
@@ -59,6 +74,12 @@ export class Notifier {
         : strings.notifications.anonymous;
     // One notification per conversation (tag): a burst of messages does not stack up.
     const notification = new Notification(title, { tag: `conversation-${message.conversationId}`, silent: false });
+    const ids = this.#shown.get(message.conversationId)?.messageIds ?? new Set<number>();
+    ids.add(message.id);
+    this.#shown.set(message.conversationId, { notification, messageIds: ids });
+    notification.onclose = () => {
+      if (this.#shown.get(message.conversationId)?.notification === notification) this.#shown.delete(message.conversationId);
+    };
     notification.onclick = () => {
       window.focus();
       window.location.hash = `#/c/${message.conversationId}`;

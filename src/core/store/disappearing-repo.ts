@@ -1,0 +1,135 @@
+/**
+ * The writes of disappearing messages, unsend and delete (docs/disappearing.md): a conversation's
+ * setting, messages whose timer ends, read timers that start, tombstones, and removals. A message
+ * and its outbox entry always go together, so a removed message can never be sent afterwards.
+ */
+import type { IDBPTransaction } from 'idb';
+import { checkInteger } from '../../../wasm/check.ts';
+import { checkDisappearingSetting, checkSessionId, checkTime } from './checks.ts';
+import type { ParleyDB } from './database.ts';
+import { keyRange } from './idb-env.ts';
+import type { ConversationRecord, DisappearingSetting, MessageRecord, ParleySchema, SessionId, SwarmChoreRecord } from './schema.ts';
+import { storageCall } from './storage-errors.ts';
+import { writeTransaction } from './transaction.ts';
+
+/** Sets a conversation's timer (null: off), creating the conversation if needed. Returns it. */
+export async function setConversationDisappearing(
+  db: ParleyDB,
+  id: SessionId,
+  setting: DisappearingSetting | null,
+  now: number,
+): Promise<ConversationRecord> {
+  checkSessionId(id, 'id');
+  if (setting !== null) checkDisappearingSetting(setting, 'setting');
+  checkTime(now, 'now');
+  return writeTransaction(db, ['conversations'], 'setConversationDisappearing', async (tx) => {
+    const current = await tx.store.get(id);
+    const next: ConversationRecord = {
+      ...(current ?? { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0 }),
+      disappearing: setting === null ? null : { mode: setting.mode, timerSeconds: setting.timerSeconds },
+    };
+    await tx.store.put(next);
+    return next;
+  });
+}
+
+/** The earliest time a message's timer ends, or undefined when no timer runs. */
+export async function nextMessageExpiry(db: ParleyDB): Promise<number | undefined> {
+  return storageCall('nextMessageExpiry', async () => {
+    const cursor = await db.transaction('messages').store.index('by-expiresAt').openKeyCursor();
+    return cursor?.key;
+  });
+}
+
+/** Deletes every message whose timer ended by `now`, with its outbox entry. Returns what went. */
+export async function removeExpiredMessages(db: ParleyDB, now: number): Promise<MessageRecord[]> {
+  checkTime(now, 'now');
+  return writeTransaction(db, ['messages', 'outbox'], 'removeExpiredMessages', async (tx) => {
+    const expired = await tx.objectStore('messages').index('by-expiresAt').getAll(keyRange().upperBound(now));
+    for (const message of expired) await removeIn(tx, message.id);
+    return expired;
+  });
+}
+
+/** Deletes one message and its outbox entry (delete for me; cancels a queued send). Returns it, or undefined if it was not there. */
+export async function removeMessage(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
+  checkInteger(id, 'id', 1);
+  return writeTransaction(db, ['messages', 'outbox'], 'removeMessage', async (tx) => {
+    const message = await tx.objectStore('messages').get(id);
+    if (message !== undefined) await removeIn(tx, id);
+    return message;
+  });
+}
+
+/**
+ * The conversation is read at `readAt`: every delete-after-read message of it that was waiting
+ * starts its timer. Returns the messages changed.
+ */
+export async function startReadTimers(db: ParleyDB, conversationId: SessionId, readAt: number): Promise<MessageRecord[]> {
+  checkSessionId(conversationId, 'conversationId');
+  checkTime(readAt, 'readAt');
+  return writeTransaction(db, ['messages'], 'startReadTimers', async (tx) => {
+    const waiting = await tx.store.index('by-awaitingRead').getAll(conversationId);
+    const started: MessageRecord[] = [];
+    for (const message of waiting) {
+      const { awaitingRead: _started, ...rest } = message;
+      const timer = message.disappearing?.timerSeconds ?? 0;
+      const next = { ...rest, expiresAt: readAt + timer * 1000 } as MessageRecord;
+      await tx.store.put(next);
+      started.push(next);
+    }
+    return started;
+  });
+}
+
+/**
+ * Its author deleted the message for everyone: the record becomes a tombstone ('unsent', no body,
+ * no timer waiting) and any outbox entry it had goes (a queued copy is never sent). Returns the
+ * tombstone, or undefined when there is no such message.
+ */
+export async function markMessageUnsent(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
+  checkInteger(id, 'id', 1);
+  return writeTransaction(db, ['messages', 'outbox'], 'markMessageUnsent', async (tx) => {
+    const message = await tx.objectStore('messages').get(id);
+    if (message === undefined) return undefined;
+    const tombstone = unsentRecord(message);
+    await tx.objectStore('messages').put(tombstone);
+    await tx.objectStore('outbox').delete(id);
+    return tombstone;
+  });
+}
+
+/** The tombstone of a message: same identity (sender, sentAt), nothing of what it said. */
+export function unsentRecord(message: MessageRecord): MessageRecord {
+  const { awaitingRead: _dropped, ...rest } = message;
+  return { ...rest, kind: 'unsent', body: '', disappearing: null } as MessageRecord;
+}
+
+async function removeIn(tx: IDBPTransaction<ParleySchema, ['messages', 'outbox'], 'readwrite'>, id: number): Promise<void> {
+  await tx.objectStore('messages').delete(id);
+  await tx.objectStore('outbox').delete(id);
+}
+
+/** Keeps a change for our own swarm until it is done. Returns its id. */
+export async function addSwarmChore(
+  db: ParleyDB,
+  chore: { readonly kind: 'delete'; readonly hashes: readonly string[] } | { readonly kind: 'shorten'; readonly hashes: readonly string[]; readonly expiry: number },
+  now: number,
+): Promise<number> {
+  checkTime(now, 'now');
+  if (chore.kind === 'shorten') checkTime(chore.expiry, 'chore.expiry');
+  const record = chore.kind === 'delete'
+    ? { kind: 'delete' as const, hashes: [...chore.hashes], createdAt: now }
+    : { kind: 'shorten' as const, hashes: [...chore.hashes], expiry: chore.expiry, createdAt: now };
+  return storageCall('addSwarmChore', () => db.add('swarmChores', record as unknown as SwarmChoreRecord));
+}
+
+/** Every change still to be made, oldest first. */
+export async function listSwarmChores(db: ParleyDB): Promise<SwarmChoreRecord[]> {
+  return storageCall('listSwarmChores', () => db.getAll('swarmChores'));
+}
+
+export async function removeSwarmChore(db: ParleyDB, id: number): Promise<void> {
+  checkInteger(id, 'id', 1);
+  return storageCall('removeSwarmChore', () => db.delete('swarmChores', id));
+}
