@@ -48,9 +48,7 @@ async function openCore(options: OpenOptions = {}): Promise<Core & { events: Cor
     lockCost: MIN_LOCK_COST,
     ...(options.clock ? { clock: options.clock } : {}),
     poller: { intervals: { chattingMs: 300, conversationOpenMs: 300, visibleMs: 300, hiddenMs: 300, maxBackoffMs: 1_000 } },
-    // The app's 8 attempts span about 4 minutes; with these waits shortened to 1 s they would span
-    // seconds, and on a loaded machine a fault can outlast them (the message then fails, never arrives).
-    outbox: { schedule: { maxAttempts: 100, retryBaseMs: 100, retryMaxMs: 1_000, probeBaseMs: 200, probeMaxMs: 1_000 } },
+    outbox: { schedule: { retryBaseMs: 100, retryMaxMs: 1_000, probeBaseMs: 200, probeMaxMs: 1_000 } },
   });
   opened.push(core);
   const events: CoreEvent[] = [];
@@ -73,6 +71,13 @@ async function waitForBodies(core: Core, conversationId: string, bodies: string[
     .poll(async () => (await messagesOf(core, conversationId)).map((m) => m.body), { timeout, interval: 200 })
     .toEqual(bodies);
   return messagesOf(core, conversationId);
+}
+
+/** The same bodies in any order (messages from two senders, sent too close together to order). */
+async function waitForBodySet(core: Core, conversationId: string, bodies: string[], timeout = 30_000): Promise<void> {
+  await expect
+    .poll(async () => (await messagesOf(core, conversationId)).map((m) => m.body).sort(), { timeout, interval: 200 })
+    .toEqual([...bodies].sort());
 }
 
 async function waitForStatus(core: Core, conversationId: string, status: string, count: number, timeout = 30_000): Promise<void> {
@@ -166,13 +171,15 @@ describe('the core on a devnet', () => {
     try {
       await alice.sendMessage(b.sessionId, 'during');
       await bob.sendMessage(a.sessionId, 'reply');
-      await waitForBodies(bob, a.sessionId, ['before', 'during', 'reply'], 45_000);
-      await waitForBodies(alice, b.sessionId, ['before', 'during', 'reply'], 45_000);
+      // Compared as sets: 'during' and 'reply' are sent milliseconds apart by two cores whose
+      // network clocks may differ by more than that, so their order by sent time is not fixed.
+      await waitForBodySet(bob, a.sessionId, ['before', 'during', 'reply'], 45_000);
+      await waitForBodySet(alice, b.sessionId, ['before', 'during', 'reply'], 45_000);
     } finally {
       await devnet.node(pathNode!.index).start();
       await devnet.node(member.index).start();
     }
-  }, 120_000);
+  }, 60_000);
 
   it('corrects a clock two minutes off', async () => {
     const skew = 2 * 60_000;

@@ -13,26 +13,14 @@ import { startNetFixture, type NetFixture } from '../../test/net-devnet-fixture.
 import { holdsSecret, secretsOf } from '../../test/secret-scan.ts';
 import { TEST_RETRY_POLICY } from '../../test/services-fixture.ts';
 import { MIN_LOCK_COST } from '../../wasm/passphrase.ts';
-import type { CoreApi, CoreEvent, MessageView } from './api.ts';
+import type { CoreApi, MessageView } from './api.ts';
 import { CALL_POLICY } from './call-policy.ts';
 import { Core } from './core.ts';
+import { CORE_EVENT_TYPES } from './event-types.ts';
 import { devnetProfile } from './net/network-profile.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const NEW_PASSPHRASE = 'a longer one, changed';
-
-/** Every event type; typed by CoreEvent, so a new type does not compile until it is listed (and then must be seen). */
-const EVENT_TYPES: { readonly [K in CoreEvent['type']]: true } = {
-  account: true,
-  message_added: true,
-  message_changed: true,
-  messages_removed: true,
-  message_status: true,
-  conversation: true,
-  network: true,
-  outbox: true,
-  preferences: true,
-};
 
 let fixture: NetFixture;
 const opened: Core[] = [];
@@ -167,7 +155,7 @@ describe('no secret key crosses the Core API', () => {
     expect(Object.keys(CALL_POLICY).filter((method) => !called.has(method))).toEqual([]);
     // Every event type was seen.
     const seen = new Set(crossings.filter((c) => c.what.includes(' event ')).map((c) => c.what.split(' ').at(-1)));
-    expect(Object.keys(EVENT_TYPES).filter((type) => !seen.has(type))).toEqual([]);
+    expect(Object.keys(CORE_EVENT_TYPES).filter((type) => !seen.has(type))).toEqual([]);
 
     // No key material anywhere; no phrase but where it was asked for.
     const leaks = crossings.filter((c) => holdsSecret(c.value, secrets, alicePhrase) || holdsSecret(c.value, secrets, bobPhrase));

@@ -31,6 +31,7 @@ import { isParleyError, ParleyError } from '../shared/errors.ts';
 import type { CoreEvent, TabChannelStats } from './api.ts';
 import { isCallMessage, isPlainData, parseTabMessage, type CallMessage, type HelloMessage, type LeaderMessage, type ResultMessage } from '../shared/tab-channel.ts';
 import { isForwardable, isRepeatable } from './call-policy.ts';
+import { CORE_EVENT_TYPES } from './event-types.ts';
 import { deserializeParleyError, serializeParleyError } from './errors-transfer.ts';
 
 /** The channel surface used here (BroadcastChannel in workers and in Node). */
@@ -51,19 +52,6 @@ export interface ForwardingPolicy {
 
 /** The Core API's policy (call-policy.ts). */
 export const CORE_FORWARDING: ForwardingPolicy = { forwardable: isForwardable, repeatable: isRepeatable };
-
-/** Every Core event type, so a follower hands its UI no other (a new type does not compile until listed). */
-const CORE_EVENT_TYPES: { readonly [T in CoreEvent['type']]: true } = {
-  account: true,
-  message_added: true,
-  message_changed: true,
-  messages_removed: true,
-  message_status: true,
-  conversation: true,
-  network: true,
-  outbox: true,
-  preferences: true,
-};
 
 function isCoreEvent(event: unknown): event is CoreEvent {
   const type = (event as { type?: unknown }).type;
