@@ -1,8 +1,10 @@
 /**
  * Onboarding through the screens, the way a person does it, by accessible names only
- * (ARCHITECTURE.md convention 9). Shared by the specs that need an account.
+ * (ARCHITECTURE.md convention 9). Shared by the specs that need an account; creating one takes the
+ * same steps as the screenshots and the UI bench (scripts/ui-steps.ts).
  */
 import { expect, type Page } from '@playwright/test';
+import { finishCreate, phraseWords } from '../../scripts/ui-steps.ts';
 
 export const SESSION_ID = /^05[0-9a-f]{64}$/;
 
@@ -10,28 +12,8 @@ export const SESSION_ID = /^05[0-9a-f]{64}$/;
 export async function createAccount(page: Page, options: { displayName: string; passphrase?: string }): Promise<string> {
   await page.goto('/');
   await page.getByRole('button', { name: 'Create account' }).click();
-
-  const grid = page.getByRole('list', { name: 'Recovery phrase, 13 words' });
-  await expect(grid.getByRole('listitem')).toHaveCount(13);
-  const words = (await grid.getByRole('listitem').allInnerTexts()).map((text) => text.replace(/^\s*\d+\s*/, '').trim());
-  await page.getByRole('button', { name: 'Continue' }).click();
-
-  // "Which is word 4?" — twice, each from a few of the phrase's words.
-  const questions = page.getByRole('group', { name: /^Which is word \d+\?$/ });
-  await expect(questions).toHaveCount(2);
-  for (const question of await questions.all()) {
-    const legend = await question.locator('legend').innerText();
-    const position = Number(/word (\d+)/.exec(legend)?.[1]);
-    await question.getByRole('radio', { name: words[position - 1], exact: true }).check();
-    await expect(question.getByText('Right.')).toBeVisible();
-  }
-  await page.getByRole('button', { name: 'Continue' }).click();
-
-  await page.getByLabel('Display name').fill(options.displayName);
-  if (options.passphrase !== undefined) await page.getByLabel('Passphrase', { exact: true }).fill(options.passphrase);
-  await page.getByRole('button', { name: 'Continue' }).click();
-
-  await expect(page.getByRole('button', { name: 'My account' })).toBeVisible();
+  const words = await phraseWords(page);
+  await finishCreate(page, words, options.displayName, options.passphrase ?? '');
   return words.join(' ');
 }
 
