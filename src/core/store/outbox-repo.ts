@@ -65,33 +65,43 @@ export async function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageW
       problem: 'value',
     });
   }
-  checkBase64(entry.recipientPayload, 'write.outboxEntry.recipientPayload');
-  if (entry.syncPayload !== null) checkBase64(entry.syncPayload, 'write.outboxEntry.syncPayload');
-  checkTime(entry.nextAttemptAt, 'write.outboxEntry.nextAttemptAt');
-  checkTime(entry.createdAt, 'write.outboxEntry.createdAt');
-  if (entry.ttlMs !== undefined) checkInteger(entry.ttlMs, 'write.outboxEntry.ttlMs', 1);
+  checkEntryFields(entry, 'write.outboxEntry');
   checkConversationUpdate(write.conversationUpdate, 'write.conversationUpdate');
   const update = write.conversationUpdate;
 
   return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'queueOutgoingMessage', async (tx) => {
     const result = await insertMessageIn(tx.objectStore('messages'), message);
     if (!result.inserted) return result;
-    await tx.objectStore('outbox').add({
-      messageId: result.id,
-      recipient: entry.recipient,
-      recipientPayload: entry.recipientPayload,
-      syncPayload: entry.syncPayload,
-      recipientStored: false,
-      syncStored: entry.syncPayload === null,
-      attempts: 0,
-      nextAttemptAt: entry.nextAttemptAt,
-      lastErrorCode: null,
-      createdAt: entry.createdAt,
-      ...(entry.ttlMs !== undefined ? { ttlMs: entry.ttlMs } : {}),
-    });
+    await tx.objectStore('outbox').add(freshOutboxRecord(result.id, entry));
     await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
     return result;
   });
+}
+
+/** The payload, timing and TTL fields of a new entry (the recipient is checked by each caller, against its message). */
+function checkEntryFields(entry: NewOutboxEntry, path: string): void {
+  checkBase64(entry.recipientPayload, `${path}.recipientPayload`);
+  if (entry.syncPayload !== null) checkBase64(entry.syncPayload, `${path}.syncPayload`);
+  checkTime(entry.nextAttemptAt, `${path}.nextAttemptAt`);
+  checkTime(entry.createdAt, `${path}.createdAt`);
+  if (entry.ttlMs !== undefined) checkInteger(entry.ttlMs, `${path}.ttlMs`, 1);
+}
+
+/** An outbox record that has not been tried yet: nothing stored, no attempt, no error. */
+function freshOutboxRecord(messageId: number, entry: NewOutboxEntry): OutboxRecord {
+  return {
+    messageId,
+    recipient: entry.recipient,
+    recipientPayload: entry.recipientPayload,
+    syncPayload: entry.syncPayload,
+    recipientStored: false,
+    syncStored: entry.syncPayload === null,
+    attempts: 0,
+    nextAttemptAt: entry.nextAttemptAt,
+    lastErrorCode: null,
+    createdAt: entry.createdAt,
+    ...(entry.ttlMs !== undefined ? { ttlMs: entry.ttlMs } : {}),
+  };
 }
 
 export async function getOutboxEntry(db: ParleyDB, messageId: number): Promise<OutboxRecord | undefined> {
@@ -279,10 +289,7 @@ export async function queueUnsendRequest(
   const entry = write.entry;
   checkObject(entry, 'write.entry');
   checkSessionId(entry.recipient, 'write.entry.recipient');
-  checkBase64(entry.recipientPayload, 'write.entry.recipientPayload');
-  if (entry.syncPayload !== null) checkBase64(entry.syncPayload, 'write.entry.syncPayload');
-  checkTime(entry.nextAttemptAt, 'write.entry.nextAttemptAt');
-  checkTime(entry.createdAt, 'write.entry.createdAt');
+  checkEntryFields(entry, 'write.entry');
   return writeTransaction(db, ['messages', 'outbox'], 'queueUnsendRequest', async (tx) => {
     const message = await tx.objectStore('messages').get(write.messageId);
     if (message === undefined || message.direction !== 'outgoing' || message.conversationId !== entry.recipient) {
@@ -294,18 +301,7 @@ export async function queueUnsendRequest(
       failureCode: null,
     };
     await tx.objectStore('messages').put(tombstone);
-    await tx.objectStore('outbox').put({
-      messageId: message.id,
-      recipient: entry.recipient,
-      recipientPayload: entry.recipientPayload,
-      syncPayload: entry.syncPayload,
-      recipientStored: false,
-      syncStored: entry.syncPayload === null,
-      attempts: 0,
-      nextAttemptAt: entry.nextAttemptAt,
-      lastErrorCode: null,
-      createdAt: entry.createdAt,
-    });
+    await tx.objectStore('outbox').put(freshOutboxRecord(message.id, entry));
     return tombstone;
   });
 }
