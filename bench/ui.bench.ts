@@ -33,7 +33,6 @@ const READING_STEP_PX = 120;
 const SCROLL_BUDGET_MS = 180_000;
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
-const gzipped = (file: string): number => gzipSync(readFileSync(path.join(assetsDir, file)), { level: 9 }).length;
 
 /** The files a chunk imports statically (`import … from "./x.js"`, `import "./x.js"`), not `import("./x.js")`. */
 function staticImports(file: string): string[] {
@@ -56,7 +55,38 @@ function closure(entries: readonly string[]): Set<string> {
   return seen;
 }
 
-export function printBundleSizes(): void {
+/** Raw and gzip -9 bytes of a set of files. */
+export interface FileSetSize {
+  readonly files: readonly string[];
+  readonly raw: number;
+  readonly gzip: number;
+}
+
+export interface BundleSizes {
+  /** The main thread's JavaScript at first paint: the entry and its static imports and modulepreloads. */
+  readonly main: FileSetSize;
+  readonly mainCss: FileSetSize;
+  /** The core's worker and its static imports (libsodium, its WASM inlined). */
+  readonly worker: FileSetSize;
+  readonly serviceWorker: FileSetSize;
+  /** Chunks and stylesheets loaded on demand. */
+  readonly lazy: readonly FileSetSize[];
+}
+
+function sizeOf(dir: string, files: Iterable<string>): FileSetSize {
+  const names = [...files];
+  let raw = 0;
+  let gzip = 0;
+  for (const file of names) {
+    const bytes = readFileSync(path.join(dir, file));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  return { files: names, raw, gzip };
+}
+
+/** What each part of the built app weighs (dist/). */
+export function bundleSizes(): BundleSizes {
   const html = readFileSync(path.join(distDir, 'index.html'), 'utf8');
   const assetsIn = (pattern: RegExp): string[] => [...html.matchAll(pattern)].map((match) => match[1] ?? '');
   const entries = assetsIn(/<script[^>]*\bsrc="\/assets\/([^"]+\.js)"/gu);
@@ -68,23 +98,31 @@ export function printBundleSizes(): void {
   // The core's worker is started with `new Worker(new URL('…worker-<hash>.js', import.meta.url))`.
   const workerEntries = files.filter((file) => /^worker-[\w-]+\.js$/u.test(file));
   const workerJs = closure(workerEntries);
-  const lazyJs = files.filter((file) => file.endsWith('.js') && !mainJs.has(file) && !workerJs.has(file));
-  const lazyCss = files.filter((file) => file.endsWith('.css') && !eagerCss.has(file));
+  const lazy = files.filter(
+    (file) => (file.endsWith('.js') && !mainJs.has(file) && !workerJs.has(file)) || (file.endsWith('.css') && !eagerCss.has(file)),
+  );
+  return {
+    main: sizeOf(assetsDir, mainJs),
+    mainCss: sizeOf(assetsDir, eagerCss),
+    worker: sizeOf(assetsDir, workerJs),
+    serviceWorker: sizeOf(distDir, ['sw.js']),
+    lazy: lazy.map((file) => sizeOf(assetsDir, [file])),
+  };
+}
 
-  const sum = (list: Iterable<string>): number => [...list].reduce((total, file) => total + gzipped(file), 0);
-  const row = (label: string, list: Iterable<string>): void => {
-    const names = [...list];
-    console.log(`${label.padEnd(34)} ${kb(sum(names)).padStart(10)} gzip   ${names.join(', ')}`);
+/** The sizes the issue holds to targets are recorded by startup.bench.ts; this prints the rest. */
+export function printBundleSizes(): void {
+  const sizes = bundleSizes();
+  const row = (label: string, set: FileSetSize): void => {
+    console.log(`${label.padEnd(34)} ${kb(set.gzip).padStart(10)} gzip ${kb(set.raw).padStart(10)} raw   ${set.files.join(', ')}`);
   };
   console.log('bundle (gzip -9 of dist/assets):');
-  row('main thread JS (first paint)', mainJs);
-  row('main thread CSS (first paint)', eagerCss);
-  console.log(`${'main thread total'.padEnd(34)} ${kb(sum(mainJs) + sum(eagerCss)).padStart(10)} gzip`);
-  for (const file of lazyJs) row(`  lazy JS ${file.replace(/-[\w-]{8}\.js$/u, '')}`, [file]);
-  for (const file of lazyCss) row(`  lazy CSS ${file.replace(/-[\w-]{8}\.css$/u, '')}`, [file]);
-  row('core worker (libsodium inside)', workerJs);
-  const sw = gzipSync(readFileSync(path.join(distDir, 'sw.js')), { level: 9 }).length;
-  console.log(`${'service worker sw.js'.padEnd(34)} ${kb(sw).padStart(10)} gzip`);
+  row('main thread JS (first paint)', sizes.main);
+  row('main thread CSS (first paint)', sizes.mainCss);
+  console.log(`${'main thread total'.padEnd(34)} ${kb(sizes.main.gzip + sizes.mainCss.gzip).padStart(10)} gzip`);
+  for (const set of sizes.lazy) row(`  lazy ${set.files[0]?.replace(/-[\w-]{8}\.(js|css)$/u, ' $1')}`, set);
+  row('core worker (libsodium inside)', sizes.worker);
+  row('service worker sw.js', sizes.serviceWorker);
 }
 
 /** Runs in the page: writes one conversation of `count` messages in the app's record format. */
