@@ -3,5 +3,8 @@
  * (bench/startup.bench.ts): shared so the two sides never disagree on a string.
  */
 
+/** Set when the conversation list starts reading its rows from the core (the list pane is mounted). */
+export const LIST_LOADING_MARK = 'parley:list-loading';
+
 /** Set when the conversation list has been read from the core and rendered: the app is interactive. */
 export const LIST_RENDERED_MARK = 'parley:list-rendered';
