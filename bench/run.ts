@@ -86,7 +86,7 @@ function chromiumVersion(): string {
   const executable = playwrightConfig.use?.launchOptions?.executablePath;
   if (executable === undefined) return 'unknown';
   try {
-    return execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim();
+    return execFileSync(executable, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'unknown';
   }

@@ -22,7 +22,7 @@ import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 import { createAccount } from '../scripts/ui-steps.ts';
-import { LIST_LOADING_MARK, LIST_RENDERED_MARK } from '../src/shared/performance-marks.ts';
+import { LIST_LOADING_MARK, LIST_READ_MARK, LIST_RENDERED_MARK } from '../src/shared/performance-marks.ts';
 import { record } from './report.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -229,9 +229,10 @@ const SCROLL = `async ({ step, budgetMs, until, up, maxFrames }) => {
 const LIST_TIMES = `new Promise((resolve) => {
   const check = () => {
     const [loading] = performance.getEntriesByName(${JSON.stringify(LIST_LOADING_MARK)});
+    const [read] = performance.getEntriesByName(${JSON.stringify(LIST_READ_MARK)});
     const [rendered] = performance.getEntriesByName(${JSON.stringify(LIST_RENDERED_MARK)});
-    if (loading !== undefined && rendered !== undefined) {
-      resolve({ loadingMs: loading.startTime, renderedMs: rendered.startTime, rows: document.querySelectorAll('.items > li').length });
+    if (loading !== undefined && read !== undefined && rendered !== undefined) {
+      resolve({ loadingMs: loading.startTime, readMs: read.startTime, renderedMs: rendered.startTime, rows: document.querySelectorAll('.items > li').length });
     } else setTimeout(check, 5);
   };
   check();
@@ -282,7 +283,7 @@ async function scrollBenchmark(): Promise<void> {
 
     // A fresh page load, so the app knows only what it reads from its store.
     await page.reload();
-    const list = (await page.evaluate(LIST_TIMES)) as { loadingMs: number; renderedMs: number; rows: number };
+    const list = (await page.evaluate(LIST_TIMES)) as { loadingMs: number; readMs: number; renderedMs: number; rows: number };
     const listMs = list.renderedMs - list.loadingMs;
     record({
       section: SECTION,
@@ -291,7 +292,7 @@ async function scrollBenchmark(): Promise<void> {
       unit: 'ms',
       target: '≤ 100 ms',
       met: listMs <= 100,
-      note: `${list.rows} rows in the DOM; the page was interactive ${list.renderedMs.toFixed(0)} ms after navigation`,
+      note: `read from the core ${(list.readMs - list.loadingMs).toFixed(0)} ms, rendered ${(list.renderedMs - list.readMs).toFixed(0)} ms; ${list.rows} rows in the DOM (the core lists 500 at most); interactive ${list.renderedMs.toFixed(0)} ms after navigation`,
     });
 
     const openMs = (await page.evaluate(`(${OPEN})(${JSON.stringify({ peer, newest: `#${MESSAGES - 1}:` })})`)) as number;

@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
     await page.waitForFunction('globalThis.parleyBench !== undefined');
     const answer = (await page.evaluate(`parleyBench.crypto(${JSON.stringify({ budgetMs: BUDGET_MS, unlockRuns: UNLOCK_RUNS })})`)) as CryptoAnswer | { error: string };
     if ('error' in answer) throw new Error(`the crypto worker failed: ${answer.error}`);
-    const note = `Chromium ${browser.version()}, Web Worker, mean over ${BUDGET_MS / 1000} s`;
+    const note = `Chromium ${browser.version()}, Web Worker, median of 20 slices' means over ${BUDGET_MS / 1000} s`;
     record({ section: SECTION, name: 'encrypt+pad, 150 B content (100-char message)', value: answer.encryptPad, unit: 'ms', target: '≤ 0.3 ms', met: answer.encryptPad <= 0.3, note });
     record({ section: SECTION, name: 'decrypt+unpad, same message', value: answer.decryptUnpad, unit: 'ms', target: '≤ 0.3 ms', met: answer.decryptUnpad <= 0.3, note });
     const onion = answer.onionBuild + answer.replyDecrypt;

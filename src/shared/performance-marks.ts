@@ -6,5 +6,8 @@
 /** Set when the conversation list starts reading its rows from the core (the list pane is mounted). */
 export const LIST_LOADING_MARK = 'parley:list-loading';
 
+/** Set when the conversation list's rows have come back from the core, before they are rendered. */
+export const LIST_READ_MARK = 'parley:list-read';
+
 /** Set when the conversation list has been read from the core and rendered: the app is interactive. */
 export const LIST_RENDERED_MARK = 'parley:list-rendered';
