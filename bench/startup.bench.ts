@@ -11,7 +11,7 @@
 import type { CDPSession, Page } from '@playwright/test';
 import { LIST_RENDERED_MARK } from '../src/shared/performance-marks.ts';
 import { createAccount } from '../scripts/ui-steps.ts';
-import { withStackAndBrowser } from './browser/app-stack.ts';
+import { ensureBuilt, withStackAndBrowser } from './browser/app-stack.ts';
 import { median } from './stats.ts';
 import { record } from './report.ts';
 import { bundleSizes } from './ui.bench.ts';
@@ -21,6 +21,7 @@ const LOADS = 5;
 const KB = 1024;
 
 export async function run(): Promise<void> {
+  await ensureBuilt();
   recordSizes();
   await withStackAndBrowser(async (stack, browser) => {
     const context = await browser.newContext({ baseURL: stack.appUrl, viewport: { width: 1280, height: 800 } });
