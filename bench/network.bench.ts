@@ -43,6 +43,8 @@ export async function run(): Promise<void> {
   await withStackAndBrowser(async (stack, browser) => {
     const alice = await browser.newContext({ baseURL: stack.appUrl, viewport: { width: 1280, height: 800 } });
     const bob = await browser.newContext({ baseURL: stack.appUrl, viewport: { width: 1280, height: 800 } });
+    // Playwright's library has no default action timeout: every step here stops by itself.
+    for (const context of [alice, bob]) context.setDefaultTimeout(STEP_TIMEOUT);
     try {
       await throughput(alice, bob);
     } finally {

@@ -25,6 +25,8 @@ export async function run(): Promise<void> {
   recordSizes();
   await withStackAndBrowser(async (stack, browser) => {
     const context = await browser.newContext({ baseURL: stack.appUrl, viewport: { width: 1280, height: 800 } });
+    // Playwright's library has no default action timeout: every step here stops by itself.
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
     await createAccount(page, 'Start-up');
     // One conversation in the list, with the echo peer's answer in it.
@@ -81,7 +83,8 @@ export async function run(): Promise<void> {
 /** Waits for the list's mark on the current document and answers its time since navigation start. */
 async function interactive(page: Page): Promise<number> {
   // Polled in the page by a script Playwright sends (the app's CSP forbids its string predicates).
-  return (await page.evaluate(`new Promise((resolve) => {
+  return (await page.evaluate(`new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('the list was not rendered within 60 s')), 60000);
     const check = () => {
       const [mark] = performance.getEntriesByName(${JSON.stringify(LIST_RENDERED_MARK)});
       if (mark !== undefined) resolve(mark.startTime); else setTimeout(check, 5);

@@ -226,7 +226,8 @@ const SCROLL = `async ({ step, budgetMs, until, up, maxFrames }) => {
 }`;
 
 /** Runs in the page once it loads: the list's performance marks (src/shared/performance-marks.ts), ms since navigation. */
-const LIST_TIMES = `new Promise((resolve) => {
+const LIST_TIMES = `new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error('the list was not rendered within 60 s')), 60000);
   const check = () => {
     const [loading] = performance.getEntriesByName(${JSON.stringify(LIST_LOADING_MARK)});
     const [read] = performance.getEntriesByName(${JSON.stringify(LIST_READ_MARK)});
@@ -239,7 +240,8 @@ const LIST_TIMES = `new Promise((resolve) => {
 })`;
 
 /** Runs in the page: goes to the conversation and answers the ms until its newest message is in the DOM. */
-const OPEN = `({ peer, newest }) => new Promise((resolve) => {
+const OPEN = `({ peer, newest }) => new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error('the conversation did not open within 60 s')), 60000);
   const start = performance.now();
   const shown = () => [...document.querySelectorAll('[role="log"] [data-message-id]')].some((row) => row.textContent.includes(newest));
   const observer = new MutationObserver(() => {
@@ -273,6 +275,8 @@ async function scrollBenchmark(): Promise<void> {
   const browser = await chromium.launch(playwrightConfig.use?.launchOptions ?? {});
   try {
     const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+    // Playwright's library has no default action timeout; the scroll has its own cap, under this one.
+    context.setDefaultTimeout(SCROLL_BUDGET_MS + 30_000);
     const page = await context.newPage();
     await createAccount(page, 'Bench');
 
