@@ -26,7 +26,8 @@ const figures: Figure[] = [];
 export function record(figure: Figure): void {
   figures.push(figure);
   const target = figure.target === undefined ? '' : `  target ${figure.target}: ${figure.met ? 'met' : 'MISSED'}`;
-  console.log(`  ${figure.section} · ${figure.name}: ${formatValue(figure.value)} ${figure.unit}${target}`);
+  const note = figure.note === undefined ? '' : `\n      (${figure.note})`;
+  console.log(`  ${figure.section} · ${figure.name}: ${formatValue(figure.value)} ${figure.unit}${target}${note}`);
 }
 
 /** Every figure recorded so far, in order. */

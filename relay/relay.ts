@@ -9,6 +9,7 @@ import { NodeDirectory } from './node-directory.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
+import { RelayTraffic } from './traffic.ts';
 
 export interface RelayConfig {
   readonly distDir: string;
@@ -22,15 +23,22 @@ export interface RelayConfig {
   readonly limits?: Partial<RelayLimits>;
 }
 
-export function createRelay(config: RelayConfig): Server {
+/** The relay's HTTP server, with what it has seen on the wire per route (traffic.ts). */
+export interface RelayServer extends Server {
+  readonly traffic: RelayTraffic;
+}
+
+export function createRelay(config: RelayConfig): RelayServer {
   const limits = relayLimits(config.limits);
   const directory = new NodeDirectory(config.profile, limits);
   // Learn the nodes early so the first onion does not wait on a seed query; failures retry on demand.
   void directory.refresh().catch(() => undefined);
   const corsOrigins = config.corsOrigins ?? [];
-  return createRelayServer({
+  const traffic = new RelayTraffic();
+  const server = createRelayServer({
     distDir: config.distDir,
     limits,
+    traffic,
     routes: [
       ...(corsOrigins.length ? [corsRoute(corsOrigins)] : []),
       ...forwardingRoutes({
@@ -43,4 +51,5 @@ export function createRelay(config: RelayConfig): Server {
       }),
     ],
   });
+  return Object.assign(server, { traffic });
 }

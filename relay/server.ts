@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { relayLimits, type RelayLimits } from './limits.ts';
 import { SECURITY_HEADERS, applySecurityHeaders, createStaticHandler } from './static.ts';
+import type { RelayTraffic } from './traffic.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
@@ -18,6 +19,8 @@ export interface RelayServerOptions {
   readonly routes?: readonly Route[];
   /** The timeouts are read from here; the defaults when not given. */
   readonly limits?: RelayLimits;
+  /** Counts each request's bytes per route when given (traffic.ts). */
+  readonly traffic?: RelayTraffic;
 }
 
 export function createRelayServer(options: RelayServerOptions): Server {
@@ -42,6 +45,7 @@ export function createRelayServer(options: RelayServerOptions): Server {
       connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
     },
     (req, res) => {
+      options.traffic?.count(req, res);
       handle(req, res).catch((error: unknown) => {
         console.error('relay: request failed', req.method, req.url?.split('?')[0], error);
         if (!res.headersSent) {

@@ -10,6 +10,7 @@ import { startEchoPeer } from '../peers/echo-peer.ts';
 import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
+import type { RelayTraffic } from '../relay/traffic.ts';
 import path from 'node:path';
 
 export interface StackOptions {
@@ -33,6 +34,8 @@ export interface RunningStack {
   /** Its per-run bearer token (`Authorization: Bearer <token>`). */
   readonly controlToken: string | undefined;
   readonly echoPeerSessionId: string;
+  /** What the relay has seen on the wire, per route (relay/traffic.ts). */
+  readonly traffic: RelayTraffic;
   /** Stops everything, in reverse order of starting. */
   stop(): Promise<void>;
 }
@@ -87,6 +90,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       controlUrl: started.controlUrl,
       controlToken: started.controlToken,
       echoPeerSessionId: peer.sessionId,
+      traffic: relay.traffic,
       stop,
     };
   } catch (error) {

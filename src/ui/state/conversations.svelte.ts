@@ -4,6 +4,7 @@
  */
 import type { Remote } from 'comlink';
 import type { CoreApi, CoreEvent, ConversationView, MessageView, OutgoingStatus } from '../../core/api.ts';
+import { LIST_READ_MARK } from '../../shared/performance-marks.ts';
 
 export class ConversationsState {
   list = $state.raw<readonly ConversationView[]>([]);
@@ -20,6 +21,7 @@ export class ConversationsState {
 
   async load(): Promise<void> {
     const conversations = await this.#core().listConversations();
+    performance.mark(LIST_READ_MARK);
     this.list = sortByActivity(conversations);
     this.loaded = true;
   }
