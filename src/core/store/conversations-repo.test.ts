@@ -71,6 +71,13 @@ describe('conversations repository', () => {
     expect(await listConversations(db)).toHaveLength(3);
   });
 
+  it('lists every conversation unless asked for fewer (a person with 600 is shown all 600)', async () => {
+    for (let n = 1; n <= 600; n++) await ensureConversation(db, '05' + n.toString(16).padStart(4, '0').repeat(16), n);
+    const all = await listConversations(db);
+    expect(all).toHaveLength(600);
+    expect(all[0]?.lastMessageAt).toBe(600);
+  });
+
   it('sets and clears the display name', async () => {
     await ensureConversation(db, peer(4), 1);
     await setConversationDisplayName(db, peer(4), 'Bob');

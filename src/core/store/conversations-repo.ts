@@ -56,15 +56,15 @@ export async function getConversation(db: ParleyDB, id: SessionId): Promise<Conv
   return storageCall('getConversation', () => db.get('conversations', id));
 }
 
-/** The conversation list, most recently active first. */
-export async function listConversations(db: ParleyDB, limit = 500): Promise<ConversationRecord[]> {
-  checkInteger(limit, 'limit', 1, 100_000);
+/** The conversation list, most recently active first: every conversation, or the first `limit`. */
+export async function listConversations(db: ParleyDB, limit?: number): Promise<ConversationRecord[]> {
+  if (limit !== undefined) checkInteger(limit, 'limit', 1, 100_000);
   return storageCall('listConversations', async () => {
     const out: ConversationRecord[] = [];
     const index = db.transaction('conversations').store.index('by-lastMessageAt');
     for await (const cursor of index.iterate(null, 'prev')) {
       out.push(cursor.value);
-      if (out.length >= limit) break;
+      if (limit !== undefined && out.length >= limit) break;
     }
     return out;
   });
