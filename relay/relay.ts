@@ -9,6 +9,8 @@ import { NodeDirectory } from './node-directory.ts';
 import type { SeedProfile } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
+import type { RelayTraffic } from './traffic.ts';
+import type { DevnetPollOverride } from '../src/shared/relay-api.ts';
 
 export interface RelayConfig {
   readonly distDir: string;
@@ -20,6 +22,13 @@ export interface RelayConfig {
   readonly echoPeer?: () => string | undefined;
   /** Numbers to use instead of the default limits (tests make them small). */
   readonly limits?: Partial<RelayLimits>;
+  /** Counts what is forwarded, for the benchmarks (traffic.ts). */
+  readonly traffic?: RelayTraffic;
+  /**
+   * Devnet only: a polling pace the relay tells its clients to use instead of their own
+   * (`GET /v1/network`), so that a benchmark can run a client at Session Desktop's fixed 5 s.
+   */
+  readonly devnetPollOverride?: DevnetPollOverride;
 }
 
 export function createRelay(config: RelayConfig): Server {
@@ -40,6 +49,8 @@ export function createRelay(config: RelayConfig): Server {
         allowedOrigins: corsOrigins,
         ...(config.log ? { log: config.log } : {}),
         ...(config.echoPeer ? { echoPeer: config.echoPeer } : {}),
+        ...(config.traffic ? { traffic: config.traffic } : {}),
+        ...(config.devnetPollOverride ? { devnetPollOverride: config.devnetPollOverride } : {}),
       }),
     ],
   });

@@ -15,6 +15,7 @@ import {
   ONION_PATH_PREFIX,
   SEED_CONTENT_TYPE,
   SEED_PATH,
+  type DevnetPollOverride,
   type NetworkAnswer,
 } from '../src/shared/relay-api.ts';
 import { applyApiHeaders, hasContentType, isAllowedOrigin } from './api-checks.ts';
@@ -25,6 +26,7 @@ import { postHttps } from './https-post.ts';
 import { relayLimits, type RelayLimits } from './limits.ts';
 import type { NodeDirectory } from './node-directory.ts';
 import type { SeedProfile } from './seed-profiles.ts';
+import type { RelayTraffic, TrafficCount } from './traffic.ts';
 import { SeedsUnavailableError, askSeeds } from './seeds.ts';
 import type { Route } from './server.ts';
 
@@ -41,6 +43,10 @@ export interface ForwardingOptions {
    * `npm start` can tell the relay after the peer has started). Only its public Session ID.
    */
   readonly echoPeer?: () => string | undefined;
+  /** Counts what the onion and seed routes forward (benchmarks read it); nothing counted when absent. */
+  readonly traffic?: RelayTraffic;
+  /** Devnet only: the fixed pace `GET /v1/network` tells clients to poll at (benchmarks). */
+  readonly devnetPollOverride?: DevnetPollOverride;
 }
 
 const SESSION_ID = /^05[0-9a-f]{64}$/;
@@ -79,8 +85,14 @@ function networkRoute(options: ForwardingOptions): Route {
     }
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json');
-    const echoPeer = options.profile.name === 'devnet' ? options.echoPeer?.() : undefined;
-    const answer: NetworkAnswer = { network: options.profile.name, ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}) };
+    const devnet = options.profile.name === 'devnet';
+    const echoPeer = devnet ? options.echoPeer?.() : undefined;
+    const pollOverride = devnet ? options.devnetPollOverride : undefined;
+    const answer: NetworkAnswer = {
+      network: options.profile.name,
+      ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}),
+      ...(pollOverride !== undefined ? { pollOverride } : {}),
+    };
     res.end(JSON.stringify(answer));
     return true;
   };
@@ -100,6 +112,7 @@ function onionRoute(context: Context): Route {
       }
       const body = await readLimited(req, res, limits.onionRequestBytes);
       if (body === undefined) return;
+      countExchange(context.options.traffic?.onion, body.length, res);
       if (!(await context.options.directory.isKnown(address.ip, address.port))) {
         sendRelayError(res, 403, 'unknown_node', 'not a known service node');
         log(`relay: onion → ${address.ip}:${address.port} refused (unknown node)`);
@@ -148,6 +161,7 @@ function seedRoute(context: Context): Route {
     await forward(context, req, res, SEED_CONTENT_TYPE, async (signal) => {
       const body = await readLimited(req, res, limits.seedRequestBytes);
       if (body === undefined) return;
+      countExchange(context.options.traffic?.seed, body.length, res);
       if (!isServiceNodeListRequest(body)) {
         sendRelayError(res, 400, 'bad_request', 'only get_n_service_nodes is relayed to seeds');
         return;
@@ -208,6 +222,27 @@ async function forward(
     return;
   }
   await handle(clientGone.signal);
+}
+
+/** One request whose body was read: counted now, its answer's body bytes once it is sent. */
+function countExchange(count: TrafficCount | undefined, requestBytes: number, res: ServerResponse): void {
+  if (count === undefined) return;
+  count.requests++;
+  count.requestBytes += requestBytes;
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  const add = (chunk: unknown): void => {
+    if (typeof chunk === 'string') count.answerBytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) count.answerBytes += chunk.byteLength;
+  };
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    add(chunk);
+    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'function') add(chunk);
+    return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
+  }) as typeof res.end;
 }
 
 function pathOf(req: IncomingMessage): string {
