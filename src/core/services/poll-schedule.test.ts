@@ -18,13 +18,13 @@ const listOnly: Attention = { ...chatting, activeConversation: false };
 const hidden: Attention = { ...chatting, visible: false };
 
 describe('pollInterval', () => {
-  it('400 ms right after a message, 6.5 s open but quiet, on the list, and hidden', () => {
-    expect(pollInterval(chatting)).toBe(400);
-    expect(pollInterval(quiet)).toBe(6_500);
-    expect(pollInterval({ ...chatting, lastActivityAt: null })).toBe(6_500);
-    expect(pollInterval(listOnly)).toBe(6_500);
-    expect(pollInterval(hidden)).toBe(6_500);
-    expect(pollInterval({ ...hidden, activeConversation: false })).toBe(6_500);
+  it('500 ms right after a message, 7.5 s open but quiet, on the list, and hidden', () => {
+    expect(pollInterval(chatting)).toBe(500);
+    expect(pollInterval(quiet)).toBe(7_500);
+    expect(pollInterval({ ...chatting, lastActivityAt: null })).toBe(7_500);
+    expect(pollInterval(listOnly)).toBe(7_500);
+    expect(pollInterval(hidden)).toBe(7_500);
+    expect(pollInterval({ ...hidden, activeConversation: false })).toBe(7_500);
   });
 
   it('the burst holds for burstHoldMs, then slows evenly to the calm pace over burstDecayMs', () => {
@@ -85,26 +85,26 @@ describe('pollInterval', () => {
 
 describe('nextPoll', () => {
   it('after a first start or a plain poll: the interval', () => {
-    expect(nextPoll(chatting, { kind: 'none' })).toEqual({ kind: 'after', delayMs: 400 });
-    expect(nextPoll(hidden, { kind: 'ok', more: false, immediateRepolls: 0 })).toEqual({ kind: 'after', delayMs: 6_500 });
+    expect(nextPoll(chatting, { kind: 'none' })).toEqual({ kind: 'after', delayMs: 500 });
+    expect(nextPoll(hidden, { kind: 'ok', more: false, immediateRepolls: 0 })).toEqual({ kind: 'after', delayMs: 7_500 });
   });
 
   it('`more` → again at once, at most MAX_IMMEDIATE_REPOLLS times in a row', () => {
     expect(nextPoll(hidden, { kind: 'ok', more: true, immediateRepolls: 0 })).toEqual({ kind: 'after', delayMs: 0 });
     expect(nextPoll(hidden, { kind: 'ok', more: true, immediateRepolls: MAX_IMMEDIATE_REPOLLS - 1 })).toEqual({ kind: 'after', delayMs: 0 });
-    expect(nextPoll(hidden, { kind: 'ok', more: true, immediateRepolls: MAX_IMMEDIATE_REPOLLS })).toEqual({ kind: 'after', delayMs: 6_500 });
+    expect(nextPoll(hidden, { kind: 'ok', more: true, immediateRepolls: MAX_IMMEDIATE_REPOLLS })).toEqual({ kind: 'after', delayMs: 7_500 });
   });
 
   it('failures double the interval up to 60 s', () => {
     const delays = [1, 2, 3, 4, 5, 6, 7, 8, 40].map((n) => nextPoll(chatting, { kind: 'failed', code: 'path_failed', consecutiveFailures: n }));
-    expect(delays.map((d) => (d.kind === 'after' ? d.delayMs : -1))).toEqual([800, 1_600, 3_200, 6_400, 12_800, 25_600, 51_200, 60_000, 60_000]);
-    expect(nextPoll(listOnly, { kind: 'failed', code: 'internal', consecutiveFailures: 1 })).toEqual({ kind: 'after', delayMs: 13_000 });
+    expect(delays.map((d) => (d.kind === 'after' ? d.delayMs : -1))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+    expect(nextPoll(listOnly, { kind: 'failed', code: 'internal', consecutiveFailures: 1 })).toEqual({ kind: 'after', delayMs: 15_000 });
     expect(nextPoll(hidden, { kind: 'failed', code: 'snode_unavailable', consecutiveFailures: 4 })).toEqual({ kind: 'after', delayMs: 60_000 });
   });
 
   it('a failure never polls sooner than the interval, whatever the cap', () => {
     const tightCap = { ...I, maxBackoffMs: 1_000 };
-    expect(nextPoll(hidden, { kind: 'failed', code: 'request_failed', consecutiveFailures: 1 }, tightCap)).toEqual({ kind: 'after', delayMs: 6_500 });
+    expect(nextPoll(hidden, { kind: 'failed', code: 'request_failed', consecutiveFailures: 1 }, tightCap)).toEqual({ kind: 'after', delayMs: 7_500 });
   });
 
   it('network_offline waits for the network instead of a timer', () => {
@@ -122,8 +122,8 @@ describe('nextPoll', () => {
 
 describe('offlineProbeDelay and withJitter', () => {
   it('offline probes back off from the interval to 60 s', () => {
-    expect([0, 1, 2, 3, 4, 5].map((n) => offlineProbeDelay(quiet, n))).toEqual([6_500, 13_000, 26_000, 52_000, 60_000, 60_000]);
-    expect(offlineProbeDelay(hidden, 0)).toBe(6_500);
+    expect([0, 1, 2, 3, 4, 5].map((n) => offlineProbeDelay(quiet, n))).toEqual([7_500, 15_000, 30_000, 60_000, 60_000, 60_000]);
+    expect(offlineProbeDelay(hidden, 0)).toBe(7_500);
     expect(codeOf(() => offlineProbeDelay(quiet, -1), 'param')).toBe('invalid_argument:probesSoFar');
   });
 

@@ -4,12 +4,12 @@
  * with Session Desktop's fixed 5 s (2 members per poll); docs/core.md "Receiving and polling" the
  * rules.
  *
- *   visible, a conversation open, a message sent or received in the last 10 s → 400 ms ("burst")
+ *   visible, a conversation open, a message sent or received in the last 10 s → 500 ms ("burst")
  *   … then slowing evenly over the next 20 s                                   → up to the calm pace
- *   visible (a conversation open and quiet, or the list)                       → 6.5 s
- *   hidden                                                                     → 6.5 s
+ *   visible (a conversation open and quiet, or the list)                       → 7.5 s
+ *   hidden                                                                     → 7.5 s
  *
- * Each poll asks one swarm member (poller.ts), so 6.5 s costs about half the requests of desktop's
+ * Each poll asks one swarm member (poller.ts), so 7.5 s costs less than half the requests of desktop's
  * two members every 5 s. A poll whose answer says `more` is followed at once, up to
  * MAX_IMMEDIATE_REPOLLS in a row. After a failure the delay doubles from the current interval up to
  * 60 s; `network_offline` waits for the network state (or its probe) instead of a timer of its own.
@@ -40,12 +40,12 @@ export interface PollIntervals {
 }
 
 export const DEFAULT_POLL_INTERVALS: PollIntervals = {
-  chattingMs: 400,
+  chattingMs: 500,
   burstHoldMs: 10_000,
   burstDecayMs: 20_000,
-  conversationOpenMs: 6_500,
-  visibleMs: 6_500,
-  hiddenMs: 6_500,
+  conversationOpenMs: 7_500,
+  visibleMs: 7_500,
+  hiddenMs: 7_500,
   activeWindowMs: 2 * 60_000,
   maxBackoffMs: 60_000,
 };

@@ -247,7 +247,7 @@ describe('Poller: schedule', () => {
     await h.poller.stop();
   });
 
-  it('by default: a message sent or received starts a 400 ms burst that slows to the calm 6.5 s', async () => {
+  it('by default: a message sent or received starts a 500 ms burst that slows to the calm 7.5 s', async () => {
     const h = harness({ retrieve: [ok] }, () => Date.now(), {});
     const { chattingMs, burstHoldMs, burstDecayMs, conversationOpenMs } = DEFAULT_POLL_INTERVALS;
     h.poller.setActiveConversation('05' + 'ab'.repeat(32));
