@@ -10,6 +10,7 @@ import type { SeedProfile } from './seed-profiles.ts';
 import { forwardingRoutes } from './routes.ts';
 import { createRelayServer } from './server.ts';
 import { RelayTraffic } from './traffic.ts';
+import type { DevnetPollOverride } from '../src/shared/relay-api.ts';
 
 export interface RelayConfig {
   readonly distDir: string;
@@ -21,6 +22,13 @@ export interface RelayConfig {
   readonly echoPeer?: () => string | undefined;
   /** Numbers to use instead of the default limits (tests make them small). */
   readonly limits?: Partial<RelayLimits>;
+  /** Counts what crosses the relay, per route (benchmarks read it); a fresh counter when absent. */
+  readonly traffic?: RelayTraffic;
+  /**
+   * Devnet only: a polling pace the relay tells its clients to use instead of their own
+   * (`GET /v1/network`), so that a benchmark can run a client at Session Desktop's fixed 5 s.
+   */
+  readonly devnetPollOverride?: DevnetPollOverride;
 }
 
 /** The relay's HTTP server, with what it has seen on the wire per route (traffic.ts). */
@@ -34,7 +42,7 @@ export function createRelay(config: RelayConfig): RelayServer {
   // Learn the nodes early so the first onion does not wait on a seed query; failures retry on demand.
   void directory.refresh().catch(() => undefined);
   const corsOrigins = config.corsOrigins ?? [];
-  const traffic = new RelayTraffic();
+  const traffic = config.traffic ?? new RelayTraffic();
   const server = createRelayServer({
     distDir: config.distDir,
     limits,
@@ -48,6 +56,7 @@ export function createRelay(config: RelayConfig): RelayServer {
         allowedOrigins: corsOrigins,
         ...(config.log ? { log: config.log } : {}),
         ...(config.echoPeer ? { echoPeer: config.echoPeer } : {}),
+        ...(config.devnetPollOverride ? { devnetPollOverride: config.devnetPollOverride } : {}),
       }),
     ],
   });

@@ -15,6 +15,7 @@ import {
   ONION_PATH_PREFIX,
   SEED_CONTENT_TYPE,
   SEED_PATH,
+  type DevnetPollOverride,
   type NetworkAnswer,
 } from '../src/shared/relay-api.ts';
 import { applyApiHeaders, hasContentType, isAllowedOrigin } from './api-checks.ts';
@@ -41,6 +42,8 @@ export interface ForwardingOptions {
    * `npm start` can tell the relay after the peer has started). Only its public Session ID.
    */
   readonly echoPeer?: () => string | undefined;
+  /** Devnet only: the fixed pace `GET /v1/network` tells clients to poll at (benchmarks). */
+  readonly devnetPollOverride?: DevnetPollOverride;
 }
 
 const SESSION_ID = /^05[0-9a-f]{64}$/;
@@ -79,8 +82,14 @@ function networkRoute(options: ForwardingOptions): Route {
     }
     res.statusCode = 200;
     res.setHeader('Content-Type', 'application/json');
-    const echoPeer = options.profile.name === 'devnet' ? options.echoPeer?.() : undefined;
-    const answer: NetworkAnswer = { network: options.profile.name, ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}) };
+    const devnet = options.profile.name === 'devnet';
+    const echoPeer = devnet ? options.echoPeer?.() : undefined;
+    const pollOverride = devnet ? options.devnetPollOverride : undefined;
+    const answer: NetworkAnswer = {
+      network: options.profile.name,
+      ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}),
+      ...(pollOverride !== undefined ? { pollOverride } : {}),
+    };
     res.end(JSON.stringify(answer));
     return true;
   };

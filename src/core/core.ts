@@ -41,6 +41,7 @@ import { ownSwarm } from './services/own-swarm.ts';
 import { CoreEvents } from './services/events.ts';
 import { Outbox, type OutboxOptions } from './services/outbox.ts';
 import { Poller, type PollerOptions } from './services/poller.ts';
+import { devnetPollerOptions } from './services/devnet-poll-override.ts';
 import { messageView, networkView } from './services/views.ts';
 import {
   createNetStore,
@@ -72,8 +73,20 @@ export interface CoreOptions {
   readonly retryPolicy?: RetryPolicy;
   readonly outbox?: OutboxOptions;
   readonly poller?: PollerOptions;
+  /**
+   * On the devnet profile, ask the relay whether it sets a fixed polling pace for benchmarks
+   * (services/devnet-poll-override.ts); the worker sets it, tests pass `poller` instead.
+   */
+  readonly pollOverrideFromRelay?: boolean;
   /** The auto-lock's timer (default: the global setTimeout); tests pass fake ones. */
   readonly timers?: Timers;
+}
+
+/** `options.poller`, or the devnet relay's fixed pace when asked to look for one. */
+async function pollerOptions(options: CoreOptions, profile: NetworkProfile): Promise<PollerOptions | undefined> {
+  if (options.pollOverrideFromRelay !== true) return options.poller;
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  return (await devnetPollerOptions(profile, fetchFn)) ?? options.poller;
 }
 
 /** Old seen hashes and last hashes are pruned this often (and at start). */
@@ -136,7 +149,7 @@ export class Core implements EngineApi {
       new AccountService(ctx, options.lockCost ? { lockCost: options.lockCost } : {}),
       new Conversations(ctx),
       new Outbox(ctx, options.outbox),
-      new Poller(ctx, options.poller),
+      new Poller(ctx, await pollerOptions(options, profile)),
       options,
     );
     core.unsubscribers.push(

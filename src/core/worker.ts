@@ -79,7 +79,7 @@ void awaitLeadership(navigator.locks, async () => {
 
 async function openLeaderCore(): Promise<Core> {
   await sodiumLoaded;
-  const core = await Core.open({ profile: networkProfile, log: (line) => console.info(line) });
+  const core = await Core.open({ profile: networkProfile, log: (line) => console.info(line), pollOverrideFromRelay: true });
   // Announce first, so followers know this leader's id before its first event.
   const leader = serveForwardedCalls(channel, core, { counter: channelCounter });
   await core.subscribe((event: CoreEvent) => {

@@ -33,6 +33,30 @@ export interface NetworkAnswer {
   readonly network: NetworkName;
   /** Devnet only: the Session ID of an account that answers every message (scripts/start.ts's echo peer). */
   readonly echoPeer?: string;
+  /** Devnet only, when the relay was started with one: the pace its clients poll at instead of their own. */
+  readonly pollOverride?: DevnetPollOverride;
+}
+
+/**
+ * A fixed polling pace for devnet clients: every `intervalMs`, `members` swarm members at once,
+ * whatever the person does. Benchmarks start a relay with it to run a client the way Session
+ * Desktop polls (5,000 ms, 2 members) beside Parley's own schedule; it is not reachable from the
+ * app's screens and a mainnet relay never sends it.
+ */
+export interface DevnetPollOverride {
+  readonly intervalMs: number;
+  readonly members: number;
+}
+
+/** The override from an untrusted answer, or undefined unless both numbers are whole and in range. */
+export function parsePollOverride(value: unknown): DevnetPollOverride | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { intervalMs, members } = value as { intervalMs?: unknown; members?: unknown };
+  if (!Number.isInteger(intervalMs) || !Number.isInteger(members)) return undefined;
+  const interval = intervalMs as number;
+  const count = members as number;
+  if (interval < 100 || interval > 3_600_000 || count < 1 || count > 5) return undefined;
+  return { intervalMs: interval, members: count };
 }
 
 /**

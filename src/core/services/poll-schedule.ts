@@ -1,40 +1,51 @@
 /**
  * When to poll the account's swarm next: a pure function of what the person is doing and of how
- * the last poll went. docs/core.md "Receiving and polling" gives the reasoning behind the numbers
- * and compares them with Session Desktop's fixed 5 s.
+ * the last poll went. docs/delivery.md gives the measurements behind the numbers and compares them
+ * with Session Desktop's fixed 5 s (2 members per poll); docs/core.md "Receiving and polling" the
+ * rules.
  *
- *   visible, a conversation open, a message sent or received in the last 2 min → 2 s
- *   visible, a conversation open, quiet                                       → 5 s
- *   visible, no conversation open                                             → 15 s
- *   hidden                                                                    → 60 s
+ *   visible, a conversation open, a message sent or received in the last 10 s → 500 ms ("burst")
+ *   … then slowing evenly over the next 20 s                                   → up to the calm pace
+ *   visible (a conversation open and quiet, or the list)                       → 7.5 s
+ *   hidden                                                                     → 7.5 s
  *
- * A poll whose answer says `more` is followed at once, up to MAX_IMMEDIATE_REPOLLS in a row. After
- * a failure the delay doubles from the current interval up to 60 s; `network_offline` waits for the
- * network state (or its probe) instead of a timer of its own.
+ * Each poll asks one swarm member (poller.ts), so 7.5 s costs less than half the requests of desktop's
+ * two members every 5 s. A poll whose answer says `more` is followed at once, up to
+ * MAX_IMMEDIATE_REPOLLS in a row. After a failure the delay doubles from the current interval up to
+ * 60 s; `network_offline` waits for the network state (or its probe) instead of a timer of its own.
  */
 import { checkInteger } from '../../../wasm/check.ts';
 import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 
 export interface PollIntervals {
-  /** A conversation is open and a message went either way within `activeWindowMs`. */
+  /** The burst: a conversation is open and a message went either way within `burstHoldMs`. */
   readonly chattingMs: number;
+  /** How long after the last message the burst keeps its pace. */
+  readonly burstHoldMs: number;
+  /** Then, over this long, the interval grows evenly from `chattingMs` to `conversationOpenMs`. */
+  readonly burstDecayMs: number;
   /** A conversation is open, but quiet. */
   readonly conversationOpenMs: number;
   /** The app is on screen, showing the conversation list or settings. */
   readonly visibleMs: number;
   /** The tab is hidden or the window minimised. */
   readonly hiddenMs: number;
-  /** How long after the last message a conversation still counts as active. */
+  /**
+   * A message whose `sentAt` is older than this when it is stored is a backlog (fetched after a
+   * restore or a long absence), not a conversation going on now: it starts no burst (poller.ts).
+   */
   readonly activeWindowMs: number;
   /** The longest wait after failures. */
   readonly maxBackoffMs: number;
 }
 
 export const DEFAULT_POLL_INTERVALS: PollIntervals = {
-  chattingMs: 2_000,
-  conversationOpenMs: 5_000,
-  visibleMs: 15_000,
-  hiddenMs: 60_000,
+  chattingMs: 500,
+  burstHoldMs: 10_000,
+  burstDecayMs: 20_000,
+  conversationOpenMs: 7_500,
+  visibleMs: 7_500,
+  hiddenMs: 7_500,
   activeWindowMs: 2 * 60_000,
   maxBackoffMs: 60_000,
 };
@@ -72,8 +83,15 @@ export function pollInterval(attention: Attention, intervals: PollIntervals = DE
   if (!attention.visible) return intervals.hiddenMs;
   if (!attention.activeConversation) return intervals.visibleMs;
   const { lastActivityAt, now } = attention;
-  const recent = lastActivityAt !== null && now - lastActivityAt <= intervals.activeWindowMs;
-  return recent ? intervals.chattingMs : intervals.conversationOpenMs;
+  const calm = intervals.conversationOpenMs;
+  // No activity yet, or a clock set back past it: calm (a burst is earned by a message, not a step).
+  if (lastActivityAt === null || now < lastActivityAt) return calm;
+  const since = now - lastActivityAt;
+  const burst = Math.min(intervals.chattingMs, calm);
+  if (since <= intervals.burstHoldMs) return burst;
+  const decayed = since - intervals.burstHoldMs;
+  if (decayed >= intervals.burstDecayMs) return calm;
+  return Math.round(burst + ((calm - burst) * decayed) / intervals.burstDecayMs);
 }
 
 /** The next poll, from the attention now and the last poll's outcome (no jitter: see `withJitter`). */

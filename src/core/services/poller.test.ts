@@ -13,7 +13,7 @@ import type { RetrievedMessage, RetrieveResult } from '../net/storage-client.ts'
 import { AccountSession } from './account-session.ts';
 import type { CoreContext } from './context.ts';
 import { CoreEvents } from './events.ts';
-import { MAX_IMMEDIATE_REPOLLS } from './poll-schedule.ts';
+import { DEFAULT_POLL_INTERVALS, MAX_IMMEDIATE_REPOLLS, type PollIntervals } from './poll-schedule.ts';
 import { mergeRetrieved, Poller } from './poller.ts';
 import type { ReceiveResult, Receiver } from './receiver.ts';
 
@@ -33,8 +33,22 @@ interface Script {
   receive?: (messages: readonly RetrievedMessage[]) => Promise<ReceiveResult>;
 }
 
+/**
+ * Round, far-apart numbers, so that the loop's mechanics (re-planning, backoff, offline) read
+ * plainly: 2 s chatting for 2 minutes after a message, 5 s open and quiet, 15 s on the list, 60 s
+ * hidden. One test below runs the defaults (the burst).
+ */
+const MECHANICS: Partial<PollIntervals> = {
+  chattingMs: 2_000,
+  burstHoldMs: 2 * 60_000,
+  burstDecayMs: 1,
+  conversationOpenMs: 5_000,
+  visibleMs: 15_000,
+  hiddenMs: 60_000,
+};
+
 /** `clock`: the device clock the core is given (default: the faked Date.now()). */
-function harness(script: Script, clock: () => number = () => Date.now()) {
+function harness(script: Script, clock: () => number = () => Date.now(), intervals: Partial<PollIntervals> = MECHANICS) {
   const calls: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -77,7 +91,7 @@ function harness(script: Script, clock: () => number = () => Date.now()) {
     },
     stats: () => ({ stored: 0, duplicates: 0, junk: {}, ignored: {} }),
   } as unknown as Receiver;
-  const poller = new Poller(ctx, { receiver, random: () => 0.5 });
+  const poller = new Poller(ctx, { receiver, random: () => 0.5, intervals });
   return {
     poller,
     ctx,
@@ -104,10 +118,10 @@ afterEach(() => {
 });
 
 describe('Poller: one poll', () => {
-  it('retrieves namespace 0 from 2 members without committing, hands over, then commits', async () => {
+  it('retrieves namespace 0 from 1 member (by default) without committing, hands over, then commits', async () => {
     const h = harness({ retrieve: [() => Promise.resolve([answer('n1', [message('a', 1)]), answer('n2', [message('a', 1), message('b', 2)])])] });
     const result = await h.poller.pollNow();
-    expect(h.calls).toEqual(['retrieve ns=0 commit=false members=2', 'receive 2', `commit ${h.identity.sessionId.slice(0, 4)} 2`]);
+    expect(h.calls).toEqual(['retrieve ns=0 commit=false members=1', 'receive 2', `commit ${h.identity.sessionId.slice(0, 4)} 2`]);
     expect(result).toMatchObject({ nodes: 2, more: false, fetched: 2 });
     expect(h.logs.join('\n')).toContain('2 fetched');
   });
@@ -118,7 +132,7 @@ describe('Poller: one poll', () => {
       receive: () => Promise.reject(new ParleyError('storage_failed', 'disk')),
     });
     await expectCode(h.poller.pollNow(), 'storage_failed');
-    expect(h.calls).toEqual(['retrieve ns=0 commit=false members=2', 'receive 1']);
+    expect(h.calls).toEqual(['retrieve ns=0 commit=false members=1', 'receive 1']);
   });
 
   it('polls never overlap', async () => {
@@ -230,6 +244,39 @@ describe('Poller: schedule', () => {
     expect(h.retrieves()).toBe(3);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(h.retrieves()).toBe(4);
+    await h.poller.stop();
+  });
+
+  it('by default: a message sent or received starts a 500 ms burst that slows to the calm 7.5 s', async () => {
+    const h = harness({ retrieve: [ok] }, () => Date.now(), {});
+    const { chattingMs, burstHoldMs, burstDecayMs, conversationOpenMs } = DEFAULT_POLL_INTERVALS;
+    h.poller.setActiveConversation('05' + 'ab'.repeat(32));
+    await h.poller.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.retrieves()).toBe(1);
+    // Quiet: the calm pace.
+    await vi.advanceTimersByTimeAsync(conversationOpenMs - 1);
+    expect(h.retrieves()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.retrieves()).toBe(2);
+    // A message: the pending wait moves to the burst's, measured from the last poll (just now).
+    const view = { id: 1, conversationId: 'c', direction: 'outgoing', senderSessionId: 's', receivedAt: 0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: null } as const;
+    h.ctx.events.emit({ type: 'message_added', message: { ...view, sentAt: Date.now() } });
+    await vi.advanceTimersByTimeAsync(chattingMs);
+    expect(h.retrieves()).toBe(3);
+    // The whole hold at the burst's pace.
+    await vi.advanceTimersByTimeAsync(burstHoldMs - chattingMs);
+    expect(h.retrieves()).toBe(2 + burstHoldMs / chattingMs);
+    // Then fewer polls as it slows, and the calm pace once the decay is over.
+    const beforeDecay = h.retrieves();
+    await vi.advanceTimersByTimeAsync(burstDecayMs);
+    const duringDecay = h.retrieves() - beforeDecay;
+    expect(duringDecay).toBeGreaterThan(burstDecayMs / conversationOpenMs);
+    expect(duringDecay).toBeLessThan(burstDecayMs / chattingMs);
+    await vi.advanceTimersByTimeAsync(conversationOpenMs);
+    const settled = h.retrieves();
+    await vi.advanceTimersByTimeAsync(conversationOpenMs);
+    expect(h.retrieves()).toBe(settled + 1);
     await h.poller.stop();
   });
 

@@ -35,7 +35,7 @@ type CoreEvent = Parameters<Parameters<CoreEvents['subscribe']>[0]>[0];
 const DEFAULT_NAMESPACE = 0;
 
 export interface PollerOptions {
-  /** Swarm members asked at once per poll (desktop: 2); 1 to 5. */
+  /** Swarm members asked at once per poll (default 1, drawn at random each time; desktop: 2); 1 to 5. */
   readonly members?: number;
   /** Overrides of the schedule's numbers (tests use short ones). */
   readonly intervals?: Partial<PollIntervals>;
@@ -83,7 +83,7 @@ export class Poller {
     private readonly ctx: CoreContext,
     options: PollerOptions = {},
   ) {
-    const { members = 2, intervals = {}, random = Math.random } = options;
+    const { members = 1, intervals = {}, random = Math.random } = options;
     checkInteger(members, 'options.members', 1, 5);
     this.members = members;
     this.intervals = { ...DEFAULT_POLL_INTERVALS, ...intervals };
