@@ -35,6 +35,12 @@ export type CryptoErrorCode =
   // onion requests
   | 'onion_decrypt_failed'
   | 'onion_malformed'
+  // attachments (wasm/attachment.ts, client-protocol.md §6): a blob whose MAC, digest or structure
+  // does not check out, and a file too large to upload
+  | 'attachment_mac_invalid'
+  | 'attachment_digest_invalid'
+  | 'attachment_malformed'
+  | 'attachment_too_large'
   // account lock (wasm/passphrase.ts): wrong passphrase and tampered data look the same on purpose
   | 'wrong_passphrase';
 

@@ -1,0 +1,73 @@
+/**
+ * The file server's contract (client-protocol.md §6.3), shared by the devnet's file server and the
+ * core that talks to it through onion requests v4. Session's own server (filev2.getsession.org)
+ * speaks the same paths, so the core needs nothing else to reach it.
+ */
+
+/** Largest body the file server takes, and largest encrypted blob the client uploads (desktop MAX_ATTACHMENT_FILESIZE_BYTES). */
+export const FILE_SERVER_MAX_BYTES = 10_000_000;
+
+/** How long an upload lives when the client names no TTL: the file server's sample config, 3 weeks. */
+export const FILE_SERVER_DEFAULT_TTL_SECONDS = 21 * 24 * 60 * 60;
+
+/** The longest TTL a client may ask for with X-FS-TTL (the same 3 weeks; a shorter one is honoured). */
+export const FILE_SERVER_MAX_TTL_SECONDS = FILE_SERVER_DEFAULT_TTL_SECONDS;
+
+/** Optional upload header: the lifetime the client wants, in seconds. */
+export const FILE_SERVER_TTL_HEADER = 'X-FS-TTL';
+
+/** Upload: POST the raw encrypted bytes here. */
+export const FILE_SERVER_UPLOAD_PATH = '/file';
+
+/** A file id in the modern form: 44 url-safe base64 characters (BLAKE2b-264 of the body). */
+export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{44}$/;
+
+/** A file id in the older form: a stringified 53-bit integer. */
+export const LEGACY_FILE_ID_PATTERN = /^[0-9]{1,16}$/;
+
+export function isFileId(id: string): boolean {
+  return FILE_ID_PATTERN.test(id) || LEGACY_FILE_ID_PATTERN.test(id);
+}
+
+export function fileDownloadPath(id: string): string {
+  return `/file/${id}`;
+}
+
+export function fileExtendPath(id: string): string {
+  return `/file/${id}/extend`;
+}
+
+export function fileInfoPath(id: string): string {
+  return `/file/${id}/info`;
+}
+
+/** `POST /file` and `POST /file/<id>/extend` answer this JSON; `expires` is unix seconds (a float). */
+export interface FileUploadAnswer {
+  readonly id: string;
+  readonly expires: number;
+}
+
+/** `GET /file/<id>/info` answers this JSON (sizes in bytes, times in unix seconds). */
+export interface FileInfoAnswer {
+  readonly id: string;
+  readonly size: number;
+  readonly uploaded: number;
+  readonly expires: number;
+}
+
+/** A file server as the network profile names it: where it is and the keys its onion layer is sealed to. */
+export interface FileServerProfile {
+  /** Base URL without a trailing slash, e.g. `http://filev2.getsession.org` or `http://127.0.0.1:22090`. */
+  readonly url: string;
+  /** 64 hex characters. */
+  readonly ed25519PublicKeyHex: string;
+  /** 64 hex characters. */
+  readonly x25519PublicKeyHex: string;
+}
+
+/** Session's file server (client-protocol.md §6.3; desktop FileServerTarget.ts). */
+export const SESSION_FILE_SERVER: FileServerProfile = {
+  url: 'http://filev2.getsession.org',
+  ed25519PublicKeyHex: 'b8eef9821445ae16e2e97ef8aa6fe782fd11ad5253cd6723b281341dba22e371',
+  x25519PublicKeyHex: '09324794aa9c11948189762d198c618148e9136ac9582068180661208927ef34',
+};
