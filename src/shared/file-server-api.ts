@@ -65,6 +65,27 @@ export interface FileServerProfile {
   readonly x25519PublicKeyHex: string;
 }
 
+const KEY_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * A file server profile read from JSON (the relay's `GET /v1/network`): an http(s) URL on no path
+ * and two lowercase 64-hex keys, or undefined for anything else.
+ */
+export function parseFileServerProfile(value: unknown): FileServerProfile | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { url, ed25519PublicKeyHex, x25519PublicKeyHex } = value as Record<string, unknown>;
+  if (typeof url !== 'string' || typeof ed25519PublicKeyHex !== 'string' || typeof x25519PublicKeyHex !== 'string') return undefined;
+  if (!KEY_HEX.test(ed25519PublicKeyHex) || !KEY_HEX.test(x25519PublicKeyHex)) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username) return undefined;
+  return { url: parsed.origin, ed25519PublicKeyHex, x25519PublicKeyHex };
+}
+
 /** Session's file server (client-protocol.md §6.3; desktop FileServerTarget.ts). */
 export const SESSION_FILE_SERVER: FileServerProfile = {
   url: 'http://filev2.getsession.org',
