@@ -76,7 +76,12 @@ export type NetworkErrorCode =
   | 'snode_unavailable'
   /** The relay asks this client to slow down (its rate or concurrency cap, or its answer budget); details.retryAfterMs. */
   | 'relay_busy'
-  | 'request_failed';
+  | 'request_failed'
+  // the file server (attachments, src/core/net/file-server-client.ts): no such file (never uploaded,
+  // or expired), another refusal (details.status), or a pointer naming a server this client does not know
+  | 'file_not_found'
+  | 'file_server_refused'
+  | 'file_server_unknown';
 
 /** The account (src/core/services/): what exists, what is locked, what a name may be. */
 export type AccountErrorCode =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mainnetProfile, devnetProfile } from '../core/net/network-profile.ts';
-import { isFileId, parseFileServerProfile, SESSION_FILE_SERVER } from './file-server-api.ts';
+import { attachmentUrl, isFileId, parseAttachmentUrl, parseFileServerProfile, SESSION_FILE_SERVER } from './file-server-api.ts';
 
 const KEY = 'ab'.repeat(32);
 
@@ -43,5 +43,28 @@ describe('file ids and profiles', () => {
     expect(devnetProfile('http://127.0.0.1:1/').fileServer).toBeUndefined();
     const named = { url: 'http://127.0.0.1:2', ed25519PublicKeyHex: KEY, x25519PublicKeyHex: KEY };
     expect(devnetProfile('http://127.0.0.1:1/', { fileServer: named }).fileServer).toEqual(named);
+  });
+});
+
+describe('attachment URLs', () => {
+  const id = 'A'.repeat(43) + 'b';
+  it("Session's server has no p=, another server names its key", () => {
+    expect(attachmentUrl(SESSION_FILE_SERVER, id)).toBe(`http://filev2.getsession.org/file/${id}`);
+    const devnet = { url: 'http://127.0.0.1:22098', ed25519PublicKeyHex: KEY, x25519PublicKeyHex: KEY };
+    expect(attachmentUrl(devnet, id)).toBe(`http://127.0.0.1:22098/file/${id}#p=${KEY}`);
+    expect(parseAttachmentUrl(attachmentUrl(devnet, id))).toEqual({ serverUrl: 'http://127.0.0.1:22098', id, serverEd25519Hex: KEY, deterministic: false });
+  });
+
+  it('reads the fragment flags and refuses what is not a file URL', () => {
+    expect(parseAttachmentUrl(`http://filev2.getsession.org/file/1234#d`)).toEqual({
+      serverUrl: 'http://filev2.getsession.org',
+      id: '1234',
+      serverEd25519Hex: undefined,
+      deterministic: true,
+    });
+    expect(parseAttachmentUrl(`http://filev2.getsession.org/file/${id}#d=&p=${KEY}`)?.deterministic).toBe(true);
+    for (const bad of ['', 'nonsense', `ftp://x/file/${id}`, `http://x/files/${id}`, 'http://x/file/../keys', `http://x/file/${id}/info`]) {
+      expect(parseAttachmentUrl(bad), bad).toBeUndefined();
+    }
   });
 });

@@ -68,6 +68,47 @@ export interface FileServerProfile {
 const KEY_HEX = /^[0-9a-f]{64}$/;
 
 /**
+ * The URL an AttachmentPointer carries (§6.3): `<server>/file/<id>`, with `#p=<ed25519 hex>` for
+ * any server but Session's, so a receiver knows whose key to seal its download to.
+ */
+export function attachmentUrl(server: FileServerProfile, id: string): string {
+  const base = `${server.url}${fileDownloadPath(id)}`;
+  return server.ed25519PublicKeyHex === SESSION_FILE_SERVER.ed25519PublicKeyHex ? base : `${base}#p=${server.ed25519PublicKeyHex}`;
+}
+
+export interface ParsedAttachmentUrl {
+  /** The server's origin, e.g. `http://filev2.getsession.org`. */
+  readonly serverUrl: string;
+  readonly id: string;
+  /** From `p=`; absent means Session's default server. */
+  readonly serverEd25519Hex: string | undefined;
+  /** `d` in the fragment: the deterministic scheme (§6.2). */
+  readonly deterministic: boolean;
+}
+
+/** Reads a pointer's URL; undefined for anything that is not an http(s) `/file/<id>` URL with a valid id. */
+export function parseAttachmentUrl(url: string): ParsedAttachmentUrl | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  const match = /^\/file\/([^/]+)$/.exec(parsed.pathname);
+  if (match === null || !isFileId(match[1]!)) return undefined;
+  const params = parsed.hash.replace(/^#/, '').split('&').filter((part) => part !== '');
+  let serverEd25519Hex: string | undefined;
+  let deterministic = false;
+  for (const param of params) {
+    const [name, value] = param.split('=', 2) as [string, string | undefined];
+    if (name === 'p' && value !== undefined && KEY_HEX.test(value.toLowerCase())) serverEd25519Hex = value.toLowerCase();
+    if (name === 'd') deterministic = true;
+  }
+  return { serverUrl: parsed.origin, id: match[1]!, serverEd25519Hex, deterministic };
+}
+
+/**
  * A file server profile read from JSON (the relay's `GET /v1/network`): an http(s) URL on no path
  * and two lowercase 64-hex keys, or undefined for anything else.
  */

@@ -7,6 +7,7 @@ import { utf8 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import {
   ONION_CONTENT_TYPE,
+  ONION_LARGE_PATH_PREFIX,
   ONION_PATH_PREFIX,
   RELAY_ERROR_CODES,
   RELAY_ERROR_HEADER,
@@ -89,6 +90,11 @@ export class RelayTransport {
   /** POSTs an onion to the guard through the relay; any HTTP answer is returned, never thrown. */
   postOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
     return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal);
+  }
+
+  /** As postOnion, on the relay's large-onion route (attachment uploads: 10 MiB, a tighter rate). */
+  postLargeOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
+    return this.post(`${ONION_LARGE_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal);
   }
 
   private async post(
