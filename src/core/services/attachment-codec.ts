@@ -1,0 +1,128 @@
+/**
+ * Between a file and its AttachmentPointer (client-protocol.md §6.1–6.4), without storage or
+ * network: seal a file for upload, make the pointer once it is uploaded, read a received pointer
+ * into what a download needs, and open a downloaded blob with the scheme the pointer names. The
+ * attachment queue (docs/attachments.md, not written yet) runs these in the worker.
+ *
+ * A received pointer is checked before anything is fetched: a bad one is `attachment_malformed`
+ * (details.problem says what) on that attachment only, never on the message that carries it.
+ */
+import { ParleyError } from '../../shared/errors.ts';
+import { FILE_SERVER_MAX_BYTES, parseAttachmentUrl } from '../../shared/file-server-api.ts';
+import {
+  ATTACHMENT_DIGEST_BYTES,
+  ATTACHMENT_KEY_BYTES,
+  DETERMINISTIC_KEY_BYTES,
+  decryptAttachment,
+  decryptDeterministicAttachment,
+  encryptAttachment,
+  type EncryptedAttachment,
+} from '../../../wasm/attachment.ts';
+import type { AttachmentPointer } from '../protocol/attachment.ts';
+import type { UploadedFile } from '../net/file-server-client.ts';
+
+/** AttachmentPointer.flags bit (§6.4). */
+export const ATTACHMENT_FLAG_VOICE_MESSAGE = 1;
+
+/** What the person picked, as the Core API will take it (the bytes already read from the Blob). */
+export interface AttachmentFile {
+  readonly name: string;
+  /** The type the browser claims: carried to the peer, never trusted for rendering. */
+  readonly type: string;
+  readonly data: Uint8Array;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  readonly voiceMessage?: boolean | undefined;
+}
+
+export interface SealedAttachment {
+  readonly file: Omit<AttachmentFile, 'data'>;
+  readonly encrypted: EncryptedAttachment;
+}
+
+/** What a received pointer says, checked: enough to download, open and show the attachment. */
+export interface ReceivedAttachment {
+  readonly url: string;
+  readonly scheme: 'legacy' | 'deterministic';
+  readonly key: Uint8Array;
+  /** Legacy scheme only. */
+  readonly digest: Uint8Array | undefined;
+  /** The unpadded size the sender claims; undefined when the pointer has none. */
+  readonly size: number | undefined;
+  readonly contentType: string;
+  readonly fileName: string;
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  readonly voiceMessage: boolean;
+}
+
+/** Encrypts a file with the legacy scheme (what Session clients send by default). */
+export async function sealAttachment(file: AttachmentFile): Promise<SealedAttachment> {
+  const { data, ...meta } = file;
+  return { file: meta, encrypted: await encryptAttachment(data) };
+}
+
+/** The pointer for a sealed file once the file server has taken it (§6.4). */
+export function pointerFor(sealed: SealedAttachment, uploaded: UploadedFile): AttachmentPointer {
+  const { file, encrypted } = sealed;
+  return {
+    id: pointerIdOf(uploaded.id),
+    contentType: file.type,
+    key: encrypted.key,
+    size: encrypted.size,
+    digest: encrypted.digest,
+    fileName: file.name,
+    ...(file.voiceMessage ? { flags: ATTACHMENT_FLAG_VOICE_MESSAGE } : {}),
+    ...(file.width !== undefined ? { width: file.width } : {}),
+    ...(file.height !== undefined ? { height: file.height } : {}),
+    url: uploaded.url,
+  };
+}
+
+/**
+ * Field 1 is required on the wire: the file id as an integer when it is one (the older server
+ * form), else 0 (desktop attachmentIdAsLongFromUrl).
+ */
+export function pointerIdOf(fileId: string): bigint {
+  if (!/^[0-9]{1,20}$/.test(fileId)) return 0n;
+  const value = BigInt(fileId);
+  return value <= 0xffff_ffff_ffff_ffffn ? value : 0n;
+}
+
+/** Checks a received pointer; `attachment_malformed` with details.problem for any fault. */
+export function readPointer(pointer: AttachmentPointer): ReceivedAttachment {
+  const url = pointer.url === undefined ? undefined : parseAttachmentUrl(pointer.url);
+  if (pointer.url === undefined || url === undefined) malformed('the pointer has no usable file server URL', 'url');
+  const key = pointer.key;
+  if (key === undefined) malformed('the pointer has no key', 'key');
+  const scheme = url.deterministic ? 'deterministic' : 'legacy';
+  if (scheme === 'deterministic' && key.length !== DETERMINISTIC_KEY_BYTES) malformed(`a deterministic key is ${DETERMINISTIC_KEY_BYTES} bytes`, 'key');
+  if (scheme === 'legacy') {
+    if (key.length !== ATTACHMENT_KEY_BYTES) malformed(`a legacy key is ${ATTACHMENT_KEY_BYTES} bytes`, 'key');
+    if (pointer.digest?.length !== ATTACHMENT_DIGEST_BYTES) malformed('a legacy pointer needs its 32-byte digest', 'digest');
+  }
+  if (pointer.size !== undefined && pointer.size > FILE_SERVER_MAX_BYTES) malformed('the pointer claims a size over the attachment limit', 'size');
+  return {
+    url: pointer.url,
+    scheme,
+    key,
+    digest: scheme === 'legacy' ? pointer.digest : undefined,
+    // 0 is what an absent uint32 reads as on some senders: treated as "not given".
+    size: pointer.size === undefined || pointer.size === 0 ? undefined : pointer.size,
+    contentType: pointer.contentType ?? '',
+    fileName: pointer.fileName ?? '',
+    width: pointer.width,
+    height: pointer.height,
+    voiceMessage: ((pointer.flags ?? 0) & ATTACHMENT_FLAG_VOICE_MESSAGE) !== 0,
+  };
+}
+
+/** Decrypts a downloaded blob with the pointer's scheme; the attachment codes of wasm/attachment.ts. */
+export async function openAttachment(received: ReceivedAttachment, blob: Uint8Array): Promise<Uint8Array> {
+  if (received.scheme === 'deterministic') return decryptDeterministicAttachment(blob, received.key, received.size);
+  return decryptAttachment(blob, received.key, received.digest ?? new Uint8Array(0), received.size);
+}
+
+function malformed(message: string, problem: string): never {
+  throw new ParleyError('attachment_malformed', message, { problem });
+}
