@@ -124,6 +124,31 @@ export interface OutboxSummary {
 
 export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
+/**
+ * Where an attachment is: outgoing 'queued' → 'uploading' → 'sent'; incoming 'available' (not
+ * fetched) → 'downloading' → 'downloaded'; either may be 'failed' (with a code) or 'cancelled'.
+ */
+export type AttachmentState = 'queued' | 'uploading' | 'sent' | 'available' | 'downloading' | 'downloaded' | 'failed' | 'cancelled';
+
+/** One attachment of a message as the UI sees it: no key, no digest, no URL. docs/attachments.md. */
+export interface AttachmentView {
+  /** Its position in the message, the sender's order. */
+  readonly index: number;
+  readonly fileName: string;
+  /** The type the sender claims: shown, never trusted for rendering (sniff the bytes first). */
+  readonly contentType: string;
+  /** The size the sender claims (bytes), shown before a download; null when unknown. */
+  readonly size: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly voiceMessage: boolean;
+  readonly state: AttachmentState;
+  /** 0..1 while uploading or downloading; 1 once done; 0 otherwise. */
+  readonly progress: number;
+  /** Why it failed (state 'failed'), e.g. attachment_malformed, attachment_mac_invalid, file_not_found. */
+  readonly failureCode: ErrorCode | null;
+}
+
 export interface MessageView {
   /** Local id, stable on this device. */
   readonly id: number;
@@ -143,6 +168,8 @@ export interface MessageView {
   readonly disappearing: DisappearingSetting | null;
   /** When it disappears (ms, device clock), once its timer runs; null: no timer, or not read yet. */
   readonly expiresAt: number | null;
+  /** Its attachments, in the sender's order (empty: none). */
+  readonly attachments: readonly AttachmentView[];
 }
 
 /** A position in a conversation, for paging back: the oldest message shown so far. */

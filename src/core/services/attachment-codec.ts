@@ -7,7 +7,7 @@
  * A received pointer is checked before anything is fetched: a bad one is `attachment_malformed`
  * (details.problem says what) on that attachment only, never on the message that carries it.
  */
-import { ParleyError } from '../../shared/errors.ts';
+import { ParleyError, isParleyError } from '../../shared/errors.ts';
 import { FILE_SERVER_MAX_BYTES, parseAttachmentUrl } from '../../shared/file-server-api.ts';
 import {
   ATTACHMENT_DIGEST_BYTES,
@@ -19,6 +19,8 @@ import {
   type EncryptedAttachment,
 } from '../../../wasm/attachment.ts';
 import type { AttachmentPointer } from '../protocol/attachment.ts';
+import type { StoredAttachment } from '../store/schema.ts';
+import { MAX_ATTACHMENT_TEXT, MAX_ATTACHMENTS_PER_MESSAGE } from '../store/attachment-checks.ts';
 import type { UploadedFile } from '../net/file-server-client.ts';
 
 /** AttachmentPointer.flags bit (§6.4). */
@@ -91,7 +93,7 @@ export function pointerIdOf(fileId: string): bigint {
 
 /** Checks a received pointer; `attachment_malformed` with details.problem for any fault. */
 export function readPointer(pointer: AttachmentPointer): ReceivedAttachment {
-  const url = pointer.url === undefined ? undefined : parseAttachmentUrl(pointer.url);
+  const url = pointer.url === undefined || pointer.url.length > MAX_ATTACHMENT_TEXT ? undefined : parseAttachmentUrl(pointer.url);
   if (pointer.url === undefined || url === undefined) malformed('the pointer has no usable file server URL', 'url');
   const key = pointer.key;
   if (key === undefined) malformed('the pointer has no key', 'key');
@@ -121,6 +123,39 @@ export function readPointer(pointer: AttachmentPointer): ReceivedAttachment {
 export async function openAttachment(received: ReceivedAttachment, blob: Uint8Array): Promise<Uint8Array> {
   if (received.scheme === 'deterministic') return decryptDeterministicAttachment(blob, received.key, received.size);
   return decryptAttachment(blob, received.key, received.digest ?? new Uint8Array(0), received.size);
+}
+
+/**
+ * A received pointer as the message record keeps it: 'available' with its source, or 'failed'
+ * (attachment_malformed) with what could be read of it, so one bad pointer spoils only itself.
+ */
+export function storedAttachmentOf(pointer: AttachmentPointer): StoredAttachment {
+  const shown = {
+    // A peer's overlong name or type is cut, not a reason to refuse the message.
+    contentType: (pointer.contentType ?? '').slice(0, MAX_ATTACHMENT_TEXT),
+    fileName: (pointer.fileName ?? '').slice(0, MAX_ATTACHMENT_TEXT),
+    width: pointer.width ?? null,
+    height: pointer.height ?? null,
+    voiceMessage: ((pointer.flags ?? 0) & ATTACHMENT_FLAG_VOICE_MESSAGE) !== 0,
+  };
+  try {
+    const received = readPointer(pointer);
+    return {
+      ...shown,
+      size: received.size ?? null,
+      state: 'available',
+      failureCode: null,
+      source: { url: received.url, scheme: received.scheme, key: received.key, digest: received.digest ?? null },
+    };
+  } catch (error) {
+    if (!isParleyError(error, 'attachment_malformed')) throw error;
+    return { ...shown, size: pointer.size ?? null, state: 'failed', failureCode: 'attachment_malformed', source: null };
+  }
+}
+
+/** A received message's pointers as its record keeps them: the first MAX_ATTACHMENTS_PER_MESSAGE, each checked alone. */
+export function storedAttachmentsOf(pointers: readonly AttachmentPointer[]): StoredAttachment[] {
+  return pointers.slice(0, MAX_ATTACHMENTS_PER_MESSAGE).map(storedAttachmentOf);
 }
 
 function malformed(message: string, problem: string): never {

@@ -82,6 +82,40 @@ interface MessageFields {
   readonly ownSwarmHashes?: readonly string[];
   /** A delete-after-read message not read yet: its conversation id (the by-awaitingRead index); absent otherwise. */
   readonly awaitingRead?: SessionId;
+  /** The attachments it carries, in the sender's order (absent: none; records before issue 11 have none). */
+  readonly attachments?: readonly StoredAttachment[];
+}
+
+export const ATTACHMENT_STATES = ['queued', 'uploading', 'sent', 'available', 'downloading', 'downloaded', 'failed', 'cancelled'] as const;
+export type AttachmentState = (typeof ATTACHMENT_STATES)[number];
+
+/**
+ * One attachment of a message (client-protocol.md §6.4), kept in the message's record: what the UI
+ * may see, and — never shown — what a download needs. docs/attachments.md.
+ */
+export interface StoredAttachment {
+  /** As the sender claims them: shown, never trusted for rendering. */
+  readonly contentType: string;
+  readonly fileName: string;
+  /** The unpadded size the sender claims; null when the pointer has none. */
+  readonly size: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly voiceMessage: boolean;
+  readonly state: AttachmentState;
+  /** Why it failed (state 'failed'), else null. */
+  readonly failureCode: ErrorCode | null;
+  /** Where the encrypted blob is and how to open it; null when the pointer was refused (state 'failed'). */
+  readonly source: AttachmentSource | null;
+}
+
+export interface AttachmentSource {
+  readonly url: string;
+  readonly scheme: 'legacy' | 'deterministic';
+  /** Secret: never leaves the worker. */
+  readonly key: Uint8Array;
+  /** SHA-256 of the blob (legacy scheme), else null. */
+  readonly digest: Uint8Array | null;
 }
 
 export const MESSAGE_KINDS = ['text', 'disappearing_changed', 'unsent'] as const;
