@@ -280,6 +280,17 @@ export interface CoreApi {
    * swarm is simply cancelled (removed). `message_not_own` for someone else's message.
    */
   unsendMessage(messageId: number): Promise<void>;
+  /**
+   * Downloads attachment `index` of a message through an onion to the file server and decrypts it
+   * in the worker; resolves once its bytes are on this device. Its state moves available →
+   * downloading → downloaded (or failed with the code, or cancelled), each with `message_changed`.
+   * docs/attachments.md.
+   */
+  downloadAttachment(messageId: number, index: number): Promise<void>;
+  /** Stops that attachment's download in flight (its downloadAttachment rejects with `aborted`). */
+  cancelAttachment(messageId: number, index: number): Promise<void>;
+  /** A downloaded attachment's bytes, typed application/octet-stream: sniff before rendering. */
+  readAttachment(messageId: number, index: number): Promise<Blob>;
 
   // What the person is looking at (drives the polling interval)
   setActiveConversation(conversationId: string | null): Promise<void>;

@@ -42,6 +42,10 @@ export const CALL_POLICY: { readonly [K in keyof CoreApi]: CallPolicy } = {
   deleteMessage: 'repeatable',
   // Sends a request: never posted twice after a leader change.
   unsendMessage: 'once',
+  // A second download of the same attachment joins the first (or finds it done); reads change nothing.
+  downloadAttachment: 'repeatable',
+  cancelAttachment: 'repeatable',
+  readAttachment: 'repeatable',
   setActiveConversation: 'repeatable',
   setVisible: 'repeatable',
   getNetworkState: 'repeatable',

@@ -37,6 +37,7 @@ import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
 import { ExpiryScheduler } from './services/expiry-scheduler.ts';
 import { MessageActions } from './services/message-actions.ts';
+import { AttachmentService } from './services/attachments.ts';
 import { ownSwarm } from './services/own-swarm.ts';
 import { CoreEvents } from './services/events.ts';
 import { Outbox, type OutboxOptions } from './services/outbox.ts';
@@ -90,6 +91,7 @@ export class Core implements EngineApi {
   private readonly autoLock: AutoLock;
   private readonly expiry: ExpiryScheduler;
   private readonly actions: MessageActions;
+  private readonly attachments: AttachmentService;
   private readonly fetchFn: FetchLike;
   /** The devnet relay's echo peer, once the relay has named it. */
   private echoPeer: string | null = null;
@@ -108,6 +110,7 @@ export class Core implements EngineApi {
     this.autoLock = new AutoLock(ctx.clock, options.timers ?? DEFAULT_TIMERS, () => this.lock());
     this.expiry = new ExpiryScheduler(ctx, options.timers ?? DEFAULT_TIMERS);
     this.actions = new MessageActions(ctx, outbox);
+    this.attachments = new AttachmentService(ctx);
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -304,6 +307,20 @@ export class Core implements EngineApi {
   unsendMessage(messageId: number): Promise<void> {
     this.autoLock.used();
     return this.actions.unsend(messageId);
+  }
+
+  downloadAttachment(messageId: number, index: number): Promise<void> {
+    this.autoLock.used();
+    return this.attachments.download(messageId, index);
+  }
+
+  async cancelAttachment(messageId: number, index: number): Promise<void> {
+    this.attachments.cancel(messageId, index);
+  }
+
+  readAttachment(messageId: number, index: number): Promise<Blob> {
+    this.autoLock.used();
+    return this.attachments.read(messageId, index);
   }
 
   async setActiveConversation(conversationId: string | null): Promise<void> {

@@ -95,7 +95,14 @@ export type AccountErrorCode =
   | 'display_name_too_long';
 
 /** Messaging (src/core/services/): what a message may be, and which one is meant. */
-export type MessagingErrorCode = 'message_empty' | 'message_too_long' | 'message_not_found' | 'message_not_own';
+export type MessagingErrorCode =
+  | 'message_empty'
+  | 'message_too_long'
+  | 'message_not_found'
+  | 'message_not_own'
+  // attachments: no attachment at that index of the message; its bytes are not on this device (not downloaded)
+  | 'attachment_not_found'
+  | 'attachment_not_downloaded';
 
 /** Tabs (src/core/tab-*.ts): the leading tab went away mid-call, or a secret would have crossed the tabs' channel. */
 export type TabErrorCode =

@@ -174,6 +174,13 @@ export type SwarmChoreRecord =
   | { readonly id: number; readonly kind: 'delete'; readonly hashes: readonly string[]; readonly createdAt: number }
   | { readonly id: number; readonly kind: 'shorten'; readonly hashes: readonly string[]; readonly expiry: number; readonly createdAt: number };
 
+/** The decrypted bytes of one downloaded attachment (docs/attachments.md). */
+export interface AttachmentDataRecord {
+  readonly messageId: number;
+  readonly index: number;
+  readonly plaintext: Uint8Array;
+}
+
 export interface SettingRecord {
   readonly key: string;
   readonly value: unknown;
@@ -228,6 +235,7 @@ export interface ParleySchema extends DBSchema {
     indexes: { 'by-expiresAt': number };
   };
   settings: { key: string; value: SettingRecord };
+  attachmentData: { key: [number, number]; value: AttachmentDataRecord };
   swarmChores: { key: number; value: SwarmChoreRecord };
   netPool: { key: string; value: Snode };
   netPaths: { key: number; value: PathRecord };

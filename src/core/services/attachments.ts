@@ -1,0 +1,110 @@
+/**
+ * Received attachments on demand (docs/attachments.md): download one (through an onion to the
+ * file server), decrypt it in the worker, keep its bytes; cancel a download; read the bytes back
+ * for display or saving. Each step changes the attachment's state in its message and emits
+ * `message_changed`, so the UI follows without asking. A failure is recorded on that attachment
+ * only (state 'failed' with its code) and the call rejects with the same code.
+ */
+import { checkInteger } from '../../../wasm/check.ts';
+import { ParleyError, isParleyError } from '../../shared/errors.ts';
+import type { FileServerClient } from '../net/file-server-client.ts';
+import { getMessage, readAttachmentData, updateAttachment, type AttachmentChange } from '../store/index.ts';
+import type { StoredAttachment } from '../store/schema.ts';
+import { openAttachment } from './attachment-codec.ts';
+import type { CoreContext } from './context.ts';
+import { messageView } from './views.ts';
+
+export type AttachmentDownloader = Pick<FileServerClient, 'download'>;
+
+export class AttachmentService {
+  /** Downloads in flight, by "messageId:index": their abort controllers and their promises. */
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly files: AttachmentDownloader = ctx.network.files,
+  ) {}
+
+  /** Downloads and decrypts attachment `index` of message `messageId`; resolves once its bytes are stored. */
+  download(messageId: number, index: number): Promise<void> {
+    try {
+      checkInteger(messageId, 'messageId', 1);
+      checkInteger(index, 'index', 0);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const key = `${messageId}:${index}`;
+    const running = this.running.get(key);
+    if (running !== undefined) return running.done;
+    const controller = new AbortController();
+    const done = this.run(messageId, index, controller.signal).finally(() => this.running.delete(key));
+    this.running.set(key, { controller, done });
+    return done;
+  }
+
+  /** Stops a download in flight (its call rejects with `aborted`, the attachment is 'cancelled'); nothing else happens. */
+  cancel(messageId: number, index: number): void {
+    this.running.get(`${messageId}:${index}`)?.controller.abort();
+  }
+
+  /** The decrypted bytes as an opaque Blob: its type is the caller's to decide, after sniffing. */
+  async read(messageId: number, index: number): Promise<Blob> {
+    checkInteger(messageId, 'messageId', 1);
+    checkInteger(index, 'index', 0);
+    await this.attachment(messageId, index);
+    const bytes = await readAttachmentData(this.ctx.db, messageId, index);
+    if (bytes === undefined) throw new ParleyError('attachment_not_downloaded', 'this attachment is not on this device yet', { messageId, index });
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+  }
+
+  private async run(messageId: number, index: number, signal: AbortSignal): Promise<void> {
+    this.ctx.session.identity(); // no_account / account_locked before anything changes
+    const attachment = await this.attachment(messageId, index);
+    if (attachment.state === 'downloaded') return;
+    const source = attachment.source;
+    if (source === null) {
+      throw new ParleyError(attachment.failureCode ?? 'attachment_malformed', 'this attachment cannot be downloaded', { messageId, index });
+    }
+    await this.change(messageId, index, { state: 'downloading', failureCode: null });
+    try {
+      const blob = await this.files.download(source.url, { signal });
+      const plaintext = await openAttachment(
+        {
+          url: source.url,
+          scheme: source.scheme,
+          key: source.key,
+          digest: source.digest ?? undefined,
+          size: attachment.size ?? undefined,
+          contentType: attachment.contentType,
+          fileName: attachment.fileName,
+          width: attachment.width ?? undefined,
+          height: attachment.height ?? undefined,
+          voiceMessage: attachment.voiceMessage,
+        },
+        blob,
+      );
+      await this.change(messageId, index, { state: 'downloaded', failureCode: null }, plaintext);
+      this.ctx.log(`attachments: downloaded ${plaintext.length} bytes`);
+    } catch (error) {
+      const cancelled = isParleyError(error, 'aborted') && signal.aborted;
+      const code = isParleyError(error) ? error.code : 'internal';
+      await this.change(messageId, index, cancelled ? { state: 'cancelled', failureCode: null } : { state: 'failed', failureCode: code });
+      this.ctx.log(`attachments: download ${cancelled ? 'cancelled' : `failed (${code})`}`);
+      throw error;
+    }
+  }
+
+  private async attachment(messageId: number, index: number): Promise<StoredAttachment> {
+    const message = await getMessage(this.ctx.db, messageId);
+    if (message === undefined) throw new ParleyError('message_not_found', 'no such message', { messageId });
+    const attachment = message.attachments?.[index];
+    if (attachment === undefined) throw new ParleyError('attachment_not_found', 'the message has no attachment at that index', { messageId, index });
+    return attachment;
+  }
+
+  private async change(messageId: number, index: number, change: AttachmentChange, plaintext?: Uint8Array): Promise<void> {
+    const message = await updateAttachment(this.ctx.db, messageId, index, change, plaintext);
+    // Deleted meanwhile (expired, unsent): nothing to show.
+    if (message !== undefined) this.ctx.events.emit({ type: 'message_changed', message: messageView(message) });
+  }
+}
