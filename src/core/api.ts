@@ -130,6 +130,17 @@ export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
  */
 export type AttachmentState = 'queued' | 'uploading' | 'sent' | 'available' | 'downloading' | 'downloaded' | 'failed' | 'cancelled';
 
+/** A file to send: what the person picked, with the dimensions of an image and the voice-message flag. */
+export interface OutgoingFile {
+  readonly name: string;
+  /** The type the browser claims; sent as the pointer's contentType. */
+  readonly type: string;
+  readonly data: Blob;
+  readonly width?: number;
+  readonly height?: number;
+  readonly voiceMessage?: boolean;
+}
+
 /** One attachment of a message as the UI sees it: no key, no digest, no URL. docs/attachments.md. */
 export interface AttachmentView {
   /** Its position in the message, the sender's order. */
@@ -260,6 +271,14 @@ export interface CoreApi {
   listMessages(conversationId: string, options?: { before?: MessageCursor; limit?: number }): Promise<MessageView[]>;
   /** Writes the message to disk first (status `queued`), then sends it when the network allows. */
   sendMessage(conversationId: string, body: string): Promise<MessageView>;
+  /**
+   * Sends 1 to 32 files with an optional caption (docs/attachments.md): each is sealed in the worker,
+   * and the message is on disk at once ('queued', its attachments 'queued'); each file is then
+   * uploaded through an onion to the file server (states 'uploading', 'sent'), and the message goes
+   * to the outbox once all are up — once, even across reloads. Errors: `invalid_argument`,
+   * `attachment_too_large` {size, limit, index}, `message_too_long` (caption), `account_locked`.
+   */
+  sendAttachments(conversationId: string, files: readonly OutgoingFile[], caption: string): Promise<MessageView>;
   retryMessage(messageId: number): Promise<void>;
   /** Clears the unread count and starts the timers of the delete-after-read messages now read. */
   markRead(conversationId: string): Promise<void>;

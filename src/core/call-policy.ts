@@ -36,6 +36,8 @@ export const CALL_POLICY: { readonly [K in keyof CoreApi]: CallPolicy } = {
   openConversation: 'repeatable',
   listMessages: 'repeatable',
   sendMessage: 'once',
+  // Writes a new message: never posted twice after a leader change.
+  sendAttachments: 'once',
   retryMessage: 'repeatable',
   markRead: 'repeatable',
   setDisappearing: 'repeatable',

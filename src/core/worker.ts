@@ -135,6 +135,7 @@ const api: CoreApi = {
   openConversation: (sessionId) => call('openConversation', sessionId),
   listMessages: (conversationId, options) => call('listMessages', conversationId, options),
   sendMessage: (conversationId, body) => call('sendMessage', conversationId, body),
+  sendAttachments: (conversationId, files, caption) => call('sendAttachments', conversationId, files, caption),
   retryMessage: (messageId) => call('retryMessage', messageId),
   markRead: (conversationId) => call('markRead', conversationId),
   setDisappearing: (conversationId, mode, timerSeconds) => call('setDisappearing', conversationId, mode, timerSeconds),

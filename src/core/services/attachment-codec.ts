@@ -16,8 +16,11 @@ import {
   decryptAttachment,
   decryptDeterministicAttachment,
   encryptAttachment,
+  encryptAttachmentWith,
+  ATTACHMENT_IV_BYTES,
   type EncryptedAttachment,
 } from '../../../wasm/attachment.ts';
+import { randomBytes } from '../../../wasm/sodium.ts';
 import type { AttachmentPointer } from '../protocol/attachment.ts';
 import type { StoredAttachment } from '../store/schema.ts';
 import { MAX_ATTACHMENT_TEXT, MAX_ATTACHMENTS_PER_MESSAGE } from '../store/attachment-checks.ts';
@@ -58,6 +61,59 @@ export interface ReceivedAttachment {
   readonly voiceMessage: boolean;
 }
 
+/**
+ * A file about to be sent, as it is written before any upload: its description and source (key, IV,
+ * digest; no URL yet) for the message record, and its plaintext. The blob is made again from these
+ * on each upload attempt (the same bytes: the key and IV are fixed), so it is never stored.
+ */
+export interface PreparedAttachment {
+  readonly stored: StoredAttachment;
+  readonly plaintext: Uint8Array;
+}
+
+/** Picks the key and IV and checks the file can be sent (attachment_too_large otherwise). */
+export async function prepareAttachment(file: AttachmentFile): Promise<PreparedAttachment> {
+  const key = randomBytes(ATTACHMENT_KEY_BYTES);
+  const iv = randomBytes(ATTACHMENT_IV_BYTES);
+  const encrypted = await encryptAttachmentWith(file.data, key, iv);
+  return {
+    stored: {
+      contentType: file.type.slice(0, MAX_ATTACHMENT_TEXT),
+      fileName: file.name.slice(0, MAX_ATTACHMENT_TEXT),
+      size: encrypted.size,
+      width: file.width ?? null,
+      height: file.height ?? null,
+      voiceMessage: file.voiceMessage === true,
+      state: 'queued',
+      failureCode: null,
+      source: { url: null, scheme: 'legacy', key, digest: encrypted.digest, iv },
+    },
+    plaintext: file.data,
+  };
+}
+
+/** The upload of a prepared attachment: its blob made again from the stored key and IV, checked against the digest. */
+export async function resealAttachment(stored: StoredAttachment, plaintext: Uint8Array): Promise<SealedAttachment> {
+  const source = stored.source;
+  if (source === null || source.iv === undefined || source.digest === null) {
+    throw new ParleyError('attachment_malformed', 'this attachment has no key and IV to seal it with', { problem: 'source' });
+  }
+  const encrypted = await encryptAttachmentWith(plaintext, source.key, source.iv);
+  if (encrypted.digest.length !== source.digest.length || !encrypted.digest.every((b, i) => b === source.digest![i])) {
+    throw new ParleyError('attachment_digest_invalid', 'the attachment sealed again does not match its digest');
+  }
+  return {
+    file: {
+      name: stored.fileName,
+      type: stored.contentType,
+      width: stored.width ?? undefined,
+      height: stored.height ?? undefined,
+      voiceMessage: stored.voiceMessage,
+    },
+    encrypted,
+  };
+}
+
 /** Encrypts a file with the legacy scheme (what Session clients send by default). */
 export async function sealAttachment(file: AttachmentFile): Promise<SealedAttachment> {
   const { data, ...meta } = file;
@@ -78,6 +134,26 @@ export function pointerFor(sealed: SealedAttachment, uploaded: UploadedFile): At
     ...(file.width !== undefined ? { width: file.width } : {}),
     ...(file.height !== undefined ? { height: file.height } : {}),
     url: uploaded.url,
+  };
+}
+
+/** The pointer of one of our attachments from its record, once uploaded to `url` (no sealing again). */
+export function pointerOfStored(stored: StoredAttachment, url: string): AttachmentPointer {
+  const source = stored.source;
+  if (source === null || source.digest === null) {
+    throw new ParleyError('attachment_malformed', 'this attachment has no key and digest to point to', { problem: 'source' });
+  }
+  return {
+    id: pointerIdOf(parseAttachmentUrl(url)?.id ?? ''),
+    contentType: stored.contentType,
+    key: source.key,
+    ...(stored.size !== null ? { size: stored.size } : {}),
+    digest: source.digest,
+    fileName: stored.fileName,
+    ...(stored.voiceMessage ? { flags: ATTACHMENT_FLAG_VOICE_MESSAGE } : {}),
+    ...(stored.width !== null ? { width: stored.width } : {}),
+    ...(stored.height !== null ? { height: stored.height } : {}),
+    url,
   };
 }
 
@@ -160,4 +236,53 @@ export function storedAttachmentsOf(pointers: readonly AttachmentPointer[]): Sto
 
 function malformed(message: string, problem: string): never {
   throw new ParleyError('attachment_malformed', message, { problem });
+}
+
+/** A file as the Core API takes it (the Blob read in the worker). */
+export interface OutgoingFileInput {
+  readonly name: string;
+  readonly type: string;
+  readonly data: Blob;
+  readonly width?: number;
+  readonly height?: number;
+  readonly voiceMessage?: boolean;
+}
+
+/**
+ * Checks what `sendAttachments` was given and reads each Blob: 1 to 32 files, names and types as
+ * strings, sizes within the limit (attachment_too_large before anything is read), dimensions as
+ * whole numbers. `invalid_argument` names the parameter.
+ */
+export async function readOutgoingFiles(files: unknown): Promise<AttachmentFile[]> {
+  if (!Array.isArray(files) || files.length === 0 || files.length > MAX_ATTACHMENTS_PER_MESSAGE) {
+    throw new ParleyError('invalid_argument', `files must be an array of 1 to ${MAX_ATTACHMENTS_PER_MESSAGE} files`, { param: 'files', problem: 'length' });
+  }
+  const out: AttachmentFile[] = [];
+  for (const [i, file] of (files as unknown[]).entries()) {
+    const name = `files[${i}]`;
+    if (typeof file !== 'object' || file === null) throw new ParleyError('invalid_argument', `${name} must be an object`, { param: name, problem: 'type' });
+    const f = file as Record<string, unknown>;
+    if (typeof f['name'] !== 'string') throw new ParleyError('invalid_argument', `${name}.name must be a string`, { param: `${name}.name`, problem: 'type' });
+    if (typeof f['type'] !== 'string') throw new ParleyError('invalid_argument', `${name}.type must be a string`, { param: `${name}.type`, problem: 'type' });
+    const data = f['data'];
+    if (!(data instanceof Blob)) throw new ParleyError('invalid_argument', `${name}.data must be a Blob`, { param: `${name}.data`, problem: 'type' });
+    if (data.size > FILE_SERVER_MAX_BYTES) {
+      throw new ParleyError('attachment_too_large', `${name} is ${data.size} bytes, over the limit`, { size: data.size, limit: FILE_SERVER_MAX_BYTES, index: i });
+    }
+    for (const dimension of ['width', 'height'] as const) {
+      const value = f[dimension];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff)) {
+        throw new ParleyError('invalid_argument', `${name}.${dimension} must be a whole number`, { param: `${name}.${dimension}`, problem: 'range' });
+      }
+    }
+    out.push({
+      name: f['name'],
+      type: f['type'],
+      data: new Uint8Array(await data.arrayBuffer()),
+      width: f['width'] as number | undefined,
+      height: f['height'] as number | undefined,
+      voiceMessage: f['voiceMessage'] === true,
+    });
+  }
+  return out;
 }

@@ -61,16 +61,20 @@ export class AttachmentService {
     this.ctx.session.identity(); // no_account / account_locked before anything changes
     const attachment = await this.attachment(messageId, index);
     if (attachment.state === 'downloaded') return;
+    // Ours (sent from this device): its bytes are here already.
+    if ((await readAttachmentData(this.ctx.db, messageId, index)) !== undefined) return;
     const source = attachment.source;
     if (source === null) {
       throw new ParleyError(attachment.failureCode ?? 'attachment_malformed', 'this attachment cannot be downloaded', { messageId, index });
     }
+    const url = source.url;
+    if (url === null) throw new ParleyError('attachment_not_downloaded', 'this attachment is not uploaded yet', { messageId, index });
     await this.change(messageId, index, { state: 'downloading', failureCode: null });
     try {
-      const blob = await this.files.download(source.url, { signal });
+      const blob = await this.files.download(url, { signal });
       const plaintext = await openAttachment(
         {
-          url: source.url,
+          url,
           scheme: source.scheme,
           key: source.key,
           digest: source.digest ?? undefined,

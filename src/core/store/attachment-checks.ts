@@ -43,9 +43,16 @@ function toStoredAttachment(value: unknown, name: string): StoredAttachment {
 
 function toSource(value: unknown, name: string): AttachmentSource {
   checkObject(value, name);
-  checkMaxLength(value['url'], `${name}.url`, MAX_ATTACHMENT_TEXT);
+  if (value['url'] !== null) checkMaxLength(value['url'], `${name}.url`, MAX_ATTACHMENT_TEXT);
   checkOneOf(value['scheme'], `${name}.scheme`, ['legacy', 'deterministic'] as const);
   checkBytes(value['key'], `${name}.key`);
   if (value['digest'] !== null) checkBytes(value['digest'], `${name}.digest`);
-  return { url: value['url'], scheme: value['scheme'], key: value['key'], digest: value['digest'] as Uint8Array | null };
+  if (value['iv'] !== undefined) checkBytes(value['iv'], `${name}.iv`, 16);
+  return {
+    url: value['url'] as string | null,
+    scheme: value['scheme'],
+    key: value['key'],
+    digest: value['digest'] as Uint8Array | null,
+    ...(value['iv'] !== undefined ? { iv: value['iv'] as Uint8Array } : {}),
+  };
 }

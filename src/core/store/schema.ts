@@ -110,12 +110,18 @@ export interface StoredAttachment {
 }
 
 export interface AttachmentSource {
-  readonly url: string;
+  /** Where the blob is; null for one of ours not uploaded yet. */
+  readonly url: string | null;
   readonly scheme: 'legacy' | 'deterministic';
   /** Secret: never leaves the worker. */
   readonly key: Uint8Array;
   /** SHA-256 of the blob (legacy scheme), else null. */
   readonly digest: Uint8Array | null;
+  /**
+   * Ours only: the IV it was sealed with. With the key it makes the same blob again on every upload
+   * attempt (checked against the digest), so the blob itself is never stored.
+   */
+  readonly iv?: Uint8Array;
 }
 
 export const MESSAGE_KINDS = ['text', 'disappearing_changed', 'unsent'] as const;
