@@ -213,6 +213,8 @@ export type CoreEvent =
   | { readonly type: 'message_changed'; readonly message: MessageView }
   /** Messages gone from this device: expired, deleted for me, or a note to self unsent. */
   | { readonly type: 'messages_removed'; readonly conversationId: string; readonly messageIds: readonly number[] }
+  /** A download in flight: 0..1 of the file received (states change with `message_changed`). */
+  | { readonly type: 'attachment_progress'; readonly messageId: number; readonly index: number; readonly progress: number }
   | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: ErrorCode | null }
   | { readonly type: 'conversation'; readonly conversation: ConversationView }
   | { readonly type: 'network'; readonly state: NetworkState }

@@ -79,6 +79,11 @@ describe('attachments between two cores (devnet)', () => {
       const blob = await bob.readAttachment(received!.id, index);
       expect(sha256(new Uint8Array(await blob.arrayBuffer()))).toBe(sha256(original));
     }
+    // The 5 MB download was followed: several steps, ending at 1.
+    const progress = bob.events.flatMap((e) => (e.type === 'attachment_progress' && e.messageId === received!.id && e.index === 1 ? [e.progress] : []));
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.at(-1)).toBe(1);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
     await waitUntil('Alice sees it sent', async () => (await allMessages(alice, bobId))[0]?.status === 'sent', { timeoutMs: 30_000 });
     expect((await allMessages(alice, bobId))[0]!.attachments.map((a) => a.state)).toEqual(['sent', 'sent']);
   }, 180_000);

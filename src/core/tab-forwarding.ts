@@ -58,6 +58,7 @@ const CORE_EVENT_TYPES: { readonly [T in CoreEvent['type']]: true } = {
   message_added: true,
   message_changed: true,
   messages_removed: true,
+  attachment_progress: true,
   message_status: true,
   conversation: true,
   network: true,

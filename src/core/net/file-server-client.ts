@@ -55,6 +55,8 @@ export interface FileServerClientOptions {
 export interface TransferOptions {
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
+  /** Downloads: 0..1 as the answer arrives (when its length is known). */
+  readonly onProgress?: ((fraction: number) => void) | undefined;
 }
 
 export class FileServerClient {
@@ -135,7 +137,10 @@ export class FileServerClient {
     const limit = deadline(signal, options.timeoutMs ?? FILE_TRANSFER_TIMEOUT_MS);
     let answer: OnionAnswer;
     try {
-      answer = large ? await transport.postLargeOnion(path[0], built.body, limit.signal) : await transport.postOnion(path[0], built.body, limit.signal);
+      const progress = options.onProgress;
+      answer = large
+        ? await transport.postLargeOnion(path[0], built.body, limit.signal)
+        : await transport.postOnion(path[0], built.body, limit.signal, progress ? (received, total) => total > 0 && progress(Math.min(1, received / total)) : undefined);
     } catch (error) {
       wipe(built.replyKey);
       limit.dispose();

@@ -71,7 +71,7 @@ export class AttachmentService {
     if (url === null) throw new ParleyError('attachment_not_downloaded', 'this attachment is not uploaded yet', { messageId, index });
     await this.change(messageId, index, { state: 'downloading', failureCode: null });
     try {
-      const blob = await this.files.download(url, { signal });
+      const blob = await this.files.download(url, { signal, onProgress: this.progressReporter(messageId, index) });
       const plaintext = await openAttachment(
         {
           url,
@@ -96,6 +96,16 @@ export class AttachmentService {
       this.ctx.log(`attachments: download ${cancelled ? 'cancelled' : `failed (${code})`}`);
       throw error;
     }
+  }
+
+  /** Announces a download's progress in steps of at least 5 %, so a 10 MB file is not a thousand events. */
+  private progressReporter(messageId: number, index: number): (fraction: number) => void {
+    let last = 0;
+    return (fraction) => {
+      if (fraction < 1 && fraction - last < 0.05) return;
+      last = fraction;
+      this.ctx.events.emit({ type: 'attachment_progress', messageId, index, progress: fraction });
+    };
   }
 
   private async attachment(messageId: number, index: number): Promise<StoredAttachment> {
