@@ -104,6 +104,11 @@ export interface Preferences {
   readonly autoLockMinutes: number | null;
   /** New-message notifications while the app is hidden: none, without the sender, or with the sender's name. */
   readonly notifications: 'off' | 'anonymous' | 'with_sender';
+  /**
+   * Images and voice messages from a contact one has written to download by themselves (default
+   * on); never from someone one has not written to, and never other files.
+   */
+  readonly autoDownloadMedia: boolean;
 }
 
 /** Read-only facts for Settings → Network and About. */

@@ -162,6 +162,14 @@ export class Core implements EngineApi {
       if (event.type === 'preferences') core.autoLock.setMinutes(event.preferences.autoLockMinutes);
     });
     core.unsubscribers.push(() => ctx.events.unsubscribe(preferencesSubscription));
+    // Images and voice messages from contacts we have written to arrive by themselves (a preference).
+    const autoDownloadSubscription = ctx.events.subscribe((event) => {
+      if (event.type !== 'message_added' || event.message.direction !== 'incoming' || event.message.attachments.length === 0) return;
+      core.attachments
+        .autoDownload(event.message.id, async () => (await core.preferences.get()).autoDownloadMedia)
+        .catch((error: unknown) => ctx.log(`attachments: auto-download not started (${error instanceof ParleyError ? error.code : 'internal'})`));
+    });
+    core.unsubscribers.push(() => ctx.events.unsubscribe(autoDownloadSubscription));
     core.autoLock.setMinutes((await core.preferences.get()).autoLockMinutes);
     await core.outboxSummary.refresh();
     // Local and needing no keys: what expired while the app was closed goes before anything is shown.

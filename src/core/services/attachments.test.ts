@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode } from '../../../test/expect-code.ts';
+import { waitUntil } from '../../../test/wait.ts';
 import { randomIdentity } from '../../../test/identities.ts';
 import { makeContext, type TestContext } from '../../../test/services-fixture.ts';
 import { ParleyError } from '../../shared/errors.ts';
@@ -58,7 +59,7 @@ async function setup(download?: AttachmentDownloader['download']) {
     attachments: [storedAttachmentOf(pointer), storedAttachmentOf({ ...pointer, digest: undefined })],
   });
   if (!inserted.inserted) throw new Error('not inserted');
-  return { t, service: new AttachmentService(t.ctx, files), messageId: inserted.id, asked, pointer };
+  return { t, service: new AttachmentService(t.ctx, files), messageId: inserted.id, asked, pointer, blob: sealed.encrypted.blob };
 }
 
 const states = (t: TestContext) =>
@@ -102,7 +103,10 @@ describe('AttachmentService', () => {
   it('cancel stops a download in flight: aborted, state cancelled', async () => {
     const { t, service, messageId } = await setup(
       (_url, options) =>
-        new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(new ParleyError('aborted', 'stopped')))),
+        new Promise((_resolve, reject) => {
+          if (options?.signal?.aborted) reject(new ParleyError('aborted', 'stopped'));
+          options?.signal?.addEventListener('abort', () => reject(new ParleyError('aborted', 'stopped')));
+        }),
     );
     const download = service.download(messageId, 0);
     // Joining the same download does not start another.
@@ -133,5 +137,58 @@ describe('AttachmentService', () => {
     const tombstone = await markMessageUnsent(second.t.db, second.messageId);
     expect(tombstone?.attachments).toBeUndefined();
     expect(await readAttachmentData(second.t.db, second.messageId, 0)).toBeUndefined();
+  });
+});
+
+describe('AttachmentService.autoDownload', () => {
+  async function withVoiceAndPdf(talkedTo: boolean) {
+    const { t, messageId, pointer, blob } = await setup();
+    // The message of setup() has an image (index 0) and a malformed one (index 1); add a second message
+    // with a voice message and a PDF, both good.
+    const sealed = await sealAttachment({ name: 'v.m4a', type: 'audio/mp4', data: PLAINTEXT, voiceMessage: true });
+    const voiceId = 'Vo'.repeat(22);
+    const voice = pointerFor(sealed, { id: voiceId, url: attachmentUrl(SESSION_FILE_SERVER, voiceId), expires: 0 });
+    const blobs = new Map([
+      [pointer.url!, blob],
+      [voice.url!, sealed.encrypted.blob],
+    ]);
+    const asked: string[] = [];
+    const service = new AttachmentService(t.ctx, {
+      download: async (url) => {
+        asked.push(url);
+        return blobs.get(url)!;
+      },
+    });
+    const pdf = { ...voice, contentType: 'application/pdf', fileName: 'x.pdf', flags: 0 };
+    const second = await insertMessage(t.db, {
+      direction: 'incoming', conversationId: peer.sessionId, senderSessionId: peer.sessionId, sentAt: 2000, receivedAt: 2001,
+      body: '', swarmHashes: ['h2'], expiresAt: null, attachments: [storedAttachmentOf(voice), storedAttachmentOf(pdf)],
+    });
+    if (talkedTo) {
+      await insertMessage(t.db, {
+        direction: 'outgoing', conversationId: peer.sessionId, senderSessionId: me.sessionId, sentAt: 500, receivedAt: 500,
+        body: 'hi', swarmHashes: [], expiresAt: null, status: 'sent', failureCode: null,
+      });
+    }
+    return { t, service, first: messageId, second: second.inserted ? second.id : 0, asked };
+  }
+
+  it('from a contact we wrote to: images and voice messages, not other files, not malformed ones', async () => {
+    const { service, first, second, t } = await withVoiceAndPdf(true);
+    expect(await service.autoDownload(first, async () => true)).toEqual([0]);
+    expect(await service.autoDownload(second, async () => true)).toEqual([0]);
+    await waitUntil('both downloaded', async () =>
+      (await getMessage(t.db, first))?.attachments?.[0]?.state === 'downloaded' && (await getMessage(t.db, second))?.attachments?.[0]?.state === 'downloaded');
+    expect((await getMessage(t.db, second))?.attachments?.[1]?.state).toBe('available');
+  });
+
+  it('never from someone we have not written to, and not when the preference is off', async () => {
+    const unknown = await withVoiceAndPdf(false);
+    expect(await unknown.service.autoDownload(unknown.first, async () => true)).toEqual([]);
+    expect(await unknown.service.autoDownload(unknown.second, async () => true)).toEqual([]);
+    const off = await withVoiceAndPdf(true);
+    expect(await off.service.autoDownload(off.first, async () => false)).toEqual([]);
+    expect(unknown.asked).toEqual([]);
+    expect(off.asked).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
 import { checkInteger } from '../../../wasm/check.ts';
 import { ParleyError, isParleyError } from '../../shared/errors.ts';
 import type { FileServerClient } from '../net/file-server-client.ts';
-import { getMessage, readAttachmentData, updateAttachment, type AttachmentChange } from '../store/index.ts';
+import { getMessage, hasOutgoingMessage, readAttachmentData, updateAttachment, type AttachmentChange } from '../store/index.ts';
 import type { StoredAttachment } from '../store/schema.ts';
 import { openAttachment } from './attachment-codec.ts';
 import type { CoreContext } from './context.ts';
@@ -42,6 +42,27 @@ export class AttachmentService {
     return done;
   }
 
+  /**
+   * What arrives by itself (docs/attachments.md): in an incoming message, the images and voice
+   * messages that are available, when the preference is on and we have written to the sender's
+   * conversation (an unknown sender's never). Starts their downloads (failures stay on each
+   * attachment) and answers which indexes it started.
+   */
+  async autoDownload(messageId: number, enabled: () => Promise<boolean>): Promise<number[]> {
+    const message = await getMessage(this.ctx.db, messageId);
+    if (message === undefined || message.direction !== 'incoming' || (message.attachments?.length ?? 0) === 0) return [];
+    if (!(await enabled())) return [];
+    if (!(await hasOutgoingMessage(this.ctx.db, message.conversationId))) return [];
+    const started: number[] = [];
+    for (const [index, attachment] of message.attachments!.entries()) {
+      const media = attachment.voiceMessage || attachment.contentType.toLowerCase().startsWith('image/');
+      if (!media || attachment.state !== 'available') continue;
+      started.push(index);
+      this.download(messageId, index).catch((error: unknown) => this.ctx.log(`attachments: auto-download failed (${isParleyError(error) ? error.code : 'internal'})`));
+    }
+    return started;
+  }
+
   /** Stops a download in flight (its call rejects with `aborted`, the attachment is 'cancelled'); nothing else happens. */
   cancel(messageId: number, index: number): void {
     this.running.get(`${messageId}:${index}`)?.controller.abort();
@@ -71,6 +92,7 @@ export class AttachmentService {
     if (url === null) throw new ParleyError('attachment_not_downloaded', 'this attachment is not uploaded yet', { messageId, index });
     await this.change(messageId, index, { state: 'downloading', failureCode: null });
     try {
+      if (signal.aborted) throw new ParleyError('aborted', 'the download was cancelled');
       const blob = await this.files.download(url, { signal, onProgress: this.progressReporter(messageId, index) });
       const plaintext = await openAttachment(
         {

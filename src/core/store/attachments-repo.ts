@@ -10,6 +10,7 @@ import { applyConversationUpdate, checkConversationUpdate, type ConversationUpda
 import type { ParleyDB } from './database.ts';
 import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
 import type { AttachmentState, MessageRecord, NewMessage, OutboxRecord, OutgoingMessageRecord } from './schema.ts';
+import { keyRange } from './idb-env.ts';
 import { storageCall } from './storage-errors.ts';
 import { writeTransaction } from './transaction.ts';
 
@@ -154,5 +155,18 @@ export async function requeueAttachmentMessage(db: ParleyDB, messageId: number):
     const next = { ...message, status: 'queued' as const, failureCode: null, attachments };
     await tx.objectStore('messages').put(next);
     return next;
+  });
+}
+
+/** Whether we have written in this conversation (any outgoing message there): a contact we talked to. */
+export async function hasOutgoingMessage(db: ParleyDB, conversationId: string): Promise<boolean> {
+  return storageCall('hasOutgoingMessage', async () => {
+    const range = keyRange().bound([conversationId, 0], [conversationId, Number.MAX_SAFE_INTEGER]);
+    let cursor = await db.transaction('messages').store.index('by-conversation-sentAt').openCursor(range, 'prev');
+    while (cursor !== null) {
+      if (cursor.value.direction === 'outgoing' && cursor.value.kind !== 'disappearing_changed') return true;
+      cursor = await cursor.continue();
+    }
+    return false;
   });
 }
