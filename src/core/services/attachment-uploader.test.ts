@@ -166,6 +166,16 @@ describe('AttachmentUploader', () => {
     await expectCode(u.retry(record.id), 'message_not_found');
   });
 
+  it('waits when the relay paces its uploads (relay_busy), without failing the message', async () => {
+    const t = await context();
+    const record = await writeMessage(t);
+    const server = fakeServer((n) => (n === 0 ? new ParleyError('relay_busy', 'slow down', { reason: 'rate_limited', retryAfterMs: 5 }) : undefined));
+    uploader(t, server.client).start();
+    await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
+    expect(server.uploads()).toBe(3);
+    expect((await getMessage(t.db, record.id) as { status: string }).status).toBe('queued');
+  });
+
   it('checks the files it is given', async () => {
     await expectCode(readOutgoingFiles([]), 'invalid_argument', 'files');
     await expectCode(readOutgoingFiles([{ name: 1, type: 'x', data: new Blob([]) }]), 'invalid_argument', 'files[0].name');

@@ -6,10 +6,11 @@
  * the account is unlocked; resumes at every start, so a reload or crash in between loses nothing.
  *
  * Failures follow the outbox's policy (outbox-policy.ts): offline waits for the network (a kick),
+ * `relay_busy` (the relay's large-onion rate) waits its Retry-After without counting an attempt,
  * a retryable code tries again after the backoff, anything else — or the last attempt — marks the
  * message 'failed' with the code and its unfinished attachments 'failed'; `retry` queues it again.
  */
-import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
+import { ParleyError, isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import type { FileServerClient } from '../net/file-server-client.ts';
 import {
   addOutboxEntryOnce,
@@ -186,6 +187,12 @@ export class AttachmentUploader {
   private async failed(message: OutgoingMessageRecord, error: unknown): Promise<boolean> {
     const failure = classifySendFailure(error);
     await this.resetUploading(message.id, null);
+    if (isParleyError(error, 'relay_busy')) {
+      // The relay paces uploads (its large-onion route has a tight rate): wait as it says, no attempt counted.
+      const wait = Number(error.details['retryAfterMs'] ?? 1_000);
+      this.setWake(Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 60_000) : 1_000);
+      return false;
+    }
     if (failure.kind === 'offline' || failure.kind === 'aborted') {
       this.setWake(probeDelay(this.offlineProbes++, this.schedule, this.random));
       return false;
