@@ -91,3 +91,32 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
     await bobContext.close();
   }
 });
+
+test('a file dropped on the composer, and one pasted into it, are sent with the text as caption', async ({ page }) => {
+  await createAccountThroughUi(page, 'Dropper');
+  await page.getByRole('button', { name: 'Message the echo peer' }).click();
+  const field = page.getByRole('textbox', { name: 'Message' });
+
+  await field.fill('dropped');
+  const drop = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    return data;
+  });
+  await page.locator('form.composer').dispatchEvent('dragover', { dataTransfer: drop });
+  await page.locator('form.composer').dispatchEvent('drop', { dataTransfer: drop });
+  const dropped = messageRow(page, 'dropped');
+  await expect(dropped).toBeVisible();
+  await expect(dropped.getByText('dropped.txt')).toBeVisible();
+  await expect(field).toHaveValue('');
+
+  await field.fill('pasted');
+  await field.evaluate((element) => {
+    const data = new DataTransfer();
+    data.items.add(new File(['pasted bytes'], 'pasted.txt', { type: 'text/plain' }));
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const pasted = messageRow(page, 'pasted');
+  await expect(pasted).toBeVisible();
+  await expect(pasted.getByText('pasted.txt')).toBeVisible();
+});
