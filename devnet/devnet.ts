@@ -9,8 +9,11 @@
  *   await devnet.stop();
  *
  * Data folder: keys.json (node seeds, 0600), tls/ (one self-signed certificate shared by all
- * servers), nodes/<i>/storage.db. Ports: basePort 0 (default) lets the OS pick free ports;
+ * servers), nodes/<i>/storage.db, files/ (the file server's uploads; its key is in keys.json). Ports: basePort 0 (default) lets the OS pick free ports;
  * otherwise the seed listens on basePort and node i on basePort + 1 + i.
+ *
+ * The file server (devnet/file-server/) runs beside the nodes on 127.0.0.1 and is reached only
+ * through onion requests whose last node proxies to it; `fileServer` names it for the network profile.
  */
 import { Agent } from 'node:https';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -41,6 +44,10 @@ import { InProcessSwarmTransport } from './network/swarm-transport.ts';
 import { evenSwarmIds, swarmOfNode } from './network/swarm-ids.ts';
 import { loadOrCreateTls } from './network/tls.ts';
 import { defaultStorageFactory } from './network/storage-factory.ts';
+import type { FileServerProfile } from '../src/shared/file-server-api.ts';
+import { FileServer } from './file-server/file-server.ts';
+import { resolveFileServerKeys } from './file-server/file-server-keys.ts';
+import { FileStore } from './file-server/file-store.ts';
 
 export interface DevnetOptions {
   readonly dataDir: string;
@@ -70,6 +77,8 @@ export interface DevnetOptions {
   readonly rateLimit?: boolean;
   /** Hosts an onion's last hop may proxy to (default loopback only: a devnet never reaches the internet). */
   readonly proxyAllowedHosts?: readonly string[];
+  /** The file server's HTTP port on 127.0.0.1 (default: basePort - 2, or any free port when basePort is 0). */
+  readonly fileServerPort?: number;
   /** The storage logic of each node (default: devnet/node's StorageNode). */
   readonly storageFactory?: StorageFactory;
 }
@@ -95,6 +104,8 @@ export interface DevnetStarted {
   readonly controlUrl: string | undefined;
   /** What the control port wants in `Authorization: Bearer <token>`; undefined without a control port. */
   readonly controlToken: string | undefined;
+  /** The file server as a network profile names it (url, Ed25519 and X25519 keys). */
+  readonly fileServer: FileServerProfile;
 }
 
 export class Devnet {
@@ -104,6 +115,8 @@ export class Devnet {
   private byEd25519 = new Map<string, ServiceNodeHost>();
   private seed: SeedServer | undefined;
   private control: ControlServer | undefined;
+  private files: FileServer | undefined;
+  private fileStore: FileStore | undefined;
   private relayAgent: Agent | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -215,6 +228,10 @@ export class Devnet {
     for (const host of this.hosts) await host.listen();
     for (const host of this.hosts) await host.start();
 
+    this.fileStore = new FileStore(join(dataDir, 'files'), () => this.clock.now());
+    this.files = new FileServer(resolveFileServerKeys(join(dataDir, 'keys.json')), this.fileStore);
+    await this.files.start(this.options.fileServerPort ?? (basePort === 0 ? 0 : basePort - 2));
+
     this.seed = new SeedServer(tls, { nodes: () => this.records(), height: () => this.clock.height(), now: () => this.clock.now() });
     await this.seed.start(basePort);
     if (this.options.controlPort !== undefined) {
@@ -224,7 +241,13 @@ export class Devnet {
     const pruneEvery = this.options.pruneIntervalMs ?? 10_000;
     this.pruneTimer = setInterval(() => void this.pruneExpired(), pruneEvery);
     this.pruneTimer.unref();
-    return { seedUrl: this.seedUrl, nodes: this.table(), controlUrl: this.control?.url, controlToken: this.control?.token };
+    return {
+      seedUrl: this.seedUrl,
+      nodes: this.table(),
+      controlUrl: this.control?.url,
+      controlToken: this.control?.token,
+      fileServer: this.fileServer,
+    };
   }
 
   /** Closes every server, connection, timer and database; safe to call more than once. */
@@ -235,6 +258,8 @@ export class Devnet {
     this.control = undefined;
     await this.seed?.stop();
     this.seed = undefined;
+    await this.files?.stop();
+    this.files = undefined;
     await Promise.all(this.hosts.map((host) => host.stop()));
     this.relayAgent?.destroy();
     this.relayAgent = undefined;
@@ -252,6 +277,17 @@ export class Devnet {
   /** The control port's bearer token (random per start unless `controlToken` was given). */
   get controlToken(): string | undefined {
     return this.control?.token;
+  }
+
+  /** The file server as a network profile names it. */
+  get fileServer(): FileServerProfile {
+    if (!this.files) throw new ParleyError('invalid_argument', 'the devnet is not running', { param: 'devnet', problem: 'state' });
+    return { url: this.files.url, ed25519PublicKeyHex: this.files.ed25519PublicKeyHex, x25519PublicKeyHex: this.files.x25519PublicKeyHex };
+  }
+
+  /** The file server's port, for tests that stop and restart the devnet on the same one. */
+  get fileServerPort(): number | undefined {
+    return this.files?.port;
   }
 
   get nodes(): readonly ServiceNodeHost[] {
@@ -286,6 +322,7 @@ export class Devnet {
   }
 
   async pruneExpired(): Promise<void> {
+    this.fileStore?.prune();
     for (const host of this.hosts) {
       try {
         await host.pruneExpired();
@@ -323,6 +360,7 @@ function checkOptions(options: DevnetOptions): DevnetOptions {
   if (options.swarmCount !== undefined) checkInteger(options.swarmCount, 'swarmCount', 1, 1000);
   if (options.basePort !== undefined) checkInteger(options.basePort, 'basePort', 0, 65535 - 1 - (options.nodeCount ?? 12));
   if (options.controlPort !== undefined) checkInteger(options.controlPort, 'controlPort', 0, 65535);
+  if (options.fileServerPort !== undefined) checkInteger(options.fileServerPort, 'fileServerPort', 0, 65535);
   for (const name of ['hopTimeoutMs', 'forwardTimeoutMs', 'proxyTimeoutMs', 'pruneIntervalMs'] as const) {
     if (options[name] !== undefined) checkInteger(options[name], name, 1, 3_600_000);
   }
@@ -339,5 +377,5 @@ function toSeedBytes(seed: Uint8Array | string | undefined): Uint8Array | undefi
 
 /** Removes only what a devnet writes there, never anything else in the folder. */
 function resetDataDir(dataDir: string): void {
-  for (const entry of ['keys.json', 'tls', 'nodes']) rmSync(join(dataDir, entry), { recursive: true, force: true });
+  for (const entry of ['keys.json', 'tls', 'nodes', 'files']) rmSync(join(dataDir, entry), { recursive: true, force: true });
 }

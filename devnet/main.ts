@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const started = await devnet.start();
   console.log(`seed:    ${started.seedUrl}   (desktop: LOCAL_DEVNET_SEED_URL=${started.seedUrl})`);
   console.log(`control: ${started.controlUrl ?? '(none)'}`);
+  console.log(`files:   ${started.fileServer.url}   (onion requests v4 only; x25519 ${started.fileServer.x25519PublicKeyHex})`);
   if (started.controlToken) console.log(`         Authorization: Bearer ${started.controlToken}   (new each start)`);
   console.log('');
   printTable(started);

@@ -3,7 +3,7 @@
  * "Limits", says why each is what it is). Those the app must know too — the request caps, the node
  * timeout — come from the wire contract, src/shared/relay-api.ts. Tests pass smaller numbers.
  */
-import { MAX_NODE_ANSWER_BYTES, MAX_ONION_REQUEST_BYTES, MAX_SEED_REQUEST_BYTES, NODE_TIMEOUT_MS } from '../src/shared/relay-api.ts';
+import { MAX_LARGE_ONION_REQUEST_BYTES, MAX_NODE_ANSWER_BYTES, MAX_ONION_REQUEST_BYTES, MAX_SEED_REQUEST_BYTES, NODE_TIMEOUT_MS } from '../src/shared/relay-api.ts';
 
 export interface RelayLimits {
   /** A client must have sent its request headers within this (Node's default: 60 s). */
@@ -26,8 +26,17 @@ export interface RelayLimits {
   /** Client addresses remembered at most; idle ones (a full bucket, nothing in flight) are forgotten first. */
   readonly maxTrackedClients: number;
 
+  /**
+   * The large-onion route (attachment uploads) also has its own bucket and in-flight cap per client,
+   * on top of the one above: each of its requests may make the relay hold 10 MiB.
+   */
+  readonly largeClientBurst: number;
+  readonly largeClientRefillPerSecond: number;
+  readonly largeClientMaxConcurrent: number;
+
   /** Request body caps per route (413 above). */
   readonly onionRequestBytes: number;
+  readonly largeOnionRequestBytes: number;
   readonly seedRequestBytes: number;
   /** Answer caps per upstream: the relay stops reading and hangs up above them. */
   readonly nodeAnswerBytes: number;
@@ -52,8 +61,12 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   clientRefillPerSecond: 50,
   clientMaxConcurrent: 32,
   maxTrackedClients: 10_000,
+  largeClientBurst: 10,
+  largeClientRefillPerSecond: 0.2,
+  largeClientMaxConcurrent: 3,
 
   onionRequestBytes: MAX_ONION_REQUEST_BYTES,
+  largeOnionRequestBytes: MAX_LARGE_ONION_REQUEST_BYTES,
   seedRequestBytes: MAX_SEED_REQUEST_BYTES,
   nodeAnswerBytes: MAX_NODE_ANSWER_BYTES,
   seedAnswerBytes: 4 * 1024 * 1024,

@@ -5,7 +5,14 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_ONION_REQUEST_BYTES, MAX_SEED_REQUEST_BYTES, RELAY_ERROR_HEADER, SEED_CONTENT_TYPE } from '../src/shared/relay-api.ts';
+import {
+  MAX_LARGE_ONION_REQUEST_BYTES,
+  MAX_ONION_REQUEST_BYTES,
+  MAX_SEED_REQUEST_BYTES,
+  ONION_LARGE_PATH_PREFIX,
+  RELAY_ERROR_HEADER,
+  SEED_CONTENT_TYPE,
+} from '../src/shared/relay-api.ts';
 import { waitUntil } from '../test/wait.ts';
 import type { RelayLimits } from './limits.ts';
 import { createRelay } from './relay.ts';
@@ -251,5 +258,43 @@ describe('upstream requests nobody waits for', () => {
     controller.abort();
     await gone;
     await waitUntil("the node's connection is closed", () => sockets[0]!.destroyed);
+  });
+});
+
+describe('the large-onion route (attachment uploads)', () => {
+  const postLarge = (url: string, port: number, body: Uint8Array) =>
+    call(`${url}${ONION_LARGE_PATH_PREFIX.slice(1)}127.0.0.1:${port}`, 'POST', { body, headers: { 'Content-Type': 'application/octet-stream' } });
+
+  it('forwards a body of its 10 MiB cap that the normal route refuses, and refuses one byte more', async () => {
+    const node = await okNode();
+    const url = await relayFor(node, {});
+    const big = new Uint8Array(MAX_LARGE_ONION_REQUEST_BYTES);
+    expect((await postOnion(url, node.port, big)).status).toBe(413);
+    const forwarded = await postLarge(url, node.port, big);
+    expect(forwarded.status).toBe(200);
+    expect(node.requests.at(-1)?.headers['content-length']).toBe(String(MAX_LARGE_ONION_REQUEST_BYTES));
+    const over = await postLarge(url, node.port, new Uint8Array(MAX_LARGE_ONION_REQUEST_BYTES + 1));
+    expect(over.status).toBe(413);
+    expect(relayError(over)).toBe('body_too_large');
+  });
+
+  it('has its own tighter rate: spent, it answers 429 while the normal route still serves the client', async () => {
+    const node = await okNode();
+    const url = await relayFor(node, { largeClientBurst: 2, largeClientRefillPerSecond: 0.001 });
+    for (let i = 0; i < 2; i++) expect((await postLarge(url, node.port, new Uint8Array(10))).status).toBe(200);
+    const refused = await postLarge(url, node.port, new Uint8Array(10));
+    expect(refused.status).toBe(429);
+    expect(relayError(refused)).toBe('rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await postOnion(url, node.port, new Uint8Array(10))).status).toBe(200);
+  });
+
+  it('still forwards only to known nodes', async () => {
+    const node = await okNode();
+    const url = await relayFor(node, {});
+    const other = await okNode();
+    const answer = await postLarge(url, other.port, new Uint8Array(10));
+    expect(answer.status).toBe(403);
+    expect(relayError(answer)).toBe('unknown_node');
   });
 });

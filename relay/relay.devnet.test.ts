@@ -7,6 +7,7 @@ import { ready } from '../wasm/sodium.ts';
 import { startTestDevnet, portOf, type TestDevnet } from '../devnet/testing/test-devnet.ts';
 import { randomIdentity } from '../test/identities.ts';
 import { MAX_ONION_REQUEST_BYTES, ONION_CONTENT_TYPE, RELAY_ERROR_HEADER, SEED_CONTENT_TYPE } from '../src/shared/relay-api.ts';
+import { parseFileServerProfile } from '../src/shared/file-server-api.ts';
 import { relayLimits } from './limits.ts';
 import { corsRoute } from './cors.ts';
 import { NodeDirectory } from './node-directory.ts';
@@ -167,6 +168,26 @@ describe('relay forwarding', () => {
     } finally {
       await close(server);
     }
+  });
+
+  it("names the devnet's file server on a devnet, never on mainnet", async () => {
+    const fileServer = net.devnet.fileServer;
+    const answers: unknown[] = [];
+    for (const profile of [devnetSeeds([net.started.seedUrl]), { ...devnetSeeds([net.started.seedUrl]), name: 'mainnet' as const }]) {
+      const server = createRelayServer({
+        distDir: 'dist-that-does-not-exist',
+        routes: forwardingRoutes({ profile, directory: new NodeDirectory(profile, relayLimits()), log: () => undefined, fileServer }),
+      });
+      const url = await listen(server, 0, '127.0.0.1');
+      try {
+        answers.push(JSON.parse((await call(`${url}v1/network`, 'GET')).body.toString()));
+      } finally {
+        await close(server);
+      }
+    }
+    expect(answers[0]).toEqual({ network: 'devnet', fileServer });
+    expect(parseFileServerProfile((answers[0] as { fileServer: unknown }).fileServer)).toEqual(fileServer);
+    expect(answers[1]).toEqual({ network: 'mainnet' });
   });
 
   it('only accepts POST', async () => {

@@ -3,6 +3,7 @@
  * under one set of limits (limits.ts).
  */
 import type { Server } from 'node:http';
+import type { FileServerProfile } from '../src/shared/file-server-api.ts';
 import { corsRoute } from './cors.ts';
 import { relayLimits, type RelayLimits } from './limits.ts';
 import { NodeDirectory } from './node-directory.ts';
@@ -20,6 +21,8 @@ export interface RelayConfig {
   readonly log?: (line: string) => void;
   /** The devnet's echo peer for `GET /v1/network`, asked on each request (routes.ts). */
   readonly echoPeer?: () => string | undefined;
+  /** The devnet's file server for `GET /v1/network` (devnet only). */
+  readonly fileServer?: FileServerProfile;
   /** Numbers to use instead of the default limits (tests make them small). */
   readonly limits?: Partial<RelayLimits>;
   /** Counts what crosses the relay, per route (benchmarks read it); a fresh counter when absent. */
@@ -57,6 +60,7 @@ export function createRelay(config: RelayConfig): RelayServer {
         ...(config.log ? { log: config.log } : {}),
         ...(config.echoPeer ? { echoPeer: config.echoPeer } : {}),
         ...(config.devnetPollOverride ? { devnetPollOverride: config.devnetPollOverride } : {}),
+        ...(config.fileServer ? { fileServer: config.fileServer } : {}),
       }),
     ],
   });

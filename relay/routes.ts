@@ -12,12 +12,14 @@ import { isIPv4 } from 'node:net';
 import {
   NETWORK_PATH,
   ONION_CONTENT_TYPE,
+  ONION_LARGE_PATH_PREFIX,
   ONION_PATH_PREFIX,
   SEED_CONTENT_TYPE,
   SEED_PATH,
   type DevnetPollOverride,
   type NetworkAnswer,
 } from '../src/shared/relay-api.ts';
+import type { FileServerProfile } from '../src/shared/file-server-api.ts';
 import { applyApiHeaders, hasContentType, isAllowedOrigin } from './api-checks.ts';
 import { ByteBudget } from './byte-budget.ts';
 import { ClientLimiter } from './client-limiter.ts';
@@ -44,6 +46,8 @@ export interface ForwardingOptions {
   readonly echoPeer?: () => string | undefined;
   /** Devnet only: the fixed pace `GET /v1/network` tells clients to poll at (benchmarks). */
   readonly devnetPollOverride?: DevnetPollOverride;
+  /** The devnet's file server, named in `GET /v1/network` on a devnet (never on mainnet). */
+  readonly fileServer?: FileServerProfile;
 }
 
 const SESSION_ID = /^05[0-9a-f]{64}$/;
@@ -53,6 +57,8 @@ interface Context {
   readonly options: ForwardingOptions;
   readonly limits: RelayLimits;
   readonly limiter: ClientLimiter;
+  /** The large-onion route's own, tighter limiter (a request there passes both). */
+  readonly largeLimiter: ClientLimiter;
   readonly answerBudget: ByteBudget;
   readonly origins: ReadonlySet<string>;
   readonly log: (line: string) => void;
@@ -64,11 +70,22 @@ export function forwardingRoutes(options: ForwardingOptions): Route[] {
     options,
     limits,
     limiter: new ClientLimiter(limits),
+    largeLimiter: new ClientLimiter({
+      clientBurst: limits.largeClientBurst,
+      clientRefillPerSecond: limits.largeClientRefillPerSecond,
+      clientMaxConcurrent: limits.largeClientMaxConcurrent,
+      maxTrackedClients: limits.maxTrackedClients,
+    }),
     answerBudget: new ByteBudget(limits.bufferedAnswerBytes),
     origins: new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)),
     log: options.log ?? ((line: string) => console.log(line)),
   };
-  return [onionRoute(context), seedRoute(context), networkRoute(options)];
+  return [
+    onionRoute(context, { prefix: ONION_PATH_PREFIX, bodyBytes: limits.onionRequestBytes }),
+    onionRoute(context, { prefix: ONION_LARGE_PATH_PREFIX, bodyBytes: limits.largeOnionRequestBytes, limiter: context.largeLimiter }),
+    seedRoute(context),
+    networkRoute(options),
+  ];
 }
 
 function networkRoute(options: ForwardingOptions): Route {
@@ -85,29 +102,38 @@ function networkRoute(options: ForwardingOptions): Route {
     const devnet = options.profile.name === 'devnet';
     const echoPeer = devnet ? options.echoPeer?.() : undefined;
     const pollOverride = devnet ? options.devnetPollOverride : undefined;
+    const fileServer = devnet ? options.fileServer : undefined;
     const answer: NetworkAnswer = {
       network: options.profile.name,
       ...(echoPeer !== undefined && SESSION_ID.test(echoPeer) ? { echoPeer } : {}),
       ...(pollOverride !== undefined ? { pollOverride } : {}),
+      ...(fileServer !== undefined ? { fileServer } : {}),
     };
     res.end(JSON.stringify(answer));
     return true;
   };
 }
 
-function onionRoute(context: Context): Route {
+/** One onion route: where it lives, its body cap, and a limiter of its own on top of the shared one. */
+interface OnionRouteShape {
+  readonly prefix: string;
+  readonly bodyBytes: number;
+  readonly limiter?: ClientLimiter;
+}
+
+function onionRoute(context: Context, shape: OnionRouteShape): Route {
   const { limits, log } = context;
   return async (req, res) => {
     const path = pathOf(req);
-    if (!path.startsWith(ONION_PATH_PREFIX)) return false;
-    await forward(context, req, res, ONION_CONTENT_TYPE, async (signal) => {
+    if (!path.startsWith(shape.prefix)) return false;
+    await forward(context, req, res, ONION_CONTENT_TYPE, shape.limiter, async (signal) => {
       const started = Date.now();
-      const address = parseAddress(path.slice(ONION_PATH_PREFIX.length));
+      const address = parseAddress(path.slice(shape.prefix.length));
       if (address === undefined) {
-        sendRelayError(res, 400, 'bad_request', 'expected /v1/onion/<ipv4>:<port>');
+        sendRelayError(res, 400, 'bad_request', `expected ${shape.prefix}<ipv4>:<port>`);
         return;
       }
-      const body = await readLimited(req, res, limits.onionRequestBytes);
+      const body = await readLimited(req, res, shape.bodyBytes);
       if (body === undefined) return;
       if (!(await context.options.directory.isKnown(address.ip, address.port))) {
         sendRelayError(res, 403, 'unknown_node', 'not a known service node');
@@ -154,7 +180,7 @@ function seedRoute(context: Context): Route {
   const { options, limits, log } = context;
   return async (req, res) => {
     if (pathOf(req) !== SEED_PATH) return false;
-    await forward(context, req, res, SEED_CONTENT_TYPE, async (signal) => {
+    await forward(context, req, res, SEED_CONTENT_TYPE, undefined, async (signal) => {
       const body = await readLimited(req, res, limits.seedRequestBytes);
       if (body === undefined) return;
       if (!isServiceNodeListRequest(body)) {
@@ -189,6 +215,7 @@ async function forward(
   req: IncomingMessage,
   res: ServerResponse,
   contentType: string,
+  routeLimiter: ClientLimiter | undefined,
   handle: (signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
   applyApiHeaders(res);
@@ -198,9 +225,17 @@ async function forward(
     sendRelayError(res, 429, 'rate_limited', admission.reason === 'rate' ? 'too many requests' : 'too many requests at once');
     return;
   }
+  const routeAdmission = routeLimiter?.admit(req.socket.remoteAddress);
+  if (routeAdmission !== undefined && !routeAdmission.admitted) {
+    admission.release();
+    res.setHeader('Retry-After', String(routeAdmission.retryAfterSeconds));
+    sendRelayError(res, 429, 'rate_limited', routeAdmission.reason === 'rate' ? 'too many large requests' : 'too many large requests at once');
+    return;
+  }
   const clientGone = new AbortController();
   res.once('close', () => {
     admission.release();
+    if (routeAdmission?.admitted) routeAdmission.release();
     if (!res.writableFinished) clientGone.abort();
   });
   if (req.method !== 'POST') {

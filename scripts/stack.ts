@@ -66,6 +66,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const started = await devnet.start();
     running.push({ name: 'devnet', stop: () => devnet.stop() });
     log(`devnet: seed at ${started.seedUrl}`);
+    log(`devnet: file server at ${started.fileServer.url} (reached through onions only)`);
 
     // The relay names the echo peer in GET /v1/network once it runs (the app shows it as a hint).
     let echoPeer: string | undefined;
@@ -74,6 +75,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       profile: devnetSeeds([started.seedUrl]),
       log: () => undefined,
       echoPeer: () => echoPeer,
+      fileServer: started.fileServer,
     });
     const appUrl = await listen(relay, options.port, '127.0.0.1');
     running.push({ name: 'relay', stop: () => close(relay) });

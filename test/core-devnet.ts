@@ -13,6 +13,7 @@ import { nearestSwarm } from '../wasm/swarm.ts';
 import type { CoreEvent, MessageView } from '../src/core/api.ts';
 import { Core, type CoreOptions } from '../src/core/core.ts';
 import { devnetProfile } from '../src/core/net/network-profile.ts';
+import type { FileServerProfile } from '../src/shared/file-server-api.ts';
 
 export interface TestCore extends Core {
   readonly events: CoreEvent[];
@@ -26,6 +27,8 @@ export interface TestCoreOptions {
   readonly indexedDB?: TestIndexedDB;
   readonly clock?: () => number;
   readonly outbox?: CoreOptions['outbox'];
+  /** The file server attachments go to (the devnet's, `devnet.fileServer`). */
+  readonly fileServer?: FileServerProfile;
 }
 
 /** Short timeouts and quick polling, as core.devnet.test.ts uses them. */
@@ -33,7 +36,7 @@ export async function openTestCore(options: TestCoreOptions): Promise<TestCore> 
   const indexedDB = options.indexedDB ?? freshIndexedDB();
   const logs: string[] = [];
   const core = await Core.open({
-    profile: devnetProfile(options.relayUrl, { rpcTimeoutMs: 5_000, guardTestTimeoutMs: 3_000 }),
+    profile: devnetProfile(options.relayUrl, { rpcTimeoutMs: 5_000, guardTestTimeoutMs: 3_000, ...(options.fileServer ? { fileServer: options.fileServer } : {}) }),
     indexedDB,
     databaseName: 'parley',
     retryPolicy: TEST_RETRY_POLICY,

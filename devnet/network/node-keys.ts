@@ -106,7 +106,10 @@ function readKeysFile(path: string): Uint8Array[] {
 }
 
 function writeKeysFile(path: string, seeds: readonly Uint8Array[]): void {
+  // Other entries (the file server's keys, devnet/file-server/file-server-keys.ts) are kept as they are.
+  const others = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   const file: KeysFile = {
+    ...others,
     version: 1,
     nodes: seeds.map((seed) => {
       const keys = keysFromSeed(seed);

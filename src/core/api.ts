@@ -104,6 +104,11 @@ export interface Preferences {
   readonly autoLockMinutes: number | null;
   /** New-message notifications while the app is hidden: none, without the sender, or with the sender's name. */
   readonly notifications: 'off' | 'anonymous' | 'with_sender';
+  /**
+   * Images and voice messages from a contact one has written to download by themselves (default
+   * on); never from someone one has not written to, and never other files.
+   */
+  readonly autoDownloadMedia: boolean;
 }
 
 /** Read-only facts for Settings → Network and About. */
@@ -124,6 +129,42 @@ export interface OutboxSummary {
 
 export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
+/**
+ * Where an attachment is: outgoing 'queued' → 'uploading' → 'sent'; incoming 'available' (not
+ * fetched) → 'downloading' → 'downloaded'; either may be 'failed' (with a code) or 'cancelled'.
+ */
+export type AttachmentState = 'queued' | 'uploading' | 'sent' | 'available' | 'downloading' | 'downloaded' | 'failed' | 'cancelled';
+
+/** A file to send: what the person picked, with the dimensions of an image and the voice-message flag. */
+export interface OutgoingFile {
+  readonly name: string;
+  /** The type the browser claims; sent as the pointer's contentType. */
+  readonly type: string;
+  readonly data: Blob;
+  readonly width?: number;
+  readonly height?: number;
+  readonly voiceMessage?: boolean;
+}
+
+/** One attachment of a message as the UI sees it: no key, no digest, no URL. docs/attachments.md. */
+export interface AttachmentView {
+  /** Its position in the message, the sender's order. */
+  readonly index: number;
+  readonly fileName: string;
+  /** The type the sender claims: shown, never trusted for rendering (sniff the bytes first). */
+  readonly contentType: string;
+  /** The size the sender claims (bytes), shown before a download; null when unknown. */
+  readonly size: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly voiceMessage: boolean;
+  readonly state: AttachmentState;
+  /** 0..1 while uploading or downloading; 1 once done; 0 otherwise. */
+  readonly progress: number;
+  /** Why it failed (state 'failed'), e.g. attachment_malformed, attachment_mac_invalid, file_not_found. */
+  readonly failureCode: ErrorCode | null;
+}
+
 export interface MessageView {
   /** Local id, stable on this device. */
   readonly id: number;
@@ -143,6 +184,8 @@ export interface MessageView {
   readonly disappearing: DisappearingSetting | null;
   /** When it disappears (ms, device clock), once its timer runs; null: no timer, or not read yet. */
   readonly expiresAt: number | null;
+  /** Its attachments, in the sender's order (empty: none). */
+  readonly attachments: readonly AttachmentView[];
 }
 
 /** A position in a conversation, for paging back: the oldest message shown so far. */
@@ -175,6 +218,8 @@ export type CoreEvent =
   | { readonly type: 'message_changed'; readonly message: MessageView }
   /** Messages gone from this device: expired, deleted for me, or a note to self unsent. */
   | { readonly type: 'messages_removed'; readonly conversationId: string; readonly messageIds: readonly number[] }
+  /** A download in flight: 0..1 of the file received (states change with `message_changed`). */
+  | { readonly type: 'attachment_progress'; readonly messageId: number; readonly index: number; readonly progress: number }
   | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: ErrorCode | null }
   | { readonly type: 'conversation'; readonly conversation: ConversationView }
   | { readonly type: 'network'; readonly state: NetworkState }
@@ -233,6 +278,14 @@ export interface CoreApi {
   listMessages(conversationId: string, options?: { before?: MessageCursor; limit?: number }): Promise<MessageView[]>;
   /** Writes the message to disk first (status `queued`), then sends it when the network allows. */
   sendMessage(conversationId: string, body: string): Promise<MessageView>;
+  /**
+   * Sends 1 to 32 files with an optional caption (docs/attachments.md): each is sealed in the worker,
+   * and the message is on disk at once ('queued', its attachments 'queued'); each file is then
+   * uploaded through an onion to the file server (states 'uploading', 'sent'), and the message goes
+   * to the outbox once all are up — once, even across reloads. Errors: `invalid_argument`,
+   * `attachment_too_large` {size, limit, index}, `message_too_long` (caption), `account_locked`.
+   */
+  sendAttachments(conversationId: string, files: readonly OutgoingFile[], caption: string): Promise<MessageView>;
   retryMessage(messageId: number): Promise<void>;
   /** Clears the unread count and starts the timers of the delete-after-read messages now read. */
   markRead(conversationId: string): Promise<void>;
@@ -253,6 +306,17 @@ export interface CoreApi {
    * swarm is simply cancelled (removed). `message_not_own` for someone else's message.
    */
   unsendMessage(messageId: number): Promise<void>;
+  /**
+   * Downloads attachment `index` of a message through an onion to the file server and decrypts it
+   * in the worker; resolves once its bytes are on this device. Its state moves available →
+   * downloading → downloaded (or failed with the code, or cancelled), each with `message_changed`.
+   * docs/attachments.md.
+   */
+  downloadAttachment(messageId: number, index: number): Promise<void>;
+  /** Stops that attachment's download in flight (its downloadAttachment rejects with `aborted`). */
+  cancelAttachment(messageId: number, index: number): Promise<void>;
+  /** A downloaded attachment's bytes, typed application/octet-stream: sniff before rendering. */
+  readAttachment(messageId: number, index: number): Promise<Blob>;
 
   // What the person is looking at (drives the polling interval)
   setActiveConversation(conversationId: string | null): Promise<void>;

@@ -36,12 +36,18 @@ export const CALL_POLICY: { readonly [K in keyof CoreApi]: CallPolicy } = {
   openConversation: 'repeatable',
   listMessages: 'repeatable',
   sendMessage: 'once',
+  // Writes a new message: never posted twice after a leader change.
+  sendAttachments: 'once',
   retryMessage: 'repeatable',
   markRead: 'repeatable',
   setDisappearing: 'repeatable',
   deleteMessage: 'repeatable',
   // Sends a request: never posted twice after a leader change.
   unsendMessage: 'once',
+  // A second download of the same attachment joins the first (or finds it done); reads change nothing.
+  downloadAttachment: 'repeatable',
+  cancelAttachment: 'repeatable',
+  readAttachment: 'repeatable',
   setActiveConversation: 'repeatable',
   setVisible: 'repeatable',
   getNetworkState: 'repeatable',

@@ -333,23 +333,24 @@ describe('checks as the person types', () => {
 });
 
 describe('preferences', () => {
-  it('default to no auto-lock and no notifications; changes are checked, kept, and announced', async () => {
+  it('default to no auto-lock, no notifications, media auto-download on; changes are checked, kept, and announced', async () => {
     const indexedDB = freshIndexedDB();
     const core = await openCore(indexedDB);
-    expect(await core.getPreferences()).toEqual({ autoLockMinutes: null, notifications: 'off' });
-    for (const bad of [{ autoLockMinutes: 0 }, { autoLockMinutes: 1.5 }, { autoLockMinutes: 24 * 60 + 1 }, { notifications: 'loud' }, { theme: 'dark' }]) {
+    expect(await core.getPreferences()).toEqual({ autoLockMinutes: null, notifications: 'off', autoDownloadMedia: true });
+    for (const bad of [{ autoLockMinutes: 0 }, { autoLockMinutes: 1.5 }, { autoLockMinutes: 24 * 60 + 1 }, { notifications: 'loud' }, { theme: 'dark' }, { autoDownloadMedia: 'yes' }]) {
       await expect(core.setPreferences(bad as never)).rejects.toMatchObject({ code: 'invalid_argument' });
     }
     expect(core.events.filter((e) => e.type === 'preferences')).toEqual([]);
-    expect(await core.setPreferences({ autoLockMinutes: 15, notifications: 'with_sender' })).toEqual({ autoLockMinutes: 15, notifications: 'with_sender' });
+    expect(await core.setPreferences({ autoLockMinutes: 15, notifications: 'with_sender' })).toEqual({ autoLockMinutes: 15, notifications: 'with_sender', autoDownloadMedia: true });
     await core.setPreferences({ notifications: 'with_sender' }); // no change, no event
     expect(core.events.filter((e) => e.type === 'preferences')).toEqual([
-      { type: 'preferences', preferences: { autoLockMinutes: 15, notifications: 'with_sender' } },
+      { type: 'preferences', preferences: { autoLockMinutes: 15, notifications: 'with_sender', autoDownloadMedia: true } },
     ]);
+    expect(await core.setPreferences({ autoDownloadMedia: false })).toMatchObject({ autoDownloadMedia: false });
     await closeCore(core);
     const again = await openCore(indexedDB);
-    expect(await again.getPreferences()).toEqual({ autoLockMinutes: 15, notifications: 'with_sender' });
-    expect(await again.setPreferences({ autoLockMinutes: null })).toEqual({ autoLockMinutes: null, notifications: 'with_sender' });
+    expect(await again.getPreferences()).toEqual({ autoLockMinutes: 15, notifications: 'with_sender', autoDownloadMedia: false });
+    expect(await again.setPreferences({ autoLockMinutes: null })).toEqual({ autoLockMinutes: null, notifications: 'with_sender', autoDownloadMedia: false });
   });
 });
 

@@ -7,6 +7,7 @@ import type { LockCost } from '../../wasm/passphrase.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
 import { parseSessionId } from '../../wasm/session-id.ts';
 import { NETWORK_PATH } from '../shared/relay-api.ts';
+import { ParleyError } from '../shared/errors.ts';
 import type {
   AccountView,
   ConversationView,
@@ -37,6 +38,9 @@ import type { CoreContext } from './services/context.ts';
 import { Conversations } from './services/conversations.ts';
 import { ExpiryScheduler } from './services/expiry-scheduler.ts';
 import { MessageActions } from './services/message-actions.ts';
+import { AttachmentService } from './services/attachments.ts';
+import { AttachmentUploader } from './services/attachment-uploader.ts';
+import { prepareAttachment, readOutgoingFiles, type OutgoingFileInput } from './services/attachment-codec.ts';
 import { ownSwarm } from './services/own-swarm.ts';
 import { CoreEvents } from './services/events.ts';
 import { Outbox, type OutboxOptions } from './services/outbox.ts';
@@ -103,6 +107,8 @@ export class Core implements EngineApi {
   private readonly autoLock: AutoLock;
   private readonly expiry: ExpiryScheduler;
   private readonly actions: MessageActions;
+  private readonly attachments: AttachmentService;
+  private readonly uploader: AttachmentUploader;
   private readonly fetchFn: FetchLike;
   /** The devnet relay's echo peer, once the relay has named it. */
   private echoPeer: string | null = null;
@@ -121,6 +127,9 @@ export class Core implements EngineApi {
     this.autoLock = new AutoLock(ctx.clock, options.timers ?? DEFAULT_TIMERS, () => this.lock());
     this.expiry = new ExpiryScheduler(ctx, options.timers ?? DEFAULT_TIMERS);
     this.actions = new MessageActions(ctx, outbox);
+    this.attachments = new AttachmentService(ctx);
+    // The uploader retries on the outbox's schedule (tests shorten it for both).
+    this.uploader = new AttachmentUploader(ctx, outbox, options.outbox?.schedule ? { schedule: options.outbox.schedule } : {});
     this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -166,6 +175,14 @@ export class Core implements EngineApi {
       if (event.type === 'preferences') core.autoLock.setMinutes(event.preferences.autoLockMinutes);
     });
     core.unsubscribers.push(() => ctx.events.unsubscribe(preferencesSubscription));
+    // Images and voice messages from contacts we have written to arrive by themselves (a preference).
+    const autoDownloadSubscription = ctx.events.subscribe((event) => {
+      if (event.type !== 'message_added' || event.message.direction !== 'incoming' || event.message.attachments.length === 0) return;
+      core.attachments
+        .autoDownload(event.message.id, async () => (await core.preferences.get()).autoDownloadMedia)
+        .catch((error: unknown) => ctx.log(`attachments: auto-download not started (${error instanceof ParleyError ? error.code : 'internal'})`));
+    });
+    core.unsubscribers.push(() => ctx.events.unsubscribe(autoDownloadSubscription));
     core.autoLock.setMinutes((await core.preferences.get()).autoLockMinutes);
     await core.outboxSummary.refresh();
     // Local and needing no keys: what expired while the app was closed goes before anything is shown.
@@ -294,8 +311,22 @@ export class Core implements EngineApi {
     return messageView(await this.outbox.queue(conversationId, body));
   }
 
-  retryMessage(messageId: number): Promise<void> {
+  async sendAttachments(conversationId: string, files: readonly OutgoingFileInput[], caption: string): Promise<MessageView> {
     this.autoLock.used();
+    if (typeof caption !== 'string') throw new ParleyError('invalid_argument', 'caption must be a string', { param: 'caption', problem: 'type' });
+    this.ctx.session.identity(); // no_account / account_locked before reading and sealing the files
+    const read = await readOutgoingFiles(files);
+    const prepared = [];
+    for (const file of read) prepared.push(await prepareAttachment(file));
+    const record = await this.outbox.queueAttachments(conversationId, caption, prepared);
+    this.uploader.kick();
+    return messageView(record);
+  }
+
+  async retryMessage(messageId: number): Promise<void> {
+    this.autoLock.used();
+    // A message whose attachments are not all uploaded has no outbox entry yet: the uploader retries it.
+    if (await this.uploader.owns(messageId)) return this.uploader.retry(messageId);
     return this.outbox.retry(messageId);
   }
 
@@ -317,6 +348,20 @@ export class Core implements EngineApi {
   unsendMessage(messageId: number): Promise<void> {
     this.autoLock.used();
     return this.actions.unsend(messageId);
+  }
+
+  downloadAttachment(messageId: number, index: number): Promise<void> {
+    this.autoLock.used();
+    return this.attachments.download(messageId, index);
+  }
+
+  async cancelAttachment(messageId: number, index: number): Promise<void> {
+    this.attachments.cancel(messageId, index);
+  }
+
+  readAttachment(messageId: number, index: number): Promise<Blob> {
+    this.autoLock.used();
+    return this.attachments.read(messageId, index);
   }
 
   async setActiveConversation(conversationId: string | null): Promise<void> {
@@ -353,6 +398,7 @@ export class Core implements EngineApi {
   /** The browser says the network is back: probe at once instead of waiting for the next backoff. */
   async networkMayBeBack(): Promise<void> {
     await this.outbox.networkMayBeBack();
+    this.uploader.kick();
     this.poller.pollSoon();
   }
 
@@ -392,11 +438,12 @@ export class Core implements EngineApi {
       this.engineRunning = running;
       if (running) {
         await this.outbox.start();
+        this.uploader.start();
         await this.poller.start();
         void ownSwarm(this.ctx).run();
         this.ctx.log('core: engine started');
       } else {
-        await Promise.all([this.outbox.stop(), this.poller.stop()]);
+        await Promise.all([this.uploader.stop(), this.outbox.stop(), this.poller.stop()]);
         this.ctx.log('core: engine stopped');
       }
     });

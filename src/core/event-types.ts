@@ -10,6 +10,7 @@ export const CORE_EVENT_TYPES: { readonly [T in CoreEvent['type']]: true } = {
   message_added: true,
   message_changed: true,
   messages_removed: true,
+  attachment_progress: true,
   message_status: true,
   conversation: true,
   network: true,

@@ -45,7 +45,7 @@ interface Crossing {
 
 async function openCore(name: string, crossings: Crossing[]): Promise<Core> {
   const core = await Core.open({
-    profile: devnetProfile(fixture.relayUrl, { rpcTimeoutMs: 5_000, guardTestTimeoutMs: 3_000 }),
+    profile: devnetProfile(fixture.relayUrl, { rpcTimeoutMs: 5_000, guardTestTimeoutMs: 3_000, fileServer: fixture.net.devnet.fileServer }),
     indexedDB: freshIndexedDB(),
     databaseName: 'parley',
     retryPolicy: TEST_RETRY_POLICY,
@@ -126,6 +126,17 @@ describe('no secret key crosses the Core API', () => {
       .toEqual(['hello Bob', 'hi Alice']);
     await expect.poll(async () => (await alice.listMessages(b.sessionId))[0]?.status, { timeout: 30_000, interval: 200 }).toBe('sent');
     await call(alice, 'retryMessage', sent.id).catch(() => undefined);
+
+    // Attachments both ways: sent, received, downloaded (progress), read, a cancel with nothing in flight.
+    const file = new Blob([new Uint8Array(200_000).fill(7)]);
+    await call(alice, 'sendAttachments', b.sessionId, [{ name: 'a.bin', type: 'application/octet-stream', data: file }], 'a file');
+    await bob.sendAttachments(a.sessionId, [{ name: 'b.bin', type: 'application/octet-stream', data: file }], '');
+    await expect.poll(async () => (await alice.listMessages(b.sessionId)).some((m) => m.attachments.length > 0 && m.direction === 'incoming'), { timeout: 60_000, interval: 200 }).toBe(true);
+    const withFile = (await alice.listMessages(b.sessionId)).find((m) => m.attachments.length > 0 && m.direction === 'incoming')!;
+    await call(alice, 'downloadAttachment', withFile.id, 0);
+    const read = await call(alice, 'readAttachment', withFile.id, 0);
+    expect(read.size).toBe(200_000);
+    await call(alice, 'cancelAttachment', withFile.id, 0);
     await call(alice, 'markRead', b.sessionId);
     await call(alice, 'listConversations');
     await call(alice, 'getNetworkState');
@@ -139,7 +150,8 @@ describe('no secret key crosses the Core API', () => {
     await call(alice, 'removePassphrase', NEW_PASSPHRASE);
     await call(alice, 'deleteAccount', { fromNetwork: false });
     await call(alice, 'restoreAccount', { recoveryPhrase: alicePhrase, passphrase: PASSPHRASE });
-    await expect.poll(async () => (await alice.listMessages(b.sessionId)).length, { timeout: 30_000, interval: 200 }).toBe(2);
+    // The two texts and the two messages with a file.
+    await expect.poll(async () => (await alice.listMessages(b.sessionId)).length, { timeout: 30_000, interval: 200 }).toBe(4);
 
     // Disappearing messages, unsend (a tombstone: message_changed) and delete for me (messages_removed).
     await call(alice, 'setDisappearing', b.sessionId, 'after_send', 86_400);

@@ -10,6 +10,7 @@ import { expose } from 'comlink';
 import { ParleyError } from '../shared/errors.ts';
 import { ready, sodiumVersion } from '../../wasm/sodium.ts';
 import { NETWORK_PATH } from '../shared/relay-api.ts';
+import { parseFileServerProfile } from '../shared/file-server-api.ts';
 import { TAB_CHANNEL_NAME } from '../shared/tab-channel.ts';
 import type { CoreApi, CoreEvent, CoreListener, EngineStatus } from './api.ts';
 import { Core } from './core.ts';
@@ -45,18 +46,23 @@ sodiumLoaded.catch(() => undefined); // reported through status(); no unhandled 
  */
 async function networkProfile(stored: NetworkProfile['name'] | undefined): Promise<NetworkProfile> {
   const origin = self.location.origin;
-  const name = stored ?? (await askRelayForNetwork(origin));
-  return name === 'mainnet' ? mainnetProfile(origin) : devnetProfile(origin);
+  const answer = await askRelay(origin);
+  const name = stored ?? answer?.network;
+  if (name === undefined) throw new ParleyError('network_offline', 'the relay could not say which network it fronts');
+  if (name === 'mainnet') return mainnetProfile(origin);
+  // A devnet's file server keys change when it is reset: taken from its relay at each start.
+  return devnetProfile(origin, { fileServer: answer?.network === 'devnet' ? parseFileServerProfile(answer.fileServer) : undefined });
 }
 
-async function askRelayForNetwork(origin: string): Promise<NetworkProfile['name']> {
+/** The relay's `GET /v1/network`, or undefined when it cannot be had (offline). */
+async function askRelay(origin: string): Promise<{ network: NetworkProfile['name']; fileServer?: unknown } | undefined> {
   try {
-    const answer = (await (await fetch(new URL(NETWORK_PATH, origin))).json()) as { network?: unknown };
-    if (answer.network === 'mainnet' || answer.network === 'devnet') return answer.network;
+    const answer = (await (await fetch(new URL(NETWORK_PATH, origin))).json()) as { network?: unknown; fileServer?: unknown };
+    if (answer.network === 'mainnet' || answer.network === 'devnet') return { network: answer.network, fileServer: answer.fileServer };
   } catch {
-    // Offline on the very first start: reported below as the engine not starting.
+    // Offline: a stored network still starts; on the very first start, reported as the engine not starting.
   }
-  throw new ParleyError('network_offline', 'the relay could not say which network it fronts');
+  return undefined;
 }
 
 const localEvents = new CoreEvents();
@@ -129,11 +135,15 @@ const api: CoreApi = {
   openConversation: (sessionId) => call('openConversation', sessionId),
   listMessages: (conversationId, options) => call('listMessages', conversationId, options),
   sendMessage: (conversationId, body) => call('sendMessage', conversationId, body),
+  sendAttachments: (conversationId, files, caption) => call('sendAttachments', conversationId, files, caption),
   retryMessage: (messageId) => call('retryMessage', messageId),
   markRead: (conversationId) => call('markRead', conversationId),
   setDisappearing: (conversationId, mode, timerSeconds) => call('setDisappearing', conversationId, mode, timerSeconds),
   deleteMessage: (messageId) => call('deleteMessage', messageId),
   unsendMessage: (messageId) => call('unsendMessage', messageId),
+  downloadAttachment: (messageId, index) => call('downloadAttachment', messageId, index),
+  cancelAttachment: (messageId, index) => call('cancelAttachment', messageId, index),
+  readAttachment: (messageId, index) => call('readAttachment', messageId, index),
   setActiveConversation: (conversationId) => call('setActiveConversation', conversationId),
   setVisible: (visible) => call('setVisible', visible),
   getNetworkState: () => call('getNetworkState'),

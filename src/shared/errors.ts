@@ -35,6 +35,12 @@ export type CryptoErrorCode =
   // onion requests
   | 'onion_decrypt_failed'
   | 'onion_malformed'
+  // attachments (wasm/attachment.ts, client-protocol.md §6): a blob whose MAC, digest or structure
+  // does not check out, and a file too large to upload
+  | 'attachment_mac_invalid'
+  | 'attachment_digest_invalid'
+  | 'attachment_malformed'
+  | 'attachment_too_large'
   // account lock (wasm/passphrase.ts): wrong passphrase and tampered data look the same on purpose
   | 'wrong_passphrase';
 
@@ -70,7 +76,12 @@ export type NetworkErrorCode =
   | 'snode_unavailable'
   /** The relay asks this client to slow down (its rate or concurrency cap, or its answer budget); details.retryAfterMs. */
   | 'relay_busy'
-  | 'request_failed';
+  | 'request_failed'
+  // the file server (attachments, src/core/net/file-server-client.ts): no such file (never uploaded,
+  // or expired), another refusal (details.status), or a pointer naming a server this client does not know
+  | 'file_not_found'
+  | 'file_server_refused'
+  | 'file_server_unknown';
 
 /** The account (src/core/services/): what exists, what is locked, what a name may be. */
 export type AccountErrorCode =
@@ -84,7 +95,14 @@ export type AccountErrorCode =
   | 'display_name_too_long';
 
 /** Messaging (src/core/services/): what a message may be, and which one is meant. */
-export type MessagingErrorCode = 'message_empty' | 'message_too_long' | 'message_not_found' | 'message_not_own';
+export type MessagingErrorCode =
+  | 'message_empty'
+  | 'message_too_long'
+  | 'message_not_found'
+  | 'message_not_own'
+  // attachments: no attachment at that index of the message; its bytes are not on this device (not downloaded)
+  | 'attachment_not_found'
+  | 'attachment_not_downloaded';
 
 /** Tabs (src/core/tab-*.ts): the leading tab went away mid-call, or a secret would have crossed the tabs' channel. */
 export type TabErrorCode =

@@ -4,12 +4,15 @@
  *   POST /v1/onion/<ip>:<port>   body: an onion request built in the browser (opaque bytes)
  *                                → forwarded unchanged to that service node's /onion_req/v2;
  *                                  its status and body come back unchanged.
+ *   POST /v1/onion-large/<ip>:<port>  the same, for an attachment upload: a 10 MiB body cap and a
+ *                                tighter rate of its own (ONION_LARGE_PATH_PREFIX).
  *   POST /v1/seed                body: a `get_n_service_nodes` JSON-RPC request
  *                                → asked of the profile's seeds; the first good answer comes back.
  *   GET  /v1/network             → `{"network":"devnet"|"mainnet", "echoPeer"?: "05…"}`: the network
  *                                  this relay fronts, so the app picks the matching profile once,
  *                                  at start; on a devnet started by `npm start`, also the echo
- *                                  peer's Session ID (public) once it runs.
+ *                                  peer's Session ID (public) once it runs, and the devnet's
+ *                                  file server (url and keys).
  *
  * The POST routes take only their own content type (ONION_CONTENT_TYPE, SEED_CONTENT_TYPE; else
  * 415), only from the relay's own pages or clients that send no Origin (else 403), at a bounded rate
@@ -20,7 +23,15 @@
  * carries `X-Parley-Relay-Error: <code>` so the client can tell "the guard said 502" from
  * "the relay could not reach the guard".
  */
+import type { FileServerProfile } from './file-server-api.ts';
+
 export const ONION_PATH_PREFIX = '/v1/onion/';
+/**
+ * The same forwarding for the few onion requests that carry a file (an attachment upload to the
+ * file server, issue 11): a body cap of MAX_LARGE_ONION_REQUEST_BYTES and a tighter per-client rate
+ * of its own (relay/limits.ts). Downloads are small requests with large answers and use the normal route.
+ */
+export const ONION_LARGE_PATH_PREFIX = '/v1/onion-large/';
 export const SEED_PATH = '/v1/seed';
 export const NETWORK_PATH = '/v1/network';
 export const RELAY_ERROR_HEADER = 'X-Parley-Relay-Error';
@@ -35,6 +46,11 @@ export interface NetworkAnswer {
   readonly echoPeer?: string;
   /** Devnet only, when the relay was started with one: the pace its clients poll at instead of their own. */
   readonly pollOverride?: DevnetPollOverride;
+  /**
+   * Devnet only: the devnet's file server (its keys change when the devnet is reset). On mainnet the
+   * app uses Session's file server (SESSION_FILE_SERVER), never one a relay names.
+   */
+  readonly fileServer?: FileServerProfile;
 }
 
 /**
@@ -97,6 +113,12 @@ export const SEED_CONTENT_TYPE = 'application/json';
  * through the file server (issue 11) will need ~10 MiB and get their own route and cap.
  */
 export const MAX_ONION_REQUEST_BYTES = 256 * 1024;
+/**
+ * The largest onion request on the large route: the nodes' own body cap (10 MiB). A file server
+ * upload of its full 10,000,000 bytes, with the v4 framing and four onion layers (~300 bytes each),
+ * is ~10,001,300 bytes.
+ */
+export const MAX_LARGE_ONION_REQUEST_BYTES = 10 * 1024 * 1024;
 /** The `get_n_service_nodes` request is ~200 bytes. */
 export const MAX_SEED_REQUEST_BYTES = 4 * 1024;
 /** A node's onion hop waits 30 s for the next; the relay waits a little longer for the whole path. */

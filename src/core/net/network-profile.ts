@@ -4,6 +4,7 @@
  * asks which network it is on.
  */
 import { ParleyError } from '../../shared/errors.ts';
+import { SESSION_FILE_SERVER, type FileServerProfile } from '../../shared/file-server-api.ts';
 import type { NetworkName } from '../../shared/relay-api.ts';
 
 /** The app's side of a network (the relay's side, which seeds to trust, is relay/seed-profiles.ts). */
@@ -32,6 +33,11 @@ export interface NetworkProfile {
   readonly firstPoolRefreshAfterMs: number;
   /** A cached swarm older than this is asked again (desktop: an hour). */
   readonly swarmMaxAgeMs: number;
+  /**
+   * The file server attachments go to, through onions (client-protocol.md §6.3): Session's on
+   * mainnet; on a devnet the one its relay names in `GET /v1/network` (undefined until known).
+   */
+  readonly fileServer: FileServerProfile | undefined;
 }
 
 const COMMON = {
@@ -50,7 +56,16 @@ const COMMON = {
  * a refresh only when 24 nodes agree.
  */
 export function mainnetProfile(relayUrl: string, overrides: Partial<NetworkProfile> = {}): NetworkProfile {
-  return checked({ name: 'mainnet', relayUrl, minPoolSize: 9, poolAgreementMin: 24, distinctSubnets: true, ...COMMON, ...overrides });
+  return checked({
+    name: 'mainnet',
+    relayUrl,
+    minPoolSize: 9,
+    poolAgreementMin: 24,
+    distinctSubnets: true,
+    fileServer: SESSION_FILE_SERVER,
+    ...COMMON,
+    ...overrides,
+  });
 }
 
 /**
@@ -59,7 +74,7 @@ export function mainnetProfile(relayUrl: string, overrides: Partial<NetworkProfi
  * devnet can lose two nodes before the seed is asked again (and lists them again, stopped or not).
  */
 export function devnetProfile(relayUrl: string, overrides: Partial<NetworkProfile> = {}): NetworkProfile {
-  return checked({ name: 'devnet', relayUrl, minPoolSize: 6, poolAgreementMin: 12, distinctSubnets: false, ...COMMON, ...overrides });
+  return checked({ name: 'devnet', relayUrl, minPoolSize: 6, poolAgreementMin: 12, distinctSubnets: false, fileServer: undefined, ...COMMON, ...overrides });
 }
 
 function checked(profile: NetworkProfile): NetworkProfile {

@@ -5,6 +5,7 @@
  * does every hour happens on the first request after it is due.
  */
 import { isParleyError } from '../../shared/errors.ts';
+import { FileServerClient } from './file-server-client.ts';
 import { guardTester } from './guard-tester.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { NetworkState } from './network-state.ts';
@@ -41,6 +42,8 @@ export interface Network {
   readonly paths: PathManager;
   readonly swarms: SwarmCache;
   readonly requester: OnionRequester;
+  /** Attachments' file server through onions (uploads and downloads of encrypted blobs). */
+  readonly files: FileServerClient;
   /** Pool and paths in place, and the pool refreshed if it is due; called before every storage request. */
   ready(signal?: AbortSignal): Promise<void>;
   /** Refreshes the pool from 3 nodes now (or from the seed when they disagree). */
@@ -107,5 +110,6 @@ export function createNetwork(options: NetworkOptions): Network {
   };
 
   storage = new StorageClient({ store, pool, swarms, requester, time, prepare: ready, ...common, ...retry });
-  return { profile, storage, state, time, pool, paths, swarms, requester, ready, refreshPool };
+  const files = new FileServerClient({ profile, transport, paths, ...(log ? { log } : {}) });
+  return { profile, storage, state, time, pool, paths, swarms, requester, files, ready, refreshPool };
 }

@@ -7,6 +7,7 @@ import { utf8 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import {
   ONION_CONTENT_TYPE,
+  ONION_LARGE_PATH_PREFIX,
   ONION_PATH_PREFIX,
   RELAY_ERROR_CODES,
   RELAY_ERROR_HEADER,
@@ -86,9 +87,17 @@ export class RelayTransport {
     }
   }
 
-  /** POSTs an onion to the guard through the relay; any HTTP answer is returned, never thrown. */
-  postOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
-    return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal);
+  /**
+   * POSTs an onion to the guard through the relay; any HTTP answer is returned, never thrown.
+   * `onProgress(received, total)` follows a large answer as it arrives (total: its Content-Length, 0 when unknown).
+   */
+  postOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal, onProgress?: (received: number, total: number) => void): Promise<OnionAnswer> {
+    return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal, undefined, onProgress);
+  }
+
+  /** As postOnion, on the relay's large-onion route (attachment uploads: 10 MiB, a tighter rate). */
+  postLargeOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
+    return this.post(`${ONION_LARGE_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal);
   }
 
   private async post(
@@ -97,6 +106,7 @@ export class RelayTransport {
     contentType: string,
     signal: AbortSignal | undefined,
     timedOut: () => boolean = () => false,
+    onProgress?: (received: number, total: number) => void,
   ): Promise<OnionAnswer> {
     throwIfAborted(signal);
     const url = new URL(path.replace(/^\//, ''), this.profile.relayUrl).href;
@@ -110,7 +120,7 @@ export class RelayTransport {
         signal,
         credentials: 'omit',
       });
-      bytes = new Uint8Array(await response.arrayBuffer());
+      bytes = onProgress !== undefined && response.body !== null ? await readWithProgress(response, onProgress) : new Uint8Array(await response.arrayBuffer());
     } catch {
       if (timedOut()) throw new ParleyError('pool_unavailable', 'the seed list timed out', { reason: 'timeout' });
       if (signal?.aborted) throw abortedError();
@@ -124,6 +134,29 @@ export class RelayTransport {
     const retryAfterMs = retryAfterOf(response.headers.get('Retry-After'));
     return retryAfterMs === undefined ? { status: response.status, body: bytes, relayError } : { status: response.status, body: bytes, relayError, retryAfterMs };
   }
+}
+
+/** The answer's bytes read chunk by chunk, reporting how many have arrived of its Content-Length. */
+async function readWithProgress(response: Response, onProgress: (received: number, total: number) => void): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('Content-Length') ?? 0);
+  const total = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  const reader = response.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onProgress(received, total);
+  }
+  const out = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** Retry-After in whole seconds (the only form the relay sends); anything else is ignored. */

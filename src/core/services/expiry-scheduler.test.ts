@@ -89,7 +89,7 @@ describe('ExpiryScheduler', () => {
     await scheduler.start();
     expect(time.armed).toEqual([T0 + 600_000]);
     await insertMessage(t.db, incoming(T0 + 1, T0 + 30_000));
-    const view = { id: 2, conversationId: PEER, direction: 'incoming', senderSessionId: PEER, sentAt: T0 + 1, receivedAt: T0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: T0 + 30_000 } as const;
+    const view = { id: 2, conversationId: PEER, direction: 'incoming', senderSessionId: PEER, sentAt: T0 + 1, receivedAt: T0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: T0 + 30_000, attachments: [] } as const;
     t.ctx.events.emit({ type: 'message_added', message: view });
     await waitUntil('re-armed for the nearer end', () => time.armed.includes(T0 + 30_000));
     expect(time.armed).toEqual([T0 + 30_000]);

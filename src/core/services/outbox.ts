@@ -22,6 +22,7 @@ import {
   queueUnsendRequest,
   listDueOutbox,
   queueOutgoingMessage,
+  queueAttachmentMessage,
   recordDestinationStored,
   recordSendFailure,
   requeueInterruptedSends,
@@ -54,6 +55,7 @@ import {
   type OutgoingPayloads,
 } from './outgoing-message.ts';
 import { SentAtClock } from './sent-at-clock.ts';
+import type { PreparedAttachment } from './attachment-codec.ts';
 import { conversationView, loadConversationView, messageView } from './views.ts';
 
 /** How long a message lives in a swarm: desktop's TTL for content messages, the server's maximum for namespace 0. */
@@ -143,6 +145,58 @@ export class Outbox {
   }
 
   /**
+   * Writes a message with attachments (docs/attachments.md) to `conversationId`: the message
+   * ('queued', its caption as the body, which may be empty), its attachments ('queued', not
+   * uploaded) and their bytes, in one transaction; then emits `message_added`. It gets no outbox
+   * entry here: the attachment uploader adds one once every file is on the file server.
+   */
+  async queueAttachments(conversationId: SessionId, caption: string, files: readonly PreparedAttachment[]): Promise<OutgoingMessageRecord> {
+    if (caption.trim().length > 0) checkMessageBody(caption);
+    const recipient = parseSessionId(conversationId).sessionId;
+    this.ctx.session.identity();
+    const write = this.queueChain.then(() => this.writeAttachments(recipient, caption, files));
+    this.queueChain = write.catch(() => undefined);
+    const record = await write;
+    await this.announceQueued(record, recipient);
+    return record;
+  }
+
+  private async writeAttachments(recipient: SessionId, caption: string, files: readonly PreparedAttachment[]): Promise<OutgoingMessageRecord> {
+    const me = this.ctx.session.identity().sessionId;
+    const setting = (await getConversation(this.ctx.db, recipient))?.disappearing ?? null;
+    let sentAt = await this.sentAt.next(me);
+    for (let bumps = 0; ; bumps++) {
+      const now = this.ctx.clock();
+      const message = {
+        direction: 'outgoing' as const,
+        conversationId: recipient,
+        senderSessionId: me,
+        sentAt,
+        receivedAt: now,
+        body: caption.trim().length > 0 ? caption : '',
+        swarmHashes: [],
+        expiresAt: expiresAtOnWrite(setting, sentAt, true),
+        kind: 'text' as const,
+        disappearing: setting,
+        ownSwarmHashes: [],
+        status: 'queued' as const,
+        failureCode: null,
+        attachments: files.map((file) => file.stored),
+      };
+      const result = await queueAttachmentMessage(this.ctx.db, {
+        message,
+        plaintexts: files.map((file) => file.plaintext),
+        conversationUpdate: { createdAt: now, lastMessageAt: sentAt, unreadIncrement: 0 },
+      });
+      if (result.inserted) return { id: result.id, ...message };
+      if (bumps >= MAX_SENT_AT_BUMPS) {
+        throw new ParleyError('storage_failed', 'storage: no free sentAt for the message', { operation: 'queueAttachmentMessage' });
+      }
+      sentAt = this.sentAt.bump();
+    }
+  }
+
+  /**
    * Queues the control message that tells the peer (and our other devices) the conversation's new
    * timer (§4.6 ExpirationTimerUpdate), recorded in the conversation as 'disappearing_changed'.
    */
@@ -193,14 +247,17 @@ export class Outbox {
     const write = this.queueChain.then(async () => this.write(recipient, await draft()));
     this.queueChain = write.catch(() => undefined);
     const record = await write;
+    await this.announceQueued(record, recipient);
+    this.kick();
+    return record;
+  }
 
+  private async announceQueued(record: OutgoingMessageRecord, recipient: SessionId): Promise<void> {
     this.ctx.events.emit({ type: 'message_added', message: messageView(record) });
     const conversation = await getConversation(this.ctx.db, recipient).catch(() => undefined);
     if (conversation !== undefined) {
       this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation).catch(() => conversationView(conversation, record)) });
     }
-    this.kick();
-    return record;
   }
 
   /** Starts the sender: messages a crash left 'sending' are queued again, then due entries go out. */

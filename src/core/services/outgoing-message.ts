@@ -10,6 +10,7 @@ import { ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import type { Content } from '../protocol/content.ts';
 import type { DataMessage } from '../protocol/data-message.ts';
+import type { AttachmentPointer } from '../protocol/attachment.ts';
 import { DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE } from '../protocol/enums.ts';
 import { wrapForRecipient } from '../protocol/message-pipeline.ts';
 import { contentExpiration, type DisappearingSetting } from './disappearing-rules.ts';
@@ -111,6 +112,28 @@ export function buildUnsendPayloads(
   checkInteger(args.targetSentAt, 'targetSentAt', 0);
   const content: Content = { unsendRequest: { timestamp: args.targetSentAt, author: args.sender.sessionId } };
   return buildPair(args, () => content);
+}
+
+/**
+ * Both payloads of a message with attachments (§4.5, §6.4): the pointers, the caption as the body
+ * when there is one (it may be empty), the profile, the conversation's timer. Built once, after the
+ * uploads, at the message's own sentAt (docs/attachments.md).
+ */
+export function buildAttachmentPayloads(
+  args: Omit<OutgoingPayloadArgs, 'body'> & { readonly caption: string; readonly attachments: readonly AttachmentPointer[] },
+): OutgoingPayloads {
+  checkInteger(args.sentAt, 'sentAt', 0);
+  if (args.caption.trim().length > 0) checkMessageBody(args.caption);
+  const dataMessage: DataMessage = {
+    ...(args.caption.trim().length > 0 ? { body: args.caption } : {}),
+    attachments: args.attachments,
+    ...(args.displayName !== null ? { profile: { displayName: args.displayName } } : {}),
+  };
+  const expiration = args.disappearing ? contentExpiration(args.disappearing) : {};
+  return buildPair(args, (syncTarget) => ({
+    dataMessage: syncTarget === undefined ? dataMessage : { ...dataMessage, syncTarget },
+    ...expiration,
+  }));
 }
 
 /** The recipient's copy, and (unless it is a note to self) the sync copy for our own swarm. */

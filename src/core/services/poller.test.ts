@@ -233,7 +233,7 @@ describe('Poller: schedule', () => {
     h.poller.setActiveConversation('05' + 'ab'.repeat(32));
     await h.poller.start();
     await vi.advanceTimersByTimeAsync(0);
-    const view = { id: 1, conversationId: 'c', direction: 'incoming', senderSessionId: 's', receivedAt: 0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: null } as const;
+    const view = { id: 1, conversationId: 'c', direction: 'incoming', senderSessionId: 's', receivedAt: 0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: null, attachments: [] } as const;
     h.ctx.events.emit({ type: 'message_added', message: { ...view, sentAt: Date.now() - 3 * 60_000 } });
     await vi.advanceTimersByTimeAsync(4_999);
     expect(h.retrieves()).toBe(1);
@@ -260,7 +260,7 @@ describe('Poller: schedule', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(h.retrieves()).toBe(2);
     // A message: the pending wait moves to the burst's, measured from the last poll (just now).
-    const view = { id: 1, conversationId: 'c', direction: 'outgoing', senderSessionId: 's', receivedAt: 0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: null } as const;
+    const view = { id: 1, conversationId: 'c', direction: 'outgoing', senderSessionId: 's', receivedAt: 0, body: 'x', status: null, failureCode: null, kind: 'text', disappearing: null, expiresAt: null, attachments: [] } as const;
     h.ctx.events.emit({ type: 'message_added', message: { ...view, sentAt: Date.now() } });
     await vi.advanceTimersByTimeAsync(chattingMs);
     expect(h.retrieves()).toBe(3);

@@ -7,10 +7,10 @@ import type { Preferences } from '../api.ts';
 import { getAllSettings, MAX_AUTO_LOCK_MINUTES, setSetting } from '../store/index.ts';
 import type { CoreContext } from './context.ts';
 
-export const DEFAULT_PREFERENCES: Preferences = { autoLockMinutes: null, notifications: 'off' };
+export const DEFAULT_PREFERENCES: Preferences = { autoLockMinutes: null, notifications: 'off', autoDownloadMedia: true };
 
 const NOTIFICATIONS: readonly Preferences['notifications'][] = ['off', 'anonymous', 'with_sender'];
-const KEYS: readonly (keyof Preferences)[] = ['autoLockMinutes', 'notifications'];
+const KEYS: readonly (keyof Preferences)[] = ['autoLockMinutes', 'notifications', 'autoDownloadMedia'];
 
 export class PreferencesService {
   /** Writes run one at a time, so two quick changes from two tabs never read each other's half. */
@@ -23,6 +23,7 @@ export class PreferencesService {
     return {
       autoLockMinutes: stored.autoLockMinutes ?? DEFAULT_PREFERENCES.autoLockMinutes,
       notifications: stored.notifications ?? DEFAULT_PREFERENCES.notifications,
+      autoDownloadMedia: stored.autoDownloadMedia ?? DEFAULT_PREFERENCES.autoDownloadMedia,
     };
   }
 
@@ -36,8 +37,9 @@ export class PreferencesService {
       const before = await this.get();
       if (changes.autoLockMinutes !== undefined) await setSetting(this.ctx.db, 'autoLockMinutes', changes.autoLockMinutes);
       if (changes.notifications !== undefined) await setSetting(this.ctx.db, 'notifications', changes.notifications);
+      if (changes.autoDownloadMedia !== undefined) await setSetting(this.ctx.db, 'autoDownloadMedia', changes.autoDownloadMedia);
       const after = await this.get();
-      if (before.autoLockMinutes !== after.autoLockMinutes || before.notifications !== after.notifications) {
+      if (before.autoLockMinutes !== after.autoLockMinutes || before.notifications !== after.notifications || before.autoDownloadMedia !== after.autoDownloadMedia) {
         this.ctx.events.emit({ type: 'preferences', preferences: after });
       }
       return after;
@@ -54,7 +56,10 @@ function checkChanges(changes: unknown): asserts changes is Partial<Preferences>
   for (const key of Object.keys(changes)) {
     if (!(KEYS as readonly string[]).includes(key)) throw invalid(key, 'unknown', `no preference named ${key}`);
   }
-  const { autoLockMinutes, notifications } = changes as Record<string, unknown>;
+  const { autoLockMinutes, notifications, autoDownloadMedia } = changes as Record<string, unknown>;
+  if (autoDownloadMedia !== undefined && typeof autoDownloadMedia !== 'boolean') {
+    throw invalid('autoDownloadMedia', 'value', 'autoDownloadMedia must be true or false');
+  }
   if (
     autoLockMinutes !== undefined &&
     autoLockMinutes !== null &&

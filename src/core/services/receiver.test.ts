@@ -346,7 +346,65 @@ describe('Receiver: control messages are parsed, counted as ignored, and marked 
 
   it('classify: a body wins over everything else', () => {
     expect(classify({ dataMessage: { body: 'x', flags: 2, reaction: { id: 1, author: 'a', action: 'react' } } }).kind).toBe('visible');
-    expect(classify({ dataMessage: { attachments: [{ id: 1n } as never] } })).toEqual({ kind: 'ignored', ignored: 'no_body' });
+    // Attachments without text are a message (issue 11).
+    expect(classify({ dataMessage: { attachments: [{ id: 1n } as never] } })).toMatchObject({ kind: 'visible', body: '' });
+    expect(classify({ dataMessage: { attachments: [] } })).toEqual({ kind: 'ignored', ignored: 'no_body' });
+  });
+});
+
+describe('Receiver: attachments (issue 11)', () => {
+  it('stores the pointers with the message; a bad one fails alone; the view carries no key, digest or URL', async () => {
+    const { t, receiver } = await setup();
+    const key = new Uint8Array(64).fill(0x5a);
+    const digest = new Uint8Array(32).fill(0x6b);
+    const url = `http://filev2.getsession.org/file/${'Qm'.repeat(22)}`;
+    const good = { id: 0n, contentType: 'image/jpeg', key, size: 1234, digest, fileName: 'beach.jpg', width: 800, height: 600, url };
+    const voice = { id: 0n, contentType: 'audio/mpeg', key, size: 99, digest, fileName: 'voice.mp3', flags: 1, url };
+    const noDigest = { id: 0n, contentType: 'application/pdf', key, size: 5, fileName: 'x.pdf', url };
+    const message = text(alice, '', NOW - 100, { body: undefined, attachments: [good, voice, noDigest] });
+    const result = await receiver.receive([message]);
+    expect(result.stored).toBe(1);
+    const [stored] = await pageConversation(t.db, alice.sessionId);
+    expect(stored?.body).toBe('');
+    expect(stored?.attachments?.map((a) => [a.state, a.failureCode, a.source?.scheme ?? null])).toEqual([
+      ['available', null, 'legacy'],
+      ['available', null, 'legacy'],
+      ['failed', 'attachment_malformed', null],
+    ]);
+    expect(stored?.attachments?.[0]?.source?.key).toEqual(key);
+    const added = t.events.find((e) => e.type === 'message_added');
+    expect(added?.type === 'message_added' && added.message.attachments).toEqual([
+      { index: 0, fileName: 'beach.jpg', contentType: 'image/jpeg', size: 1234, width: 800, height: 600, voiceMessage: false, state: 'available', progress: 0, failureCode: null },
+      { index: 1, fileName: 'voice.mp3', contentType: 'audio/mpeg', size: 99, width: null, height: null, voiceMessage: true, state: 'available', progress: 0, failureCode: null },
+      { index: 2, fileName: 'x.pdf', contentType: 'application/pdf', size: 5, width: null, height: null, voiceMessage: false, state: 'failed', progress: 0, failureCode: 'attachment_malformed' },
+    ]);
+    const json = JSON.stringify(added);
+    expect(json).not.toContain('filev2');
+    expect(json).not.toContain('"key"');
+    expect(json).not.toContain('digest');
+    expect((await getConversation(t.db, alice.sessionId))?.unreadCount).toBe(1);
+  });
+
+  it('a peer cannot spoil the message with overlong fields or too many pointers', async () => {
+    const { t, receiver } = await setup();
+    const base = { id: 0n, key: new Uint8Array(64), digest: new Uint8Array(32), size: 1, url: `http://filev2.getsession.org/file/${'Qm'.repeat(22)}` };
+    const longName = { ...base, fileName: 'n'.repeat(5000), contentType: 't'.repeat(5000) };
+    const longUrl = { ...base, url: `${base.url}#p=${'a'.repeat(2000)}` };
+    const many = Array.from({ length: 40 }, () => base);
+    await receiver.receive([text(alice, 'a', NOW - 100, { attachments: [longName, longUrl] }), text(alice, 'b', NOW - 99, { attachments: many })]);
+    const [first, second] = await pageConversation(t.db, alice.sessionId);
+    expect(first?.attachments?.[0]).toMatchObject({ state: 'available', fileName: 'n'.repeat(1000), contentType: 't'.repeat(1000) });
+    expect(first?.attachments?.[1]).toMatchObject({ state: 'failed', failureCode: 'attachment_malformed' });
+    expect(second?.attachments).toHaveLength(32);
+  });
+
+  it('a text message with attachments keeps its text as the body', async () => {
+    const { t, receiver } = await setup();
+    const pointer = { id: 0n, key: new Uint8Array(64), digest: new Uint8Array(32), size: 1, url: `http://filev2.getsession.org/file/${'Qm'.repeat(22)}` };
+    await receiver.receive([text(alice, 'look at this', NOW - 100, { attachments: [pointer] })]);
+    const [stored] = await pageConversation(t.db, alice.sessionId);
+    expect(stored?.body).toBe('look at this');
+    expect(stored?.attachments).toHaveLength(1);
   });
 });
 

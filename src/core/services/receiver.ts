@@ -47,6 +47,7 @@ import type { CoreContext } from './context.ts';
 import { expiresAtOnWrite, settingFromContent } from './disappearing-rules.ts';
 import { deleteFromOwnSwarm } from './own-swarm.ts';
 import { loadConversationView, messageView } from './views.ts';
+import { storedAttachmentsOf } from './attachment-codec.ts';
 
 /** Content kinds decoded but not shown yet. */
 export type IgnoredKind =
@@ -245,6 +246,7 @@ export class Receiver {
       // Incoming messages and sync copies were both retrieved from our own swarm.
       ownSwarmHashes: [hash],
       ...(awaitsRead ? { awaitingRead: conversationId } : {}),
+      ...(isText && visible.data.attachments?.length ? { attachments: storedAttachmentsOf(visible.data.attachments) } : {}),
     };
     const message: NewMessage = fromUs
       ? { direction: 'outgoing', ...common, status: 'sent', failureCode: null }
@@ -319,6 +321,8 @@ export function classify(content: Content): Classified {
   const data = content.dataMessage;
   if (data !== undefined) {
     if (data.body !== undefined && data.body.length > 0) return { kind: 'visible', data, body: data.body };
+    // Attachments without text are a message too (a photo, a voice message); docs/attachments.md.
+    if (data.attachments !== undefined && data.attachments.length > 0) return { kind: 'visible', data, body: '' };
     if (data.reaction !== undefined) return { kind: 'ignored', ignored: 'reaction' };
     if (((data.flags ?? 0) & DATA_MESSAGE_FLAG_EXPIRATION_TIMER_UPDATE) !== 0) return { kind: 'timer_update', data };
     return { kind: 'ignored', ignored: 'no_body' };

@@ -1,6 +1,7 @@
 /** Store records → the Core API's views (what the UI may see: no keys, no payloads). */
-import type { AccountView, ConversationView, MessagePreview, MessageView, NetworkState } from '../api.ts';
+import type { AccountView, AttachmentView, ConversationView, MessagePreview, MessageView, NetworkState } from '../api.ts';
 import type { NetworkStatus } from '../net/network-state.ts';
+import type { StoredAttachment } from '../store/schema.ts';
 import { latestMessage, type AccountRecord, type DisappearingSetting, type ConversationRecord, type MessageRecord, type ParleyDB } from '../store/index.ts';
 import type { SessionState } from './account-session.ts';
 
@@ -55,6 +56,23 @@ export function messageView(record: MessageRecord): MessageView {
     kind: record.kind ?? 'text',
     disappearing: settingView(record.disappearing),
     expiresAt: record.expiresAt,
+    attachments: (record.attachments ?? []).map(attachmentView),
+  };
+}
+
+/** Only what the UI may see: the source (URL, key, digest) stays in the worker. */
+function attachmentView(stored: StoredAttachment, index: number): AttachmentView {
+  return {
+    index,
+    fileName: stored.fileName,
+    contentType: stored.contentType,
+    size: stored.size,
+    width: stored.width,
+    height: stored.height,
+    voiceMessage: stored.voiceMessage,
+    state: stored.state,
+    progress: stored.state === 'sent' || stored.state === 'downloaded' ? 1 : 0,
+    failureCode: stored.failureCode,
   };
 }
 

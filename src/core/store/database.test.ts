@@ -13,7 +13,7 @@ describe('openParleyDatabase', () => {
     expect(db.version).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect([...db.objectStoreNames].sort()).toEqual(
-      ['account', 'conversations', 'lastHashes', 'messages', 'netPaths', 'netPool', 'outbox', 'seenHashes', 'settings', 'swarmChores', 'swarms'],
+      ['account', 'attachmentData', 'conversations', 'lastHashes', 'messages', 'netPaths', 'netPool', 'outbox', 'seenHashes', 'settings', 'swarmChores', 'swarms'],
     );
     db.close();
   });

@@ -44,7 +44,7 @@ export async function nextMessageExpiry(db: ParleyDB): Promise<number | undefine
 /** Deletes every message whose timer ended by `now`, with its outbox entry. Returns what went. */
 export async function removeExpiredMessages(db: ParleyDB, now: number): Promise<MessageRecord[]> {
   checkTime(now, 'now');
-  return writeTransaction(db, ['messages', 'outbox'], 'removeExpiredMessages', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'attachmentData'], 'removeExpiredMessages', async (tx) => {
     const expired = await tx.objectStore('messages').index('by-expiresAt').getAll(keyRange().upperBound(now));
     for (const message of expired) await removeIn(tx, message.id);
     return expired;
@@ -54,7 +54,7 @@ export async function removeExpiredMessages(db: ParleyDB, now: number): Promise<
 /** Deletes one message and its outbox entry (delete for me; cancels a queued send). Returns it, or undefined if it was not there. */
 export async function removeMessage(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
   checkInteger(id, 'id', 1);
-  return writeTransaction(db, ['messages', 'outbox'], 'removeMessage', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'attachmentData'], 'removeMessage', async (tx) => {
     const message = await tx.objectStore('messages').get(id);
     if (message !== undefined) await removeIn(tx, id);
     return message;
@@ -89,25 +89,33 @@ export async function startReadTimers(db: ParleyDB, conversationId: SessionId, r
  */
 export async function markMessageUnsent(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
   checkInteger(id, 'id', 1);
-  return writeTransaction(db, ['messages', 'outbox'], 'markMessageUnsent', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'attachmentData'], 'markMessageUnsent', async (tx) => {
     const message = await tx.objectStore('messages').get(id);
     if (message === undefined) return undefined;
     const tombstone = unsentRecord(message);
     await tx.objectStore('messages').put(tombstone);
     await tx.objectStore('outbox').delete(id);
+    await tx.objectStore('attachmentData').delete(attachmentsOf(id));
     return tombstone;
   });
 }
 
 /** The tombstone of a message: same identity (sender, sentAt), nothing of what it said. */
 export function unsentRecord(message: MessageRecord): MessageRecord {
-  const { awaitingRead: _dropped, ...rest } = message;
+  // Its attachments go with what it said: their keys and any downloaded bytes.
+  const { awaitingRead: _dropped, attachments: _attachments, ...rest } = message;
   return { ...rest, kind: 'unsent', body: '', disappearing: null } as MessageRecord;
 }
 
-async function removeIn(tx: IDBPTransaction<ParleySchema, ['messages', 'outbox'], 'readwrite'>, id: number): Promise<void> {
+async function removeIn(tx: IDBPTransaction<ParleySchema, ['messages', 'outbox', 'attachmentData'], 'readwrite'>, id: number): Promise<void> {
   await tx.objectStore('messages').delete(id);
   await tx.objectStore('outbox').delete(id);
+  await tx.objectStore('attachmentData').delete(attachmentsOf(id));
+}
+
+/** Every attachmentData key of one message: [id, any index]. */
+function attachmentsOf(messageId: number): ReturnType<ReturnType<typeof keyRange>['bound']> {
+  return keyRange().bound([messageId, 0], [messageId, Number.MAX_SAFE_INTEGER]);
 }
 
 /** Keeps a change for our own swarm until it is done. Returns its id. */

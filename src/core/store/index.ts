@@ -33,3 +33,4 @@ export type { NetStoreOptions } from './net-store.ts';
 export * from './settings-repo.ts';
 export * from './disappearing-repo.ts';
 export { MESSAGE_KINDS } from './schema.ts';
+export * from './attachments-repo.ts';

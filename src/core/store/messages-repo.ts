@@ -17,6 +17,7 @@ import {
 } from './checks.ts';
 import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
 import type { ParleyDB } from './database.ts';
+import { toStoredAttachments } from './attachment-checks.ts';
 import {
   MESSAGE_KINDS,
   OUTGOING_STATUSES,
@@ -68,6 +69,7 @@ export function toNewMessage(message: unknown, name: string): NewMessage {
   ownSwarmHashes.forEach((hash, i) => checkText(hash, `${name}.ownSwarmHashes[${i}]`));
   const awaitingRead = message['awaitingRead'];
   if (awaitingRead !== undefined) checkSessionId(awaitingRead, `${name}.awaitingRead`);
+  const attachments = message['attachments'] === undefined ? undefined : toStoredAttachments(message['attachments'], `${name}.attachments`);
   const fields = {
     conversationId: message['conversationId'],
     senderSessionId: message['senderSessionId'],
@@ -80,6 +82,7 @@ export function toNewMessage(message: unknown, name: string): NewMessage {
     disappearing,
     ownSwarmHashes: [...(ownSwarmHashes as string[])],
     ...(awaitingRead !== undefined ? { awaitingRead } : {}),
+    ...(attachments !== undefined && attachments.length > 0 ? { attachments } : {}),
   };
   if (message['direction'] === 'incoming') return { direction: 'incoming', ...fields };
   checkOneOf(message['status'], `${name}.status`, OUTGOING_STATUSES);

@@ -82,6 +82,46 @@ interface MessageFields {
   readonly ownSwarmHashes?: readonly string[];
   /** A delete-after-read message not read yet: its conversation id (the by-awaitingRead index); absent otherwise. */
   readonly awaitingRead?: SessionId;
+  /** The attachments it carries, in the sender's order (absent: none; records before issue 11 have none). */
+  readonly attachments?: readonly StoredAttachment[];
+}
+
+export const ATTACHMENT_STATES = ['queued', 'uploading', 'sent', 'available', 'downloading', 'downloaded', 'failed', 'cancelled'] as const;
+export type AttachmentState = (typeof ATTACHMENT_STATES)[number];
+
+/**
+ * One attachment of a message (client-protocol.md §6.4), kept in the message's record: what the UI
+ * may see, and — never shown — what a download needs. docs/attachments.md.
+ */
+export interface StoredAttachment {
+  /** As the sender claims them: shown, never trusted for rendering. */
+  readonly contentType: string;
+  readonly fileName: string;
+  /** The unpadded size the sender claims; null when the pointer has none. */
+  readonly size: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly voiceMessage: boolean;
+  readonly state: AttachmentState;
+  /** Why it failed (state 'failed'), else null. */
+  readonly failureCode: ErrorCode | null;
+  /** Where the encrypted blob is and how to open it; null when the pointer was refused (state 'failed'). */
+  readonly source: AttachmentSource | null;
+}
+
+export interface AttachmentSource {
+  /** Where the blob is; null for one of ours not uploaded yet. */
+  readonly url: string | null;
+  readonly scheme: 'legacy' | 'deterministic';
+  /** Secret: never leaves the worker. */
+  readonly key: Uint8Array;
+  /** SHA-256 of the blob (legacy scheme), else null. */
+  readonly digest: Uint8Array | null;
+  /**
+   * Ours only: the IV it was sealed with. With the key it makes the same blob again on every upload
+   * attempt (checked against the digest), so the blob itself is never stored.
+   */
+  readonly iv?: Uint8Array;
 }
 
 export const MESSAGE_KINDS = ['text', 'disappearing_changed', 'unsent'] as const;
@@ -140,6 +180,13 @@ export type SwarmChoreRecord =
   | { readonly id: number; readonly kind: 'delete'; readonly hashes: readonly string[]; readonly createdAt: number }
   | { readonly id: number; readonly kind: 'shorten'; readonly hashes: readonly string[]; readonly expiry: number; readonly createdAt: number };
 
+/** The decrypted bytes of one downloaded attachment (docs/attachments.md). */
+export interface AttachmentDataRecord {
+  readonly messageId: number;
+  readonly index: number;
+  readonly plaintext: Uint8Array;
+}
+
 export interface SettingRecord {
   readonly key: string;
   readonly value: unknown;
@@ -194,6 +241,7 @@ export interface ParleySchema extends DBSchema {
     indexes: { 'by-expiresAt': number };
   };
   settings: { key: string; value: SettingRecord };
+  attachmentData: { key: [number, number]; value: AttachmentDataRecord };
   swarmChores: { key: number; value: SwarmChoreRecord };
   netPool: { key: string; value: Snode };
   netPaths: { key: number; value: PathRecord };

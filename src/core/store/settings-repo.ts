@@ -14,6 +14,8 @@ export interface SettingsMap {
   autoLockMinutes: number | null;
   /** New-message notifications while the app is hidden. */
   notifications: 'off' | 'anonymous' | 'with_sender';
+  /** Images and voice messages from contacts one has written to download by themselves. */
+  autoDownloadMedia: boolean;
   /**
    * Wrong passphrases in a row, and the time (ms) before which the next one is refused unchecked
    * (services/passphrase-attempts.ts). Not secret; kept so that a reload does not reset it.
@@ -36,6 +38,7 @@ const SETTING_CHECKS: { readonly [K in SettingKey]: (value: unknown) => value is
   autoLockMinutes: (value): value is number | null =>
     value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_AUTO_LOCK_MINUTES),
   notifications: (value): value is SettingsMap['notifications'] => value === 'off' || value === 'anonymous' || value === 'with_sender',
+  autoDownloadMedia: (value): value is boolean => typeof value === 'boolean',
   passphraseAttempts: (value): value is PassphraseAttempts =>
     typeof value === 'object' &&
     value !== null &&

@@ -25,6 +25,8 @@ export class ConversationState {
   sendError = $state<ErrorCode | 'unknown' | null>(null);
   /** Why the last timer change, delete or unsend failed. */
   actionError = $state<ErrorCode | 'unknown' | null>(null);
+  /** Downloads in flight: "messageId:index" → 0..1 (from `attachment_progress`). */
+  progress = $state.raw<ReadonlyMap<string, number>>(new Map());
 
   readonly #core: Remote<CoreApi>;
   #closed = false;
@@ -92,6 +94,10 @@ export class ConversationState {
     } else if (event.type === 'messages_removed' && event.conversationId === this.id) {
       const gone = new Set(event.messageIds);
       this.messages = this.messages.filter((m) => !gone.has(m.id));
+    } else if (event.type === 'attachment_progress' && this.messages.some((m) => m.id === event.messageId)) {
+      const next = new Map(this.progress);
+      next.set(`${event.messageId}:${event.index}`, event.progress);
+      this.progress = next;
     } else if (event.type === 'conversation' && event.conversation.id === this.id) {
       this.conversation = event.conversation;
     }
@@ -108,6 +114,37 @@ export class ConversationState {
       this.sendError = isParleyError(error) ? error.code : 'unknown';
       return false;
     }
+  }
+
+  /** Sends files with `caption` (which may be empty); resolves true when the core took them. */
+  async sendFiles(files: readonly File[], caption: string): Promise<boolean> {
+    this.sendError = null;
+    try {
+      const message = await this.#core.sendAttachments(
+        this.id,
+        files.map((file) => ({ name: file.name, type: file.type, data: file })),
+        caption,
+      );
+      if (!this.#closed) this.messages = mergeMessages(this.messages, [message]);
+      return true;
+    } catch (error) {
+      this.sendError = isParleyError(error) ? error.code : 'unknown';
+      return false;
+    }
+  }
+
+  /** Downloads an attachment; its states arrive as `message_changed`, its failure stays on it. */
+  downloadAttachment(messageId: number, index: number): void {
+    this.#core.downloadAttachment(messageId, index).catch(() => undefined);
+  }
+
+  cancelAttachment(messageId: number, index: number): void {
+    this.#core.cancelAttachment(messageId, index).catch(() => undefined);
+  }
+
+  /** The attachment's bytes (type application/octet-stream: sniff before showing). */
+  readAttachment(messageId: number, index: number): Promise<Blob> {
+    return this.#core.readAttachment(messageId, index);
   }
 
   async retry(messageId: number): Promise<void> {

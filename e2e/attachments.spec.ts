@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
+import { test, expect } from '@playwright/test';
+import { createAccountThroughUi, messageRow, startConversation } from './support/app.ts';
+
+/*
+ * Attachments in real Chromium against the devnet stack (docs/attachments.md): Alice sends Bob an
+ * image, an "image" that is really HTML, and a 5 MB file with a caption, through the file server
+ * and onions. Bob downloads on demand: the real image shows as a preview, the HTML one stays a
+ * card, and the 5 MB file is saved under its name with a matching hash.
+ */
+test.describe.configure({ timeout: 180_000 });
+
+/** A real PNG of `width` × `height` grey pixels, made here (IHDR, one zlib IDAT, IEND). */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const rows = Buffer.alloc((width + 1) * height, 0x80);
+  for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter type 0 per row
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const PNG = png(40, 30);
+
+test('Alice sends files; Bob previews the image, not the HTML one, and saves the 5 MB file intact', async ({ browser }) => {
+  const aliceContext = await browser.newContext();
+  const bobContext = await browser.newContext({ acceptDownloads: true });
+  try {
+    const alice = await aliceContext.newPage();
+    const bob = await bobContext.newPage();
+    await createAccountThroughUi(alice, 'Alice');
+    const bobAccount = await createAccountThroughUi(bob, 'Bob');
+    const big = randomBytes(5_000_000);
+
+    await startConversation(alice, bobAccount.sessionId);
+    await alice.getByRole('textbox', { name: 'Message' }).fill('files for Bob');
+    await alice.locator('#composer-files').setInputFiles([
+      { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'evil.png', mimeType: 'image/png', buffer: Buffer.from('<html><script>alert(1)</script></html>') },
+      { name: 'big.bin', mimeType: 'application/octet-stream', buffer: big },
+    ]);
+    const sent = messageRow(alice, 'files for Bob');
+    await expect(sent).toBeVisible();
+    // Alice's own image previews from her device at once.
+    await expect(sent.getByRole('img', { name: 'photo.png' })).toBeVisible();
+    await expect(sent.getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 90_000 });
+
+    await bob.getByRole('link', { name: /Alice/u }).click({ timeout: 90_000 });
+    const received = messageRow(bob, 'files for Bob');
+    await expect(received).toBeVisible({ timeout: 90_000 });
+    // Sizes are shown before anything is downloaded, and nothing is fetched without a tap.
+    await expect(received.getByText('5.0 MB · application/octet-stream')).toBeVisible();
+    await expect(received.locator('[data-attachment-state="available"]')).toHaveCount(3);
+
+    await received.getByRole('button', { name: 'Download photo.png' }).click();
+    await expect(received.getByRole('img', { name: 'photo.png' })).toBeVisible({ timeout: 60_000 });
+
+    await received.getByRole('button', { name: 'Download evil.png' }).click();
+    await expect(received.getByRole('button', { name: 'Save evil.png' })).toBeVisible({ timeout: 60_000 });
+    await expect(received.getByRole('img', { name: 'evil.png' })).toHaveCount(0);
+
+    await received.getByRole('button', { name: 'Download big.bin' }).click();
+    const save = received.getByRole('button', { name: 'Save big.bin' });
+    await expect(save).toBeVisible({ timeout: 90_000 });
+    const [download] = await Promise.all([bob.waitForEvent('download'), save.click()]);
+    expect(download.suggestedFilename()).toBe('big.bin');
+    const saved = await readFile((await download.path())!);
+    expect(createHash('sha256').update(saved).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+  } finally {
+    await aliceContext.close();
+    await bobContext.close();
+  }
+});
+
+test('a file dropped on the composer, and one pasted into it, are sent with the text as caption', async ({ page }) => {
+  await createAccountThroughUi(page, 'Dropper');
+  await page.getByRole('button', { name: 'Message the echo peer' }).click();
+  const field = page.getByRole('textbox', { name: 'Message' });
+
+  await field.fill('dropped');
+  // Built inside the page (as text: these specs are type-checked without the DOM's types).
+  const drop = await page.evaluateHandle(`(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    return data;
+  })()`);
+  await page.locator('form.composer').dispatchEvent('dragover', { dataTransfer: drop });
+  await page.locator('form.composer').dispatchEvent('drop', { dataTransfer: drop });
+  const dropped = messageRow(page, 'dropped');
+  await expect(dropped).toBeVisible();
+  await expect(dropped.getByText('dropped.txt')).toBeVisible();
+  await expect(field).toHaveValue('');
+
+  await field.fill('pasted');
+  await field.evaluate(`(element) => {
+    const data = new DataTransfer();
+    data.items.add(new File(['pasted bytes'], 'pasted.txt', { type: 'text/plain' }));
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }`);
+  const pasted = messageRow(page, 'pasted');
+  await expect(pasted).toBeVisible();
+  await expect(pasted.getByText('pasted.txt')).toBeVisible();
+});

@@ -1,0 +1,254 @@
+/**
+ * The attachment uploader (docs/attachments.md): for each of our queued messages whose attachments
+ * are not all on the file server, upload them one by one (the URL stored as soon as each is up, so
+ * a restart never uploads it again), then build the message's payloads with the pointers and hand
+ * it to the outbox — once: the entry is added only if there is none. Runs beside the outbox while
+ * the account is unlocked; resumes at every start, so a reload or crash in between loses nothing.
+ *
+ * Failures follow the outbox's policy (outbox-policy.ts): offline waits for the network (a kick),
+ * `relay_busy` (the relay's large-onion rate) waits its Retry-After without counting an attempt,
+ * a retryable code tries again after the backoff, anything else — or the last attempt — marks the
+ * message 'failed' with the code and its unfinished attachments 'failed'; `retry` queues it again.
+ */
+import { ParleyError, isParleyError, type ErrorCode } from '../../shared/errors.ts';
+import type { FileServerClient } from '../net/file-server-client.ts';
+import {
+  addOutboxEntryOnce,
+  getAccount,
+  getMessage,
+  listAttachmentMessagesToUpload,
+  readAttachmentData,
+  setAttachmentUploaded,
+  updateAttachment,
+} from '../store/index.ts';
+import type { MessageRecord, OutgoingMessageRecord } from '../store/schema.ts';
+import { failAttachmentMessage, requeueAttachmentMessage } from '../store/attachments-repo.ts';
+import { pointerOfStored, resealAttachment } from './attachment-codec.ts';
+import type { CoreContext } from './context.ts';
+import { swarmTtlMs } from './disappearing-rules.ts';
+import { classifySendFailure, DEFAULT_OUTBOX_SCHEDULE, nextAttemptAfter, probeDelay, type OutboxSchedule } from './outbox-policy.ts';
+import { buildAttachmentPayloads } from './outgoing-message.ts';
+import { messageView } from './views.ts';
+
+export type AttachmentUploadClient = Pick<FileServerClient, 'upload'>;
+
+export interface AttachmentUploaderOptions {
+  readonly files?: AttachmentUploadClient;
+  readonly schedule?: Partial<OutboxSchedule>;
+  readonly random?: () => number;
+}
+
+export class AttachmentUploader {
+  private readonly files: AttachmentUploadClient;
+  private readonly schedule: OutboxSchedule;
+  private readonly random: () => number;
+  /** Failed attempts per message in this session (a restart starts again: at most one more round). */
+  private readonly attempts = new Map<number, number>();
+  private running = false;
+  private controller: AbortController | undefined;
+  private pass: Promise<void> | undefined;
+  private rerun = false;
+  private wake: ReturnType<typeof setTimeout> | undefined;
+  private offlineProbes = 0;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly outbox: { kick(): void },
+    options: AttachmentUploaderOptions = {},
+  ) {
+    this.files = options.files ?? ctx.network.files;
+    this.schedule = { ...DEFAULT_OUTBOX_SCHEDULE, ...options.schedule };
+    this.random = options.random ?? Math.random;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.controller = new AbortController();
+    this.kick();
+  }
+
+  /** Aborts the upload in flight and waits for the pass to end; no timer is left. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.controller?.abort();
+    this.clearWake();
+    await this.pass;
+  }
+
+  /** Look for work now (a new message with attachments, the network back, a retry). */
+  kick(): void {
+    if (!this.running) return;
+    if (this.pass !== undefined) {
+      this.rerun = true;
+      return;
+    }
+    this.clearWake();
+    const signal = this.controller!.signal;
+    this.pass = this.runPass(signal).finally(() => {
+      this.pass = undefined;
+      if (this.rerun && this.running) this.kick();
+    });
+  }
+
+  /** The person retries a failed message with attachments: queued again with a fresh count. */
+  async retry(messageId: number): Promise<void> {
+    const message = await requeueAttachmentMessage(this.ctx.db, messageId);
+    if (message === undefined) throw new ParleyError('message_not_found', 'no failed message with attachments with this id', { messageId });
+    this.attempts.delete(messageId);
+    this.announce(message);
+    this.ctx.events.emit({ type: 'message_status', messageId, conversationId: message.conversationId, status: 'queued', failureCode: null });
+    this.kick();
+  }
+
+  /** True for one of our messages whose attachments are not handed to the outbox yet (retries go here). */
+  async owns(messageId: number): Promise<boolean> {
+    const message = await getMessage(this.ctx.db, messageId);
+    return (
+      message?.direction === 'outgoing' &&
+      (message.attachments?.length ?? 0) > 0 &&
+      message.attachments!.some((a) => a.source !== null && a.source.url === null)
+    );
+  }
+
+  private async runPass(signal: AbortSignal): Promise<void> {
+    this.rerun = false;
+    let pending: OutgoingMessageRecord[];
+    try {
+      pending = await listAttachmentMessagesToUpload(this.ctx.db);
+    } catch (error) {
+      this.ctx.log(`attachments: could not list uploads (${codeOf(error)})`);
+      this.setWake(probeDelay(0, this.schedule, this.random));
+      return;
+    }
+    for (const message of pending) {
+      if (signal.aborted) return;
+      try {
+        await this.send(message, signal);
+        this.attempts.delete(message.id);
+        this.offlineProbes = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (!(await this.failed(message, error))) return;
+      }
+    }
+  }
+
+  /** Uploads what is missing, then hands the message to the outbox. */
+  private async send(message: OutgoingMessageRecord, signal: AbortSignal): Promise<void> {
+    const attachments = message.attachments ?? [];
+    const urls: string[] = [];
+    for (const [index, attachment] of attachments.entries()) {
+      const ready = attachment.source?.url;
+      if (ready !== null && ready !== undefined) {
+        urls.push(ready);
+        continue;
+      }
+      const plaintext = await readAttachmentData(this.ctx.db, message.id, index);
+      if (plaintext === undefined) throw new ParleyError('attachment_not_downloaded', 'the attachment bytes are gone from this device', { index });
+      await this.change(message.id, index, 'uploading', null);
+      const sealed = await resealAttachment(attachment, plaintext);
+      const uploaded = await this.files.upload(sealed.encrypted.blob, { signal });
+      const updated = await setAttachmentUploaded(this.ctx.db, message.id, index, uploaded.url);
+      if (updated === undefined) return; // the message went meanwhile (deleted, expired)
+      this.announce(updated);
+      urls.push(uploaded.url);
+    }
+    const current = await getMessage(this.ctx.db, message.id);
+    if (current === undefined || current.direction !== 'outgoing' || current.status !== 'queued') return;
+    const sender = this.ctx.session.identity();
+    const account = await getAccount(this.ctx.db);
+    const pointers = (current.attachments ?? []).map((attachment, index) => pointerOfStored(attachment, urls[index]!));
+    const payloads = buildAttachmentPayloads({
+      sender,
+      recipient: current.conversationId,
+      caption: current.body,
+      attachments: pointers,
+      displayName: account?.sessionId === sender.sessionId ? account.displayName : null,
+      sentAt: current.sentAt,
+      disappearing: current.disappearing ?? null,
+    });
+    const added = await addOutboxEntryOnce(this.ctx.db, message.id, {
+      recipient: current.conversationId,
+      ...payloads,
+      recipientStored: false,
+      syncStored: payloads.syncPayload === null,
+      attempts: 0,
+      nextAttemptAt: this.ctx.clock(),
+      lastErrorCode: null,
+      createdAt: current.sentAt,
+      ttlMs: swarmTtlMs(current.disappearing ?? null),
+    });
+    if (added) this.ctx.log(`attachments: ${pointers.length} uploaded, message handed to the outbox`);
+    this.outbox.kick();
+  }
+
+  /** Decides what a failure means; false when the pass should stop (offline: wait for the network). */
+  private async failed(message: OutgoingMessageRecord, error: unknown): Promise<boolean> {
+    const failure = classifySendFailure(error);
+    await this.resetUploading(message.id, null);
+    if (isParleyError(error, 'relay_busy')) {
+      // The relay paces uploads (its large-onion route has a tight rate): wait as it says, no attempt counted.
+      const wait = Number(error.details['retryAfterMs'] ?? 1_000);
+      this.setWake(Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 60_000) : 1_000);
+      return false;
+    }
+    if (failure.kind === 'offline' || failure.kind === 'aborted') {
+      this.setWake(probeDelay(this.offlineProbes++, this.schedule, this.random));
+      return false;
+    }
+    const attempts = (this.attempts.get(message.id) ?? 0) + 1;
+    this.attempts.set(message.id, attempts);
+    const next = failure.kind === 'retry' ? nextAttemptAfter(attempts, this.ctx.clock(), this.schedule, this.random) : null;
+    this.ctx.log(`attachments: upload failed (${failure.code}), ${next === null ? 'given up' : 'again later'}`);
+    if (next !== null) {
+      this.setWake(Math.max(0, next - this.ctx.clock()));
+      return true;
+    }
+    this.attempts.delete(message.id);
+    await this.resetUploading(message.id, failure.code);
+    const failedMessage = await failAttachmentMessage(this.ctx.db, message.id, failure.code);
+    if (failedMessage !== undefined) {
+      this.announce(failedMessage);
+      this.ctx.events.emit({ type: 'message_status', messageId: message.id, conversationId: message.conversationId, status: 'failed', failureCode: failure.code });
+    }
+    return true;
+  }
+
+  /** An attachment left 'uploading' goes back to 'queued' (or 'failed' with `code`). */
+  private async resetUploading(messageId: number, code: ErrorCode | null): Promise<void> {
+    const message = await getMessage(this.ctx.db, messageId).catch(() => undefined);
+    for (const [index, attachment] of (message?.attachments ?? []).entries()) {
+      const unfinished = attachment.source !== null && attachment.source.url === null;
+      if (!unfinished || (code === null && attachment.state !== 'uploading')) continue;
+      await this.change(messageId, index, code === null ? 'queued' : 'failed', code);
+    }
+  }
+
+  private async change(messageId: number, index: number, state: 'queued' | 'uploading' | 'failed', failureCode: ErrorCode | null): Promise<void> {
+    const updated = await updateAttachment(this.ctx.db, messageId, index, { state, failureCode });
+    if (updated !== undefined) this.announce(updated);
+  }
+
+  private announce(message: MessageRecord): void {
+    this.ctx.events.emit({ type: 'message_changed', message: messageView(message) });
+  }
+
+  private setWake(delayMs: number): void {
+    if (!this.running) return;
+    this.clearWake();
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.kick();
+    }, delayMs);
+  }
+
+  private clearWake(): void {
+    if (this.wake !== undefined) clearTimeout(this.wake);
+    this.wake = undefined;
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof ParleyError ? error.code : 'internal';
+}
