@@ -92,6 +92,18 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
   }
 });
 
+/**
+ * The page's DataTransfer and ClipboardEvent, typed here because this file is checked without the
+ * DOM library (a type only: the page functions below read them from the page's own globalThis).
+ */
+interface PageDataTransfer {
+  readonly items: { add(file: File): void };
+}
+interface PageGlobals {
+  DataTransfer: new () => PageDataTransfer;
+  ClipboardEvent: new (type: string, init: { clipboardData: PageDataTransfer; bubbles: boolean; cancelable: boolean }) => Event;
+}
+
 test('a file dropped on the composer, and one pasted into it, are sent with the text as caption', async ({ page }) => {
   await createAccountThroughUi(page, 'Dropper');
   await page.getByRole('button', { name: 'Message the echo peer' }).click();
@@ -99,7 +111,7 @@ test('a file dropped on the composer, and one pasted into it, are sent with the 
 
   await field.fill('dropped');
   const drop = await page.evaluateHandle(() => {
-    const data = new DataTransfer();
+    const data = new (globalThis as unknown as PageGlobals).DataTransfer();
     data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
     return data;
   });
@@ -112,9 +124,9 @@ test('a file dropped on the composer, and one pasted into it, are sent with the 
 
   await field.fill('pasted');
   await field.evaluate((element) => {
-    const data = new DataTransfer();
+    const data = new (globalThis as unknown as PageGlobals).DataTransfer();
     data.items.add(new File(['pasted bytes'], 'pasted.txt', { type: 'text/plain' }));
-    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    element.dispatchEvent(new (globalThis as unknown as PageGlobals).ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   });
   const pasted = messageRow(page, 'pasted');
   await expect(pasted).toBeVisible();
