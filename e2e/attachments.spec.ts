@@ -74,6 +74,9 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
 
     await received.getByRole('button', { name: 'Download photo.png' }).click();
     await expect(received.getByRole('img', { name: 'photo.png' })).toBeVisible({ timeout: 60_000 });
+    // Its size was measured on Alice's device and sent in the pointer.
+    await expect(received.getByRole('img', { name: 'photo.png' })).toHaveAttribute('width', '40');
+    await expect(received.getByRole('img', { name: 'photo.png' })).toHaveAttribute('height', '30');
 
     await received.getByRole('button', { name: 'Download evil.png' }).click();
     await expect(received.getByRole('button', { name: 'Save evil.png' })).toBeVisible({ timeout: 60_000 });
