@@ -74,6 +74,9 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
 
     await received.getByRole('button', { name: 'Download photo.png' }).click();
     await expect(received.getByRole('img', { name: 'photo.png' })).toBeVisible({ timeout: 60_000 });
+    // Its size was measured on Alice's device and sent in the pointer.
+    await expect(received.getByRole('img', { name: 'photo.png' })).toHaveAttribute('width', '40');
+    await expect(received.getByRole('img', { name: 'photo.png' })).toHaveAttribute('height', '30');
 
     await received.getByRole('button', { name: 'Download evil.png' }).click();
     await expect(received.getByRole('button', { name: 'Save evil.png' })).toBeVisible({ timeout: 60_000 });
@@ -92,18 +95,29 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
   }
 });
 
+/**
+ * The page's DataTransfer and ClipboardEvent, typed here because this file is checked without the
+ * DOM library (a type only: the page functions below read them from the page's own globalThis).
+ */
+interface PageDataTransfer {
+  readonly items: { add(file: File): void };
+}
+interface PageGlobals {
+  DataTransfer: new () => PageDataTransfer;
+  ClipboardEvent: new (type: string, init: { clipboardData: PageDataTransfer; bubbles: boolean; cancelable: boolean }) => Event;
+}
+
 test('a file dropped on the composer, and one pasted into it, are sent with the text as caption', async ({ page }) => {
   await createAccountThroughUi(page, 'Dropper');
   await page.getByRole('button', { name: 'Message the echo peer' }).click();
   const field = page.getByRole('textbox', { name: 'Message' });
 
   await field.fill('dropped');
-  // Built inside the page (as text: these specs are type-checked without the DOM's types).
-  const drop = await page.evaluateHandle(`(() => {
-    const data = new DataTransfer();
+  const drop = await page.evaluateHandle(() => {
+    const data = new (globalThis as unknown as PageGlobals).DataTransfer();
     data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
     return data;
-  })()`);
+  });
   await page.locator('form.composer').dispatchEvent('dragover', { dataTransfer: drop });
   await page.locator('form.composer').dispatchEvent('drop', { dataTransfer: drop });
   const dropped = messageRow(page, 'dropped');
@@ -112,11 +126,11 @@ test('a file dropped on the composer, and one pasted into it, are sent with the 
   await expect(field).toHaveValue('');
 
   await field.fill('pasted');
-  await field.evaluate(`(element) => {
-    const data = new DataTransfer();
+  await field.evaluate((element) => {
+    const data = new (globalThis as unknown as PageGlobals).DataTransfer();
     data.items.add(new File(['pasted bytes'], 'pasted.txt', { type: 'text/plain' }));
-    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }`);
+    element.dispatchEvent(new (globalThis as unknown as PageGlobals).ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
   const pasted = messageRow(page, 'pasted');
   await expect(pasted).toBeVisible();
   await expect(pasted.getByText('pasted.txt')).toBeVisible();

@@ -7,6 +7,23 @@ import type { Remote } from 'comlink';
 import type { CoreApi, CoreEvent, ConversationView, DisappearingMode, MessageView } from '../../core/api.ts';
 import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { mergeMessages } from '../lib/merge-messages.ts';
+import { SNIFF_BYTES, sniffImage } from '../lib/sniff.ts';
+
+/**
+ * An image's width and height for its pointer (receivers lay it out before downloading), measured
+ * locally and only when the bytes are an image; nothing for anything else or what does not decode.
+ */
+async function imageSize(file: File): Promise<{ width?: number; height?: number }> {
+  if (sniffImage(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer())) === null) return {};
+  try {
+    const bitmap = await createImageBitmap(file);
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size;
+  } catch {
+    return {};
+  }
+}
 
 const FIRST_PAGE = 50;
 const OLDER_PAGE = 100;
@@ -120,11 +137,8 @@ export class ConversationState {
   async sendFiles(files: readonly File[], caption: string): Promise<boolean> {
     this.sendError = null;
     try {
-      const message = await this.#core.sendAttachments(
-        this.id,
-        files.map((file) => ({ name: file.name, type: file.type, data: file })),
-        caption,
-      );
+      const described = await Promise.all(files.map(async (file) => ({ name: file.name, type: file.type, data: file, ...(await imageSize(file)) })));
+      const message = await this.#core.sendAttachments(this.id, described, caption);
       if (!this.#closed) this.messages = mergeMessages(this.messages, [message]);
       return true;
     } catch (error) {
