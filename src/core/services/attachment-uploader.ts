@@ -29,6 +29,7 @@ import { swarmTtlMs } from './disappearing-rules.ts';
 import { classifySendFailure, DEFAULT_OUTBOX_SCHEDULE, nextAttemptAfter, probeDelay, type OutboxSchedule } from './outbox-policy.ts';
 import { buildAttachmentPayloads } from './outgoing-message.ts';
 import { messageView } from './views.ts';
+import { SerialPasses } from './serial-passes.ts';
 
 export type AttachmentUploadClient = Pick<FileServerClient, 'upload'>;
 
@@ -44,11 +45,7 @@ export class AttachmentUploader {
   private readonly random: () => number;
   /** Failed attempts per message in this session (a restart starts again: at most one more round). */
   private readonly attempts = new Map<number, number>();
-  private running = false;
-  private controller: AbortController | undefined;
-  private pass: Promise<void> | undefined;
-  private rerun = false;
-  private wake: ReturnType<typeof setTimeout> | undefined;
+  private readonly passes = new SerialPasses((signal) => this.runPass(signal));
   private offlineProbes = 0;
 
   constructor(
@@ -62,33 +59,18 @@ export class AttachmentUploader {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.controller = new AbortController();
-    this.kick();
+    this.passes.start();
+    this.passes.kick();
   }
 
   /** Aborts the upload in flight and waits for the pass to end; no timer is left. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.controller?.abort();
-    this.clearWake();
-    await this.pass;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Look for work now (a new message with attachments, the network back, a retry). */
   kick(): void {
-    if (!this.running) return;
-    if (this.pass !== undefined) {
-      this.rerun = true;
-      return;
-    }
-    this.clearWake();
-    const signal = this.controller!.signal;
-    this.pass = this.runPass(signal).finally(() => {
-      this.pass = undefined;
-      if (this.rerun && this.running) this.kick();
-    });
+    this.passes.kick();
   }
 
   /** The person retries a failed message with attachments: queued again with a fresh count. */
@@ -112,13 +94,12 @@ export class AttachmentUploader {
   }
 
   private async runPass(signal: AbortSignal): Promise<void> {
-    this.rerun = false;
     let pending: OutgoingMessageRecord[];
     try {
       pending = await listAttachmentMessagesToUpload(this.ctx.db);
     } catch (error) {
       this.ctx.log(`attachments: could not list uploads (${codeOf(error)})`);
-      this.setWake(probeDelay(0, this.schedule, this.random));
+      this.passes.wakeIn(probeDelay(0, this.schedule, this.random));
       return;
     }
     for (const message of pending) {
@@ -190,11 +171,11 @@ export class AttachmentUploader {
     if (isParleyError(error, 'relay_busy')) {
       // The relay paces uploads (its large-onion route has a tight rate): wait as it says, no attempt counted.
       const wait = Number(error.details['retryAfterMs'] ?? 1_000);
-      this.setWake(Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 60_000) : 1_000);
+      this.passes.wakeIn(Number.isFinite(wait) ? Math.min(Math.max(wait, 0), 60_000) : 1_000);
       return false;
     }
     if (failure.kind === 'offline' || failure.kind === 'aborted') {
-      this.setWake(probeDelay(this.offlineProbes++, this.schedule, this.random));
+      this.passes.wakeIn(probeDelay(this.offlineProbes++, this.schedule, this.random));
       return false;
     }
     const attempts = (this.attempts.get(message.id) ?? 0) + 1;
@@ -202,7 +183,7 @@ export class AttachmentUploader {
     const next = failure.kind === 'retry' ? nextAttemptAfter(attempts, this.ctx.clock(), this.schedule, this.random) : null;
     this.ctx.log(`attachments: upload failed (${failure.code}), ${next === null ? 'given up' : 'again later'}`);
     if (next !== null) {
-      this.setWake(Math.max(0, next - this.ctx.clock()));
+      this.passes.wakeIn(Math.max(0, next - this.ctx.clock()));
       return true;
     }
     this.attempts.delete(message.id);
@@ -234,19 +215,6 @@ export class AttachmentUploader {
     this.ctx.events.emit({ type: 'message_changed', message: messageView(message) });
   }
 
-  private setWake(delayMs: number): void {
-    if (!this.running) return;
-    this.clearWake();
-    this.wake = setTimeout(() => {
-      this.wake = undefined;
-      this.kick();
-    }, delayMs);
-  }
-
-  private clearWake(): void {
-    if (this.wake !== undefined) clearTimeout(this.wake);
-    this.wake = undefined;
-  }
 }
 
 function codeOf(error: unknown): string {

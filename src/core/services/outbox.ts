@@ -55,6 +55,7 @@ import {
   type OutgoingPayloads,
 } from './outgoing-message.ts';
 import { SentAtClock } from './sent-at-clock.ts';
+import { SerialPasses } from './serial-passes.ts';
 import type { PreparedAttachment } from './attachment-codec.ts';
 import { conversationView, loadConversationView, messageView } from './views.ts';
 
@@ -94,11 +95,10 @@ export class Outbox {
   private readonly waiter: NetworkWaiter;
   /** `queue` calls run one at a time, so sentAt and the outbox order follow the order of the calls. */
   private queueChain: Promise<unknown> = Promise.resolve();
-  private running = false;
-  private controller: AbortController | undefined;
-  private pass: Promise<void> | undefined;
-  private rerun = false;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly passes = new SerialPasses(
+    (signal) => this.runPass(signal),
+    () => !this.waiter.waiting,
+  );
   private passFailures = 0;
 
   constructor(
@@ -262,9 +262,8 @@ export class Outbox {
 
   /** Starts the sender: messages a crash left 'sending' are queued again, then due entries go out. */
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.controller = new AbortController();
+    if (this.passes.isRunning) return;
+    this.passes.start();
     try {
       const requeued = await requeueInterruptedSends(this.ctx.db, this.ctx.clock());
       if (requeued > 0) this.ctx.log(`outbox: ${requeued} interrupted send(s) queued again`);
@@ -276,28 +275,15 @@ export class Outbox {
 
   /** Stops the sender: aborts the attempt in flight and waits for it; no timer is left running. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.controller?.abort();
-    this.clearWake();
-    await this.pass;
+    if (!this.passes.isRunning) return;
+    await this.passes.stop();
     // After the pass: its last attempt may just have found the network gone and begun a wait.
     await this.waiter.cancel();
   }
 
   /** Look for due messages now (a new message, a retry, the network back). */
   kick(): void {
-    if (!this.running || this.waiter.waiting) return;
-    if (this.pass !== undefined) {
-      this.rerun = true;
-      return;
-    }
-    this.clearWake();
-    const signal = this.controller!.signal;
-    this.pass = this.runPass(signal).finally(() => {
-      this.pass = undefined;
-      if (this.rerun && this.running) this.kick();
-    });
+    this.passes.kick();
   }
 
   /** The browser's `online` event: when waiting for the network, probe it now. */
@@ -368,7 +354,6 @@ export class Outbox {
   // The sender
 
   private async runPass(signal: AbortSignal): Promise<void> {
-    this.rerun = false;
     try {
       const stopped = await this.sendDue(signal);
       this.passFailures = 0;
@@ -428,18 +413,7 @@ export class Outbox {
   }
 
   private setWake(at: number): void {
-    if (!this.running) return;
-    this.clearWake();
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.ctx.clock()));
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.kick();
-    }, delay);
-  }
-
-  private clearWake(): void {
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
+    this.passes.wakeIn(Math.min(MAX_TIMER_MS, Math.max(0, at - this.ctx.clock())));
   }
 
   /** One attempt at one entry: whatever is not stored yet, recipient copy first, then the sync copy. */
@@ -552,7 +526,7 @@ export class Outbox {
   }
 
   private goOffline(): 'offline' {
-    if (this.running) this.waiter.begin();
+    if (this.passes.isRunning) this.waiter.begin();
     return 'offline';
   }
 
