@@ -13,6 +13,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "connect-src 'self'",
   "img-src 'self' data: blob:",
+  // Videos (and voice messages) play from object URLs of bytes decrypted on the device.
+  "media-src 'self' blob:",
   "style-src 'self'",
   "worker-src 'self'",
   "manifest-src 'self'",

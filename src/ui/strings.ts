@@ -106,6 +106,17 @@ export const strings = {
       cancelled: 'Download stopped',
     } as Record<string, string>,
     voice: 'Voice message',
+    open: (name: string) => `Open ${name} full size`,
+    play: (name: string) => `Play ${name}`,
+    viewer: {
+      label: (name: string) => `Viewing ${name}`,
+      close: 'Close',
+      previous: 'Previous',
+      next: 'Next',
+      position: (at: number, of: number) => `${at} of ${of}`,
+      loading: 'Opening…',
+      failed: 'This file cannot be shown here. Save it to open it.',
+    },
     downloading: (percent: number) => `Downloading… ${percent} %`,
   },
   conversation: {

@@ -17,6 +17,37 @@ export function sniffImage(head: Uint8Array): SniffedImage | null {
   return null;
 }
 
+export type SniffedVideo = 'video/mp4' | 'video/webm';
+
+/**
+ * ISO base media brands of video files (MP4, M4V, 3GP, QuickTime, DASH). Image brands that also
+ * start with `ftyp` (HEIC, AVIF) and audio ones (M4A, which Session's iOS voice messages use) are
+ * left out: they are not shown as video. An "isom" file with sound only passes here and is caught
+ * when its first frame is drawn (no video width), so it stays a file card.
+ */
+const VIDEO_BRANDS: ReadonlySet<string> = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'M4VH', 'M4VP', 'dash', 'mmp4', '3gp4', '3gp5', '3gp6', '3g2a', 'qt  ']);
+
+/** MP4 by its `ftyp` box and a video brand; WebM (Matroska) by its EBML magic 1A 45 DF A3. */
+export function sniffVideo(head: Uint8Array): SniffedVideo | null {
+  if (head.length >= 12 && ascii(head, 4, 8) === 'ftyp' && VIDEO_BRANDS.has(ascii(head, 8, 12))) return 'video/mp4';
+  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'video/webm';
+  return null;
+}
+
+export type SniffedMedia = { readonly kind: 'image'; readonly type: SniffedImage } | { readonly kind: 'video'; readonly type: SniffedVideo };
+
+/** What may be shown inline: an image or a video by its bytes, or nothing. */
+export function sniffMedia(head: Uint8Array): SniffedMedia | null {
+  const image = sniffImage(head);
+  if (image !== null) return { kind: 'image', type: image };
+  const video = sniffVideo(head);
+  return video === null ? null : { kind: 'video', type: video };
+}
+
+function ascii(bytes: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...bytes.subarray(from, to));
+}
+
 /** A size as a person reads it: "950 B", "12.3 KB", "4.8 MB" (decimal units, as file managers show). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;

@@ -7,14 +7,18 @@ import type { Remote } from 'comlink';
 import type { CoreApi, CoreEvent, ConversationView, DisappearingMode, MessageView } from '../../core/api.ts';
 import { isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { mergeMessages } from '../lib/merge-messages.ts';
-import { SNIFF_BYTES, sniffImage } from '../lib/sniff.ts';
+import { SNIFF_BYTES, sniffMedia } from '../lib/sniff.ts';
+import { videoSize } from '../lib/media-frames.ts';
 
 /**
- * An image's width and height for its pointer (receivers lay it out before downloading), measured
- * locally and only when the bytes are an image; nothing for anything else or what does not decode.
+ * An image's or a video's width and height for its pointer (receivers lay it out before
+ * downloading), measured locally and only when the bytes are one; nothing for anything else or
+ * what does not decode.
  */
-async function imageSize(file: File): Promise<{ width?: number; height?: number }> {
-  if (sniffImage(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer())) === null) return {};
+async function mediaSize(file: File): Promise<{ width?: number; height?: number }> {
+  const media = sniffMedia(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+  if (media === null) return {};
+  if (media.kind === 'video') return (await videoSize(new Blob([file], { type: media.type }))) ?? {};
   try {
     const bitmap = await createImageBitmap(file);
     const size = { width: bitmap.width, height: bitmap.height };
@@ -137,7 +141,7 @@ export class ConversationState {
   async sendFiles(files: readonly File[], caption: string): Promise<boolean> {
     this.sendError = null;
     try {
-      const described = await Promise.all(files.map(async (file) => ({ name: file.name, type: file.type, data: file, ...(await imageSize(file)) })));
+      const described = await Promise.all(files.map(async (file) => ({ name: file.name, type: file.type, data: file, ...(await mediaSize(file)) })));
       const message = await this.#core.sendAttachments(this.id, described, caption);
       if (!this.#closed) this.messages = mergeMessages(this.messages, [message]);
       return true;
