@@ -62,6 +62,10 @@ test('Bob sees a thumbnail, opens the full image in the viewer, and plays a vide
     await bob.getByRole('link', { name: /Alice/u }).click({ timeout: 90_000 });
     const received = messageRow(bob, 'pictures for Bob');
     await expect(received).toBeVisible({ timeout: 90_000 });
+    // Room for the image is kept from the pointer's size before the download: the row does not jump.
+    const frame = received.locator('[data-media-frame="0"]');
+    const reserved = await frame.boundingBox();
+    expect(reserved?.width).toBeGreaterThan(0);
     for (const name of ['large.png', 'clip.webm', 'fake.mp4']) await received.getByRole('button', { name: `Download ${name}` }).click();
     for (const name of ['large.png', 'clip.webm', 'fake.mp4']) await expect(received.getByRole('button', { name: `Save ${name}` })).toBeVisible({ timeout: 90_000 });
 
@@ -71,6 +75,8 @@ test('Bob sees a thumbnail, opens the full image in the viewer, and plays a vide
     await expect(thumbnail).toHaveAttribute('height', '2000');
     await expect.poll(async () => (await natural(thumbnail)).width, { timeout: 30_000 }).toBeGreaterThan(0);
     expect((await natural(thumbnail)).width).toBeLessThanOrEqual(640);
+    const shown = await frame.boundingBox();
+    expect({ width: shown?.width, height: shown?.height }).toEqual({ width: reserved?.width, height: reserved?.height });
 
     // The video: a poster made on Bob's device, the size measured on Alice's and sent in the pointer.
     const poster = received.getByRole('img', { name: 'clip.webm' });
