@@ -91,6 +91,56 @@ async function sendAndWaitForEcho(page: Page, text: string): Promise<void> {
   await page.getByRole('log', { name: 'Messages' }).getByText(`echo: ${text}`, { exact: true }).waitFor({ timeout: TIMEOUT });
 }
 
+/**
+ * A picture to send, painted in the page (a sky, a sun, hills) and returned as PNG bytes; source
+ * text because this file is typechecked without the DOM library.
+ */
+const PAINT_PICTURE = `(async () => {
+  const canvas = new OffscreenCanvas(1600, 1067);
+  const context = canvas.getContext('2d');
+  const sky = context.createLinearGradient(0, 0, 0, 1067);
+  sky.addColorStop(0, '#2b5fa8');
+  sky.addColorStop(0.6, '#f4a259');
+  context.fillStyle = sky;
+  context.fillRect(0, 0, 1600, 1067);
+  context.fillStyle = '#ffe8a3';
+  context.beginPath();
+  context.arc(1100, 640, 140, 0, Math.PI * 2);
+  context.fill();
+  context.fillStyle = '#3d6b45';
+  context.beginPath();
+  context.moveTo(0, 1067);
+  context.bezierCurveTo(300, 640, 700, 900, 1000, 760);
+  context.bezierCurveTo(1250, 650, 1450, 820, 1600, 720);
+  context.lineTo(1600, 1067);
+  context.fill();
+  const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+})()`;
+
+/** The echo conversation with a photo and a file, then the photo in the full-size viewer. */
+async function shootAttachments(page: Page): Promise<void> {
+  await page.goto('/#/');
+  await page.getByRole('link', { name: /echo: See you soon\./u }).click();
+  const picture = Buffer.from((await page.evaluate(PAINT_PICTURE)) as string, 'base64');
+  await page.getByLabel('Message', { exact: true }).fill('Photos from the weekend, and the plan');
+  await page.locator('#composer-files').setInputFiles([
+    { name: 'hills.png', mimeType: 'image/png', buffer: picture },
+    { name: 'plan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% a plan for the screenshots\n') },
+  ]);
+  const log = page.getByRole('log', { name: 'Messages' });
+  await log.getByText('echo: Photos from the weekend, and the plan', { exact: true }).waitFor({ timeout: TIMEOUT });
+  await log.getByRole('img', { name: 'hills.png' }).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'attachments', TWO_A);
+
+  await log.getByRole('button', { name: 'Open hills.png full size' }).click();
+  await page.getByRole('dialog', { name: 'Viewing hills.png' }).getByRole('img', { name: 'hills.png' }).waitFor({ timeout: TIMEOUT });
+  await shoot(page, 'viewer', TWO_A);
+  await page.keyboard.press('Escape');
+}
+
 async function main(browser: Browser, stack: Stack): Promise<void> {
   const newPage = async (): Promise<Page> => {
     const context = await browser.newContext({ baseURL: stack.appUrl, viewport: SIZES.narrow, reducedMotion: 'reduce' });
@@ -158,6 +208,8 @@ async function main(browser: Browser, stack: Stack): Promise<void> {
   // You, guard, hop, hop, service node: the path's last destination is known once a request went through.
   await page.getByRole('region', { name: 'Onion path' }).getByRole('listitem').nth(4).waitFor({ timeout: TIMEOUT });
   await shoot(page, 'network', TWO_B);
+
+  await shootAttachments(page);
   await page.context().close();
 }
 
