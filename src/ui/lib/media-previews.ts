@@ -20,14 +20,37 @@ export async function sniffBlob(blob: Blob): Promise<{ media: SniffedMedia; type
   return media === null ? null : { media, typed: new Blob([blob], { type: media.type }) };
 }
 
+/** Makes the small picture of sniffed bytes; null (or a throw) when there is none. */
+export type MakeFrame = (media: SniffedMedia, typed: Blob, claimed: Size | null, maxWidth: number) => Promise<Frame | null>;
+
+/** The browser's way: a thumbnail for an image, a poster frame for a video (media-frames.ts). */
+const makeFrameHere: MakeFrame = (media, typed, claimed, maxWidth) =>
+  media.kind === 'image' ? imageThumbnail(typed, claimed, maxWidth) : videoPoster(typed, maxWidth);
+
+export interface MediaPreviewsOptions {
+  readonly makeFrame?: MakeFrame;
+  readonly createUrl?: (blob: Blob) => string;
+  readonly revokeUrl?: (url: string) => void;
+  readonly limit?: number;
+}
+
 export class MediaPreviews {
-  readonly #cache = new PreviewCache(CACHED_PREVIEWS, (url) => URL.revokeObjectURL(url));
+  readonly #makeFrame: MakeFrame;
+  readonly #createUrl: (blob: Blob) => string;
+  readonly #cache: PreviewCache;
   readonly #pending = new Map<string, Promise<Preview | null>>();
   /** Attachments whose bytes are neither an image nor a video we can draw: not read again. */
   readonly #notMedia = new Set<string>();
   #running = 0;
   readonly #waiting: (() => void)[] = [];
   #closed = false;
+
+  constructor(options: MediaPreviewsOptions = {}) {
+    this.#makeFrame = options.makeFrame ?? makeFrameHere;
+    this.#createUrl = options.createUrl ?? ((blob) => URL.createObjectURL(blob));
+    const revoke = options.revokeUrl ?? ((url: string) => URL.revokeObjectURL(url));
+    this.#cache = new PreviewCache(options.limit ?? CACHED_PREVIEWS, revoke);
+  }
 
   /** The kind of an attachment's preview while one exists (the viewer steps through these). */
   kindOf(messageId: number, index: number): Preview['kind'] | undefined {
@@ -71,14 +94,14 @@ export class MediaPreviews {
     let frame: Frame | null = null;
     if (sniffed !== null) {
       const maxWidth = previewPixels(globalThis.devicePixelRatio ?? 1);
-      frame = await (sniffed.media.kind === 'image' ? imageThumbnail(sniffed.typed, claimed, maxWidth) : videoPoster(sniffed.typed, maxWidth)).catch(() => null);
+      frame = await this.#makeFrame(sniffed.media, sniffed.typed, claimed, maxWidth).catch(() => null);
     }
     if (sniffed === null || frame === null) {
       this.#notMedia.add(id);
       return null;
     }
     if (this.#closed) return null;
-    const preview: Preview = { url: URL.createObjectURL(frame.blob), kind: sniffed.media.kind, width: frame.width, height: frame.height };
+    const preview: Preview = { url: this.#createUrl(frame.blob), kind: sniffed.media.kind, width: frame.width, height: frame.height };
     this.#cache.put(id, preview);
     return preview;
   }
