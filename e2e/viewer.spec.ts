@@ -112,6 +112,13 @@ test('Bob sees a thumbnail, opens the full image in the viewer, and plays a vide
     await bob.keyboard.press('Escape');
     await expect(bob.getByRole('dialog')).toHaveCount(0);
     await expect(open).toBeFocused();
+    // Enter on the focused preview opens it again; a click on the dark area around the picture closes.
+    await bob.keyboard.press('Enter');
+    await expect(viewer).toBeVisible();
+    const area = (await viewer.boundingBox())!;
+    await bob.mouse.click(area.x + 4, area.y + area.height - 4);
+    await expect(bob.getByRole('dialog')).toHaveCount(0);
+    await expect(open).toBeFocused();
 
     // The video plays in the viewer; Close gives focus back to its poster.
     const play = received.getByRole('button', { name: 'Play clip.webm' });
