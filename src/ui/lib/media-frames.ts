@@ -15,7 +15,7 @@ export const PREVIEW_CSS_WIDTH = 320;
 const TALLEST = 4;
 /** A video that has not shown its first frame by then is a file card. */
 const VIDEO_TIMEOUT_MS = 10_000;
-/** Pointer sizes above this are not believed (a peer's claim), and a full decode measures the image. */
+/** Pointer sizes above this are not believed (a peer's claim) for layout. */
 const LARGEST_CLAIM = 20_000;
 
 export interface Size {
@@ -46,22 +46,37 @@ export function claimedSize(width: number | null, height: number | null): Size |
 }
 
 /**
- * An image's thumbnail. With the pointer's size, one decode straight to the small size; without
- * it, one full decode to measure, released at once. Throws when the bytes do not decode.
+ * An image's thumbnail, one decode straight to the small size. The image's own size (after its
+ * EXIF orientation, as createImageBitmap draws it) is read first from a detached <img>, which
+ * parses the header without decoding the pixels: a pointer's size (the sender's claim, maybe
+ * before rotation) is used for layout only and never squashes the picture. Throws when the bytes
+ * do not decode.
  */
-export async function imageThumbnail(image: Blob, claimed: Size | null, maxWidth: number): Promise<Frame> {
-  let size = claimed;
-  if (size === null) {
-    const probe = await createImageBitmap(image);
-    size = { width: probe.width, height: probe.height };
-    probe.close();
-  }
-  const target = fitPreview(size, maxWidth);
+export async function imageThumbnail(image: Blob, maxWidth: number): Promise<Frame> {
+  const target = fitPreview(await imageSize(image), maxWidth);
   const bitmap = await createImageBitmap(image, { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: 'medium' });
   try {
     return { ...target, blob: await encode(bitmap, target) };
   } finally {
     bitmap.close();
+  }
+}
+
+/** The natural size of an image from its header (a detached <img> is not decoded until painted). */
+async function imageSize(image: Blob): Promise<Size> {
+  const url = URL.createObjectURL(image);
+  try {
+    const element = new Image();
+    const loaded = new Promise<void>((resolve, reject) => {
+      element.onload = () => resolve();
+      element.onerror = () => reject(new Error('the image does not load'));
+    });
+    element.src = url;
+    await loaded;
+    if (element.naturalWidth === 0 || element.naturalHeight === 0) throw new Error('the image has no size');
+    return { width: element.naturalWidth, height: element.naturalHeight };
+  } finally {
+    URL.revokeObjectURL(url);
   }
 }
 

@@ -51,8 +51,8 @@ describe('MediaPreviews', () => {
   it('types the bytes by what they are, never by the claim, and makes nothing for what is no picture', async () => {
     const maker = frames();
     const { set } = previews(maker.makeFrame);
-    const image = set.acquire(1, 0, async () => file(PNG_HEAD), null);
-    const video = set.acquire(1, 1, async () => file(WEBM_HEAD), null);
+    const image = set.acquire(1, 0, async () => file(PNG_HEAD));
+    const video = set.acquire(1, 1, async () => file(WEBM_HEAD));
     await untilAsked(maker.asked, 2);
     await maker.finishAll();
     expect((await image)?.kind).toBe('image');
@@ -64,8 +64,8 @@ describe('MediaPreviews', () => {
       reads += 1;
       return new Blob(['<html><script>alert(1)</script>'], { type: 'image/png' });
     };
-    expect(await set.acquire(1, 2, html, null)).toBeNull();
-    expect(await set.acquire(1, 2, html, null)).toBeNull();
+    expect(await set.acquire(1, 2, html)).toBeNull();
+    expect(await set.acquire(1, 2, html)).toBeNull();
     expect(reads).toBe(1); // remembered as no picture
     expect(set.kindOf(1, 0)).toBe('image');
     expect(set.kindOf(1, 2)).toBeUndefined();
@@ -74,8 +74,8 @@ describe('MediaPreviews', () => {
   it('makes at most two at once, and one per attachment however many rows ask', async () => {
     const maker = frames();
     const { set } = previews(maker.makeFrame);
-    const asks = [0, 1, 2, 3].map((index) => set.acquire(7, index, async () => file(PNG_HEAD), null));
-    const again = set.acquire(7, 0, async () => file(PNG_HEAD), null);
+    const asks = [0, 1, 2, 3].map((index) => set.acquire(7, index, async () => file(PNG_HEAD)));
+    const again = set.acquire(7, 0, async () => file(PNG_HEAD));
     const all = Promise.all([...asks, again]);
     let settled = false;
     void all.then(() => (settled = true));
@@ -90,11 +90,11 @@ describe('MediaPreviews', () => {
   it('revokes every URL on close, and one still being made is never created', async () => {
     const maker = frames();
     const { set, live } = previews(maker.makeFrame);
-    const shown = set.acquire(3, 0, async () => file(PNG_HEAD), null);
+    const shown = set.acquire(3, 0, async () => file(PNG_HEAD));
     await untilAsked(maker.asked, 1);
     await maker.finishAll();
     expect(await shown).not.toBeNull();
-    const late = set.acquire(3, 1, async () => file(PNG_HEAD), null);
+    const late = set.acquire(3, 1, async () => file(PNG_HEAD));
     await untilAsked(maker.asked, 2);
     expect(live.size).toBe(1);
     set.close();
@@ -107,12 +107,12 @@ describe('MediaPreviews', () => {
   it('past its limit drops previews no row shows and revokes them', async () => {
     const maker = frames();
     const { set, live } = previews(maker.makeFrame, 1);
-    const first = set.acquire(5, 0, async () => file(PNG_HEAD), null);
+    const first = set.acquire(5, 0, async () => file(PNG_HEAD));
     await untilAsked(maker.asked, 1);
     await maker.finishAll();
     await first;
     set.release(5, 0);
-    const second = set.acquire(5, 1, async () => file(PNG_HEAD), null);
+    const second = set.acquire(5, 1, async () => file(PNG_HEAD));
     await untilAsked(maker.asked, 2);
     await maker.finishAll();
     await second;

@@ -5,7 +5,7 @@
  * at once so that opening a conversation full of photos does not decode them all together. The
  * results are cached per (message, index) with a bound (preview-cache.ts); `close` revokes every URL.
  */
-import { imageThumbnail, previewPixels, videoPoster, type Frame, type Size } from './media-frames.ts';
+import { imageThumbnail, previewPixels, videoPoster, type Frame } from './media-frames.ts';
 import { PreviewCache, type Preview } from './preview-cache.ts';
 import { SNIFF_BYTES, sniffMedia, type SniffedMedia } from './sniff.ts';
 
@@ -21,11 +21,10 @@ export async function sniffBlob(blob: Blob): Promise<{ media: SniffedMedia; type
 }
 
 /** Makes the small picture of sniffed bytes; null (or a throw) when there is none. */
-export type MakeFrame = (media: SniffedMedia, typed: Blob, claimed: Size | null, maxWidth: number) => Promise<Frame | null>;
+export type MakeFrame = (media: SniffedMedia, typed: Blob, maxWidth: number) => Promise<Frame | null>;
 
 /** The browser's way: a thumbnail for an image, a poster frame for a video (media-frames.ts). */
-const makeFrameHere: MakeFrame = (media, typed, claimed, maxWidth) =>
-  media.kind === 'image' ? imageThumbnail(typed, claimed, maxWidth) : videoPoster(typed, maxWidth);
+const makeFrameHere: MakeFrame = (media, typed, maxWidth) => (media.kind === 'image' ? imageThumbnail(typed, maxWidth) : videoPoster(typed, maxWidth));
 
 export interface MediaPreviewsOptions {
   readonly makeFrame?: MakeFrame;
@@ -61,14 +60,14 @@ export class MediaPreviews {
    * The preview of an attachment that is on this device, made once; null when its bytes are not a
    * picture. Each preview answered must be given back with `release` when no longer shown.
    */
-  async acquire(messageId: number, index: number, read: () => Promise<Blob>, claimed: Size | null): Promise<Preview | null> {
+  async acquire(messageId: number, index: number, read: () => Promise<Blob>): Promise<Preview | null> {
     const id = key(messageId, index);
     if (this.#closed || this.#notMedia.has(id)) return null;
     const cached = this.#cache.take(id);
     if (cached !== undefined) return cached;
     let pending = this.#pending.get(id);
     if (pending === undefined) {
-      pending = this.#turn(() => this.#make(id, read, claimed)).finally(() => this.#pending.delete(id));
+      pending = this.#turn(() => this.#make(id, read)).finally(() => this.#pending.delete(id));
       this.#pending.set(id, pending);
     }
     if ((await pending) === null || this.#closed) return null;
@@ -86,7 +85,7 @@ export class MediaPreviews {
     this.#notMedia.clear();
   }
 
-  async #make(id: string, read: () => Promise<Blob>, claimed: Size | null): Promise<Preview | null> {
+  async #make(id: string, read: () => Promise<Blob>): Promise<Preview | null> {
     if (this.#closed) return null;
     const blob = await read().catch(() => null);
     if (blob === null) return null; // not here (yet): asked again when it is
@@ -94,7 +93,7 @@ export class MediaPreviews {
     let frame: Frame | null = null;
     if (sniffed !== null) {
       const maxWidth = previewPixels(globalThis.devicePixelRatio ?? 1);
-      frame = await this.#makeFrame(sniffed.media, sniffed.typed, claimed, maxWidth).catch(() => null);
+      frame = await this.#makeFrame(sniffed.media, sniffed.typed, maxWidth).catch(() => null);
     }
     if (sniffed === null || frame === null) {
       this.#notMedia.add(id);
