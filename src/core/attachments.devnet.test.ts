@@ -84,6 +84,11 @@ describe('attachments between two cores (devnet)', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
+    // Alice's uploads were followed too: from 0 to 1 (Node has no XMLHttpRequest: fetch reports only those two).
+    for (const index of [0, 1]) {
+      const uploadSteps = alice.events.flatMap((e) => (e.type === 'attachment_progress' && e.messageId === sent.id && e.index === index ? [e.progress] : []));
+      expect(uploadSteps).toEqual([0, 1]);
+    }
     await waitUntil('Alice sees it sent', async () => (await allMessages(alice, bobId))[0]?.status === 'sent', { timeoutMs: 30_000 });
     expect((await allMessages(alice, bobId))[0]!.attachments.map((a) => a.state)).toEqual(['sent', 'sent']);
   }, 180_000);

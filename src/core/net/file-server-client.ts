@@ -55,7 +55,10 @@ export interface FileServerClientOptions {
 export interface TransferOptions {
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
-  /** Downloads: 0..1 as the answer arrives (when its length is known). */
+  /**
+   * 0..1 of the transfer: a download's answer as it arrives (when its length is known); an
+   * upload's body as it goes out (through XMLHttpRequest; where there is none, only 0 and 1).
+   */
   readonly onProgress?: ((fraction: number) => void) | undefined;
 }
 
@@ -138,9 +141,10 @@ export class FileServerClient {
     let answer: OnionAnswer;
     try {
       const progress = options.onProgress;
+      const fraction = progress ? (done: number, total: number) => total > 0 && progress(Math.min(1, done / total)) : undefined;
       answer = large
-        ? await transport.postLargeOnion(path[0], built.body, limit.signal)
-        : await transport.postOnion(path[0], built.body, limit.signal, progress ? (received, total) => total > 0 && progress(Math.min(1, received / total)) : undefined);
+        ? await transport.postLargeOnion(path[0], built.body, limit.signal, fraction)
+        : await transport.postOnion(path[0], built.body, limit.signal, fraction);
     } catch (error) {
       wipe(built.replyKey);
       limit.dispose();
