@@ -5,7 +5,9 @@
  */
 import { utf8 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
+import { parseFileServerProfile, type FileServerProfile } from '../../shared/file-server-api.ts';
 import {
+  NETWORK_PATH,
   ONION_CONTENT_TYPE,
   ONION_LARGE_PATH_PREFIX,
   ONION_PATH_PREFIX,
@@ -96,6 +98,26 @@ export class RelayTransport {
     } finally {
       limit.dispose();
     }
+  }
+
+  /**
+   * The file server a devnet's relay names in `GET /v1/network` (undefined when it names none).
+   * `network_offline` when the relay cannot be reached: a devnet profile made offline has no file
+   * server yet, and learns it here once the network is back (file-server-client.ts).
+   */
+  async askFileServer(signal?: AbortSignal): Promise<FileServerProfile | undefined> {
+    throwIfAborted(signal);
+    let answer: unknown;
+    try {
+      const response = await this.fetchFn(new URL(NETWORK_PATH.replace(/^\//, ''), this.profile.relayUrl).href, { method: 'GET', signal, credentials: 'omit' });
+      answer = await response.json();
+    } catch {
+      if (signal?.aborted) throw abortedError();
+      this.events.onUnreachable?.();
+      throw new ParleyError('network_offline', 'the relay cannot be reached');
+    }
+    this.events.onReachable?.();
+    return isObject(answer) && answer['network'] === 'devnet' ? parseFileServerProfile(answer['fileServer']) : undefined;
   }
 
   /**
