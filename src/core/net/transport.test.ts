@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ONION_CONTENT_TYPE, RELAY_ERROR_CODES, RELAY_ERROR_HEADER, SEED_CONTENT_TYPE } from '../../shared/relay-api.ts';
 import { devnetProfile } from './network-profile.ts';
 import { RelayTransport, type FetchLike } from './transport.ts';
-import type { XhrConstructor } from './xhr-post.ts';
+import type { XhrConstructor, XhrProgress } from './xhr-post.ts';
 
 const profile = devnetProfile('http://relay.test/base/', { seedTimeoutMs: 200 });
 const guard = { ed25519Hex: 'aa'.repeat(32), x25519Hex: 'bb'.repeat(32), ip: '10.0.0.1', port: 22021 };
@@ -143,7 +143,7 @@ describe('relay transport', () => {
       responseHeaders: Record<string, string> = {};
       sent: Uint8Array | undefined;
       aborted = false;
-      readonly upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = { onprogress: null };
+      readonly upload: { onprogress: ((event: XhrProgress) => void) | null } = { onprogress: null };
       onload: (() => void) | null = null;
       onerror: (() => void) | null = null;
       ontimeout: (() => void) | null = null;
@@ -161,7 +161,7 @@ describe('relay transport', () => {
       getResponseHeader(name: string) {
         return this.responseHeaders[name] ?? null;
       }
-      send(body: Uint8Array) {
+      send(body: Uint8Array<ArrayBuffer>) {
         this.sent = body;
       }
       abort() {
@@ -170,7 +170,7 @@ describe('relay transport', () => {
       }
     }
     const fetchCalls = fakeFetch(() => new Response('not used'));
-    const transport = new RelayTransport(profile, fetchCalls.fetch, {}, FakeXhr as unknown as XhrConstructor);
+    const transport = new RelayTransport(profile, fetchCalls.fetch, {}, FakeXhr satisfies XhrConstructor);
     const steps: number[] = [];
     const pending = transport.postLargeOnion(guard, new Uint8Array(400), undefined, (sent, total) => steps.push(sent / total));
     const xhr = made[0]!;

@@ -54,7 +54,8 @@ export interface TransportEvents {
 
 /** The platform's XMLHttpRequest: pages and dedicated workers have one, Node has none. */
 function platformXhr(): XhrConstructor | undefined {
-  return typeof XMLHttpRequest === 'function' ? XMLHttpRequest : undefined;
+  const platform = (globalThis as { XMLHttpRequest?: XhrConstructor }).XMLHttpRequest;
+  return typeof platform === 'function' ? platform : undefined;
 }
 
 export class RelayTransport {

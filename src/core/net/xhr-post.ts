@@ -7,8 +7,35 @@
  */
 import { abortedError, throwIfAborted } from './abort.ts';
 
+/**
+ * The part of XMLHttpRequest used here, declared rather than taken from the DOM library: this file
+ * is also compiled for Node, which has neither the type nor the thing.
+ */
+export interface XhrLike {
+  responseType: string;
+  withCredentials: boolean;
+  readonly status: number;
+  readonly response: unknown;
+  readonly upload: { onprogress: ((event: XhrProgress) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  ontimeout: (() => void) | null;
+  onabort: (() => void) | null;
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  getResponseHeader(name: string): string | null;
+  send(body: Uint8Array<ArrayBuffer>): void;
+  abort(): void;
+}
+
+export interface XhrProgress {
+  readonly loaded: number;
+  readonly total: number;
+  readonly lengthComputable: boolean;
+}
+
 /** The XMLHttpRequest constructor: the worker's own, or a test's stand-in. */
-export type XhrConstructor = new () => XMLHttpRequest;
+export type XhrConstructor = new () => XhrLike;
 
 /** An HTTP answer, whichever API fetched it. */
 export interface RawAnswer {
