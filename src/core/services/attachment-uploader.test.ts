@@ -15,7 +15,7 @@ import { ready } from '../../../wasm/sodium.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import { attachmentUrl, SESSION_FILE_SERVER } from '../../shared/file-server-api.ts';
 import { fileIdOfForTests } from '../../../test/file-ids.ts';
-import { getMessage, getOutboxEntry, pageConversation } from '../store/index.ts';
+import { getMessage, getOutboxEntry, pageConversation, recordDestinationStored } from '../store/index.ts';
 import { prepareAttachment, readOutgoingFiles } from './attachment-codec.ts';
 import { AttachmentUploader, type AttachmentUploadClient } from './attachment-uploader.ts';
 import { AttachmentService } from './attachments.ts';
@@ -243,6 +243,8 @@ describe('AttachmentUploader', () => {
     await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
     expect(server.uploads()).toBe(2);
     expect((await getMessage(t.db, record.id))?.attachments?.map((a) => a.state)).toEqual(['sent', 'sent']);
+    // Handed over: a retry is the outbox's again.
+    expect(await again.owns(record.id)).toBe(false);
   });
 
   it('Stop at the moment an upload finishes: the URL is kept, the message is not handed over; Retry does not upload it again', async () => {
@@ -293,6 +295,12 @@ describe('AttachmentUploader', () => {
     expect(await u.cancel(record.id)).toBe(false);
     expect(await getMessage(t.db, record.id)).toMatchObject({ status: 'queued', failureCode: null });
     expect(await getOutboxEntry(t.db, record.id)).toBeDefined();
+    expect(await u.owns(record.id)).toBe(false);
+    // Once stored at both destinations it is sent and its entry gone: still not the uploader's to retry.
+    for (const destination of ['recipient', 'sync'] as const) {
+      await recordDestinationStored(t.db, { messageId: record.id, destination, hash: `h-${destination}`, expiresAt: record.sentAt + 86_400_000 });
+    }
+    expect(await getOutboxEntry(t.db, record.id)).toBeUndefined();
     expect(await u.owns(record.id)).toBe(false);
     await expectCode(u.cancel(0), 'invalid_argument', 'messageId');
   });

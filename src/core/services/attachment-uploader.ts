@@ -117,6 +117,8 @@ export class AttachmentUploader {
   async owns(messageId: number): Promise<boolean> {
     const message = await getMessage(this.ctx.db, messageId);
     if (message?.direction !== 'outgoing' || (message.attachments?.length ?? 0) === 0) return false;
+    // Sent: its outbox entry is gone, and there is nothing to retry (the outbox says so quietly).
+    if (message.status === 'sent') return false;
     // Stopped or failed before the hand-over (even with every file up): no outbox entry to retry.
     return (await getOutboxEntry(this.ctx.db, messageId)) === undefined;
   }
