@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { test, expect } from '@playwright/test';
-import { createAccountThroughUi, messageRow, startConversation } from './support/app.ts';
+import { test, expect, type Route } from '@playwright/test';
+import { createAccountThroughUi, messageRow, sendMessage, startConversation } from './support/app.ts';
 import { png } from './support/png.ts';
 
 /*
@@ -61,6 +61,60 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
     expect(download.suggestedFilename()).toBe('big.bin');
     const saved = await readFile((await download.path())!);
     expect(createHash('sha256').update(saved).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+  } finally {
+    await aliceContext.close();
+    await bobContext.close();
+  }
+});
+
+test('an upload shows its percentage; Stop leaves the message not sent, and Retry sends it once', async ({ browser }) => {
+  const aliceContext = await browser.newContext();
+  const bobContext = await browser.newContext();
+  try {
+    const alice = await aliceContext.newPage();
+    const bob = await bobContext.newPage();
+    await createAccountThroughUi(alice, 'Alice');
+    const bobAccount = await createAccountThroughUi(bob, 'Bob');
+    await startConversation(alice, bobAccount.sessionId);
+
+    // Alice's uplink is throttled (DevTools' network conditions reach the core's worker too), so
+    // the upload's progress goes through values a person would see: some percentage short of 100.
+    const devtools = await aliceContext.newCDPSession(alice);
+    await devtools.send('Network.enable');
+    await devtools.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1_000_000 });
+    await alice.getByRole('textbox', { name: 'Message' }).fill('with progress');
+    await alice.locator('#composer-files').setInputFiles([{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: randomBytes(5_000_000) }]);
+    const big = messageRow(alice, 'with progress');
+    await expect(big.getByText(/^Uploading… [1-9]\d? %$/u)).toBeVisible({ timeout: 60_000 });
+    await expect(big.getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 90_000 });
+    await devtools.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    // The next upload is held on its way to the relay, so it is in flight when Stop is pressed.
+    const held: Route[] = [];
+    await aliceContext.route('**/v1/onion-large/**', (route) => void held.push(route));
+    await alice.getByRole('textbox', { name: 'Message' }).fill('stopped then retried');
+    await alice.locator('#composer-files').setInputFiles([{ name: 'small.bin', mimeType: 'application/octet-stream', buffer: randomBytes(20_000) }]);
+    const stopped = messageRow(alice, 'stopped then retried');
+    await expect(stopped.locator('[data-attachment-state="uploading"]')).toBeVisible({ timeout: 30_000 });
+    await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+    await stopped.getByRole('button', { name: 'Stop sending small.bin' }).click();
+    await expect(stopped.getByText(/^Not sent\./u)).toBeVisible();
+    await expect(stopped.getByText('Upload stopped')).toBeVisible();
+    await expect(stopped).toHaveAttribute('data-status', 'failed');
+    await aliceContext.unroute('**/v1/onion-large/**');
+    // The browser cancelled that request itself; answering it now is refused, and that is fine.
+    await held[0]!.abort().catch(() => undefined);
+
+    await stopped.getByRole('button', { name: 'Retry' }).click();
+    await expect(stopped.getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 90_000 });
+
+    // Bob gets both, each once: a marker sent after them arrives after any duplicate would have.
+    await sendMessage(alice, 'marker after the files');
+    await bob.getByRole('link', { name: /Alice/u }).click({ timeout: 90_000 });
+    await expect(messageRow(bob, 'marker after the files')).toBeVisible({ timeout: 90_000 });
+    await expect(messageRow(bob, 'with progress')).toHaveCount(1);
+    await expect(messageRow(bob, 'stopped then retried')).toHaveCount(1);
+    await expect(messageRow(bob, 'stopped then retried').getByText('small.bin')).toBeVisible();
   } finally {
     await aliceContext.close();
     await bobContext.close();

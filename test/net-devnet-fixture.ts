@@ -29,7 +29,13 @@ export async function startNetFixture(options: Partial<DevnetOptions> = {}): Pro
   const relayRequests: string[] = [];
   let port = 0;
   const start = async () => {
-    const server = createRelay({ distDir: 'dist-that-does-not-exist', profile: devnetSeeds([net.started.seedUrl]), log: (l) => relayLog.push(l) });
+    // It names the devnet's file server in GET /v1/network, as `npm start`'s relay does.
+    const server = createRelay({
+      distDir: 'dist-that-does-not-exist',
+      profile: devnetSeeds([net.started.seedUrl]),
+      log: (l) => relayLog.push(l),
+      ...(net.devnet.fileServer ? { fileServer: net.devnet.fileServer } : {}),
+    });
     server.on('request', (req: { url?: string }) => relayRequests.push(req.url ?? ''));
     const url = await listen(server, port, '127.0.0.1');
     port = Number(new URL(url).port);

@@ -159,7 +159,7 @@ export interface AttachmentView {
   readonly height: number | null;
   readonly voiceMessage: boolean;
   readonly state: AttachmentState;
-  /** 0..1 while uploading or downloading; 1 once done; 0 otherwise. */
+  /** 1 once uploaded or downloaded, else 0: the live fraction of a transfer comes as `attachment_progress`. */
   readonly progress: number;
   /** Why it failed (state 'failed'), e.g. attachment_malformed, attachment_mac_invalid, file_not_found. */
   readonly failureCode: ErrorCode | null;
@@ -218,7 +218,11 @@ export type CoreEvent =
   | { readonly type: 'message_changed'; readonly message: MessageView }
   /** Messages gone from this device: expired, deleted for me, or a note to self unsent. */
   | { readonly type: 'messages_removed'; readonly conversationId: string; readonly messageIds: readonly number[] }
-  /** A download in flight: 0..1 of the file received (states change with `message_changed`). */
+  /**
+   * A transfer in flight, in steps of ≥ 5 %: an incoming attachment's download (0..1 of the file
+   * received) or an outgoing one's upload (0..1 sent; each attempt starts with 0). States change
+   * with `message_changed`; the message's direction tells which it is.
+   */
   | { readonly type: 'attachment_progress'; readonly messageId: number; readonly index: number; readonly progress: number }
   | { readonly type: 'message_status'; readonly messageId: number; readonly conversationId: string; readonly status: OutgoingStatus; readonly failureCode: ErrorCode | null }
   | { readonly type: 'conversation'; readonly conversation: ConversationView }
@@ -313,7 +317,12 @@ export interface CoreApi {
    * docs/attachments.md.
    */
   downloadAttachment(messageId: number, index: number): Promise<void>;
-  /** Stops that attachment's download in flight (its downloadAttachment rejects with `aborted`). */
+  /**
+   * Stops that attachment's download in flight (its downloadAttachment rejects with `aborted`).
+   * On one of our messages whose files are not all uploaded yet, stops sending the message: it
+   * becomes 'failed' with `aborted` (its unfinished attachments 'cancelled'), its upload in flight
+   * is aborted, and nothing is sent until retryMessage. Once handed to the outbox, too late: it is sent.
+   */
   cancelAttachment(messageId: number, index: number): Promise<void>;
   /** A downloaded attachment's bytes, typed application/octet-stream: sniff before rendering. */
   readAttachment(messageId: number, index: number): Promise<Blob>;

@@ -23,10 +23,11 @@ afterAll(async () => {
   await fixture.stop();
 });
 
-async function openCore(options: { indexedDB?: TestIndexedDB; relayUrl?: string } = {}): Promise<TestCore> {
+/** `learnFileServer`: a profile without the file server, as a browser that started offline has (asked of the relay later). */
+async function openCore(options: { indexedDB?: TestIndexedDB; relayUrl?: string; learnFileServer?: boolean } = {}): Promise<TestCore> {
   const core = await openTestCore({
     relayUrl: options.relayUrl ?? fixture.relayUrl,
-    fileServer: fixture.net.devnet.fileServer,
+    ...(options.learnFileServer ? {} : { fileServer: fixture.net.devnet.fileServer }),
     outbox,
     ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
   });
@@ -84,15 +85,21 @@ describe('attachments between two cores (devnet)', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
+    // Alice's uploads were followed too: from 0 to 1 (Node has no XMLHttpRequest: fetch reports only those two).
+    for (const index of [0, 1]) {
+      const uploadSteps = alice.events.flatMap((e) => (e.type === 'attachment_progress' && e.messageId === sent.id && e.index === index ? [e.progress] : []));
+      expect(uploadSteps).toEqual([0, 1]);
+    }
     await waitUntil('Alice sees it sent', async () => (await allMessages(alice, bobId))[0]?.status === 'sent', { timeoutMs: 30_000 });
     expect((await allMessages(alice, bobId))[0]!.attachments.map((a) => a.state)).toEqual(['sent', 'sent']);
   }, 180_000);
 
-  it('an attachment written offline is sent once after the core is reopened online', async () => {
+  it('an attachment written offline is sent once after the core is reopened online, its file server learnt from the relay', async () => {
     const bob = await openCore();
     const bobId = await account(bob, 'Bob');
     const indexedDB = freshIndexedDB();
-    const offline = await openCore({ indexedDB, relayUrl: 'http://127.0.0.1:9/' });
+    // Started offline, it knows no file server: the upload waits for the network instead of failing.
+    const offline = await openCore({ indexedDB, relayUrl: 'http://127.0.0.1:9/', learnFileServer: true });
     const aliceId = await account(offline, 'Alice');
     const file = bytes(20_000, 3);
     await offline.sendAttachments(bobId, [{ name: 'offline.bin', type: 'application/octet-stream', data: new Blob([file]) }], 'written offline');
@@ -101,7 +108,7 @@ describe('attachments between two cores (devnet)', () => {
     await offline.close();
     opened.splice(opened.indexOf(offline), 1);
 
-    const back = await openCore({ indexedDB });
+    const back = await openCore({ indexedDB, learnFileServer: true });
     await waitUntil('Bob has it', async () => (await allMessages(bob, aliceId)).length >= 1, { timeoutMs: 90_000 });
     // A marker sent after it arrives after anything stored before it: nothing came twice.
     await back.sendMessage(bobId, 'marker');

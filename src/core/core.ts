@@ -357,6 +357,8 @@ export class Core implements EngineApi {
 
   async cancelAttachment(messageId: number, index: number): Promise<void> {
     this.attachments.cancel(messageId, index);
+    // One of our messages still uploading its files: Stop means "do not send it" (Retry resumes).
+    await this.uploader.cancel(messageId);
   }
 
   readAttachment(messageId: number, index: number): Promise<Blob> {

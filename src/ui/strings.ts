@@ -90,6 +90,7 @@ export const strings = {
     attach: 'Attach files',
     download: (name: string) => `Download ${name}`,
     cancel: (name: string) => `Stop downloading ${name}`,
+    stopUpload: (name: string) => `Stop sending ${name}`,
     save: (name: string) => `Save ${name}`,
     downloadShort: 'Download',
     cancelShort: 'Stop',
@@ -118,6 +119,8 @@ export const strings = {
       failed: 'This file cannot be shown here. Save it to open it.',
     },
     downloading: (percent: number) => `Downloading… ${percent} %`,
+    uploading: (percent: number) => `Uploading… ${percent} %`,
+    uploadStopped: 'Upload stopped',
   },
   conversation: {
     back: 'Back to conversations',

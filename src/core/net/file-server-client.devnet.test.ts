@@ -6,11 +6,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentUrl } from '../../shared/file-server-api.ts';
-import { ONION_LARGE_PATH_PREFIX, ONION_PATH_PREFIX } from '../../shared/relay-api.ts';
+import { NETWORK_PATH, ONION_LARGE_PATH_PREFIX, ONION_PATH_PREFIX } from '../../shared/relay-api.ts';
 import { decryptAttachment, encryptAttachment } from '../../../wasm/attachment.ts';
 import { ready } from '../../../wasm/sodium.ts';
 import { expectCode } from '../../../test/expect-code.ts';
 import { clientNetwork, startNetFixture, type NetFixture } from '../../../test/net-devnet-fixture.ts';
+import { FileServerClient, type FileServerClientOptions } from './file-server-client.ts';
+import { devnetProfile } from './network-profile.ts';
 
 let fixture: NetFixture;
 
@@ -55,9 +57,25 @@ describe('FileServerClient through the devnet', () => {
     await expectCode(network().files.download(url), 'file_not_found');
   }, 30_000);
 
-  it('file_server_unknown without a file server in the profile, or for a URL naming another server', async () => {
+  it('a devnet profile without a file server (a browser started offline) learns it from the relay when it needs it', async () => {
     const bare = clientNetwork(fixture);
-    await expectCode(bare.files.upload(new Uint8Array(100)), 'file_server_unknown');
+    expect(bare.profile.fileServer).toBeUndefined();
+    const before = fixture.relayRequests.length;
+    const uploaded = await bare.files.upload(new Uint8Array(100).fill(7));
+    expect(uploaded.url).toBe(attachmentUrl(fixture.net.devnet.fileServer, uploaded.id));
+    expect(fixture.relayRequests.slice(before)).toContain(NETWORK_PATH);
+    expect((await bare.files.download(uploaded.url)).length).toBe(100);
+  }, 30_000);
+
+  it('file_server_unknown when none can be learnt, or for a URL naming another server', async () => {
+    // Answered before any path or transport is used: neither is given.
+    const nowhere = new FileServerClient({
+      profile: devnetProfile(fixture.relayUrl),
+      transport: {} as FileServerClientOptions['transport'],
+      paths: {} as FileServerClientOptions['paths'],
+      discover: async () => undefined,
+    });
+    await expectCode(nowhere.upload(new Uint8Array(100)), 'file_server_unknown');
     const other = { ...fixture.net.devnet.fileServer, ed25519PublicKeyHex: 'cd'.repeat(32) };
     await expectCode(network().files.download(attachmentUrl(other, 'Z'.repeat(44))), 'file_server_unknown');
     await expectCode(network().files.download('http://127.0.0.1:1/not-a-file'), 'file_server_unknown');

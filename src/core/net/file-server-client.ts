@@ -49,25 +49,37 @@ export interface FileServerClientOptions {
   readonly profile: NetworkProfile;
   readonly transport: Pick<RelayTransport, 'postOnion' | 'postLargeOnion'>;
   readonly paths: Pick<PathManager, 'pathFor' | 'reportSuccess' | 'reportFailure'>;
+  /**
+   * Where a profile without a file server learns one: a devnet started offline knows none until
+   * its relay can be asked (RelayTransport.askFileServer), so an attachment written offline and
+   * resumed after a reload waits for the network instead of failing.
+   */
+  readonly discover?: ((signal?: AbortSignal) => Promise<FileServerProfile | undefined>) | undefined;
   readonly log?: (line: string) => void;
 }
 
 export interface TransferOptions {
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
-  /** Downloads: 0..1 as the answer arrives (when its length is known). */
+  /**
+   * 0..1 of the transfer: a download's answer as it arrives (when its length is known); an
+   * upload's body as it goes out (through XMLHttpRequest; where there is none, only 0 and 1).
+   */
   readonly onProgress?: ((fraction: number) => void) | undefined;
 }
 
 export class FileServerClient {
+  /** The file server `discover` found (kept: asked once it answers). */
+  private discovered: FileServerProfile | undefined;
+
   constructor(private readonly options: FileServerClientOptions) {}
 
   /** POST /file with the encrypted blob; the answer's id and expiry, and the URL to put in the pointer. */
   async upload(blob: Uint8Array, options: TransferOptions = {}): Promise<UploadedFile> {
-    const server = this.ownServer();
     if (blob.length === 0 || blob.length > FILE_SERVER_MAX_BYTES) {
       throw new ParleyError('invalid_argument', `an upload is 1 to ${FILE_SERVER_MAX_BYTES} bytes`, { param: 'blob', problem: 'length' });
     }
+    const server = await this.ownServer(options.signal);
     const reply = await this.exchange(
       server,
       { method: 'POST', endpoint: FILE_SERVER_UPLOAD_PATH, headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': 'attachment' }, body: blob },
@@ -89,7 +101,7 @@ export class FileServerClient {
   async download(url: string, options: TransferOptions = {}): Promise<Uint8Array> {
     const parsed = parseAttachmentUrl(url);
     if (parsed === undefined) throw new ParleyError('file_server_unknown', 'the attachment URL is not a file server URL', { reason: 'url' });
-    const server = this.serverOf(parsed.serverUrl, parsed.serverEd25519Hex);
+    const server = await this.serverOf(parsed.serverUrl, parsed.serverEd25519Hex, options.signal);
     const reply = await this.exchange(server, { method: 'GET', endpoint: fileDownloadPath(parsed.id), headers: {} }, false, options);
     if (reply.body.length > FILE_SERVER_MAX_BYTES) {
       throw new ParleyError('file_server_refused', 'the file is larger than any attachment may be', { status: reply.code, reason: 'too_large' });
@@ -98,8 +110,8 @@ export class FileServerClient {
   }
 
   /** The server uploads go to: the profile's (Session's on mainnet, the relay-named one on a devnet). */
-  private ownServer(): FileServerProfile {
-    const server = this.options.profile.fileServer;
+  private async ownServer(signal: AbortSignal | undefined): Promise<FileServerProfile> {
+    const server = await this.profileServer(signal);
     if (server === undefined) throw new ParleyError('file_server_unknown', 'this network has no file server known yet', { reason: 'profile' });
     return server;
   }
@@ -108,12 +120,21 @@ export class FileServerClient {
    * A pointer's server, known by its keys: the profile's own, or Session's default. Any other is
    * refused rather than reached with a key converted from its `p=` (a later step; docs/attachments.md).
    */
-  private serverOf(serverUrl: string, ed25519Hex: string | undefined): FileServerProfile {
-    const candidates = [this.options.profile.fileServer, SESSION_FILE_SERVER].filter((s): s is FileServerProfile => s !== undefined);
+  private async serverOf(serverUrl: string, ed25519Hex: string | undefined, signal: AbortSignal | undefined): Promise<FileServerProfile> {
+    const candidates = [await this.profileServer(signal), SESSION_FILE_SERVER].filter((s): s is FileServerProfile => s !== undefined);
     const wanted = ed25519Hex ?? SESSION_FILE_SERVER.ed25519PublicKeyHex;
     const known = candidates.find((s) => s.ed25519PublicKeyHex === wanted && new URL(s.url).origin === serverUrl);
     if (known === undefined) throw new ParleyError('file_server_unknown', 'the attachment is on a file server this client does not know', { reason: 'server' });
     return known;
+  }
+
+  /** The profile's file server, or the one `discover` finds (asked again until it answers). */
+  private async profileServer(signal: AbortSignal | undefined): Promise<FileServerProfile | undefined> {
+    const known = this.options.profile.fileServer ?? this.discovered;
+    if (known !== undefined || this.options.discover === undefined) return known;
+    this.discovered = await this.options.discover(signal);
+    if (this.discovered !== undefined) this.options.log?.('net: file server learnt from the relay');
+    return this.discovered;
   }
 
   private async exchange(server: FileServerProfile, request: V4Request, large: boolean, options: TransferOptions): Promise<V4Reply> {
@@ -138,9 +159,10 @@ export class FileServerClient {
     let answer: OnionAnswer;
     try {
       const progress = options.onProgress;
+      const fraction = progress ? (done: number, total: number) => total > 0 && progress(Math.min(1, done / total)) : undefined;
       answer = large
-        ? await transport.postLargeOnion(path[0], built.body, limit.signal)
-        : await transport.postOnion(path[0], built.body, limit.signal, progress ? (received, total) => total > 0 && progress(Math.min(1, received / total)) : undefined);
+        ? await transport.postLargeOnion(path[0], built.body, limit.signal, fraction)
+        : await transport.postOnion(path[0], built.body, limit.signal, fraction);
     } catch (error) {
       wipe(built.replyKey);
       limit.dispose();

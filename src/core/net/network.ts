@@ -110,6 +110,8 @@ export function createNetwork(options: NetworkOptions): Network {
   };
 
   storage = new StorageClient({ store, pool, swarms, requester, time, prepare: ready, ...common, ...retry });
-  const files = new FileServerClient({ profile, transport, paths, ...(log ? { log } : {}) });
+  // A devnet started offline has no file server in its profile yet: asked of its relay when needed.
+  const discover = profile.name === 'devnet' && profile.fileServer === undefined ? (signal?: AbortSignal) => transport.askFileServer(signal) : undefined;
+  const files = new FileServerClient({ profile, transport, paths, discover, ...(log ? { log } : {}) });
   return { profile, storage, state, time, pool, paths, swarms, requester, files, ready, refreshPool };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ONION_CONTENT_TYPE, RELAY_ERROR_CODES, RELAY_ERROR_HEADER, SEED_CONTENT_TYPE } from '../../shared/relay-api.ts';
 import { devnetProfile } from './network-profile.ts';
 import { RelayTransport, type FetchLike } from './transport.ts';
+import type { XhrConstructor, XhrProgress } from './xhr-post.ts';
 
 const profile = devnetProfile('http://relay.test/base/', { seedTimeoutMs: 200 });
 const guard = { ed25519Hex: 'aa'.repeat(32), x25519Hex: 'bb'.repeat(32), ip: '10.0.0.1', port: 22021 };
@@ -115,5 +116,96 @@ describe('relay transport', () => {
     setTimeout(() => controller.abort(), 10);
     await expect(transport.postOnion(guard, new Uint8Array(1), controller.signal)).rejects.toMatchObject({ code: 'aborted' });
     await expect(transport.fetchSeedNodes()).rejects.toMatchObject({ code: 'pool_unavailable', details: { reason: 'timeout' } });
+  });
+
+  it('without XMLHttpRequest (Node), a large upload goes through fetch and reports only its start and its end', async () => {
+    const { fetch, calls } = fakeFetch(() => new Response('answer'));
+    const steps: [number, number][] = [];
+    const answer = await new RelayTransport(profile, fetch, {}, undefined).postLargeOnion(guard, new Uint8Array(1000), undefined, (sent, total) => steps.push([sent, total]));
+    expect(calls[0]!.url).toBe('http://relay.test/base/v1/onion-large/10.0.0.1:22021');
+    expect(answer).toEqual({ status: 200, body: new TextEncoder().encode('answer') });
+    expect(steps).toEqual([
+      [0, 1000],
+      [1000, 1000],
+    ]);
+  });
+
+  it('with XMLHttpRequest, a large upload reports the browser’s progress, reads the relay’s header, and aborts with xhr.abort()', async () => {
+    const made: FakeXhr[] = [];
+    class FakeXhr {
+      method = '';
+      url = '';
+      headers: Record<string, string> = {};
+      responseType = '';
+      withCredentials = true;
+      status = 0;
+      response: unknown = null;
+      responseHeaders: Record<string, string> = {};
+      sent: Uint8Array | undefined;
+      aborted = false;
+      readonly upload: { onprogress: ((event: XhrProgress) => void) | null } = { onprogress: null };
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      ontimeout: (() => void) | null = null;
+      onabort: (() => void) | null = null;
+      constructor() {
+        made.push(this);
+      }
+      open(method: string, url: string) {
+        this.method = method;
+        this.url = url;
+      }
+      setRequestHeader(name: string, value: string) {
+        this.headers[name] = value;
+      }
+      getResponseHeader(name: string) {
+        return this.responseHeaders[name] ?? null;
+      }
+      send(body: Uint8Array<ArrayBuffer>) {
+        this.sent = body;
+      }
+      abort() {
+        this.aborted = true;
+        this.onabort?.();
+      }
+    }
+    const fetchCalls = fakeFetch(() => new Response('not used'));
+    const transport = new RelayTransport(profile, fetchCalls.fetch, {}, FakeXhr satisfies XhrConstructor);
+    const steps: number[] = [];
+    const pending = transport.postLargeOnion(guard, new Uint8Array(400), undefined, (sent, total) => steps.push(sent / total));
+    const xhr = made[0]!;
+    expect([xhr.method, xhr.url, xhr.headers['Content-Type'], xhr.responseType, xhr.withCredentials, xhr.sent?.length]).toEqual([
+      'POST',
+      'http://relay.test/base/v1/onion-large/10.0.0.1:22021',
+      ONION_CONTENT_TYPE,
+      'arraybuffer',
+      false,
+      400,
+    ]);
+    for (const loaded of [100, 300, 400]) xhr.upload.onprogress!({ loaded, total: 400, lengthComputable: true });
+    xhr.status = 429;
+    xhr.response = new TextEncoder().encode('slow down').buffer;
+    xhr.responseHeaders = { [RELAY_ERROR_HEADER]: 'rate_limited', 'Retry-After': '3' };
+    xhr.onload!();
+    expect(await pending).toEqual({ status: 429, body: new TextEncoder().encode('slow down'), relayError: 'rate_limited', retryAfterMs: 3_000 });
+    expect(steps).toEqual([0, 0.25, 0.75, 1, 1]);
+    expect(fetchCalls.calls).toHaveLength(0);
+
+    // The caller's abort reaches the request itself.
+    const controller = new AbortController();
+    const stopped = transport.postLargeOnion(guard, new Uint8Array(10), controller.signal, () => undefined);
+    controller.abort();
+    await expect(stopped).rejects.toMatchObject({ code: 'aborted' });
+    expect(made[1]!.aborted).toBe(true);
+
+    // No answer at all: the relay cannot be reached.
+    const failed = transport.postLargeOnion(guard, new Uint8Array(10), undefined, () => undefined);
+    made[2]!.onerror!();
+    await expect(failed).rejects.toMatchObject({ code: 'network_offline' });
+
+    // Without a progress callback, uploads keep using fetch.
+    await transport.postLargeOnion(guard, new Uint8Array(10));
+    expect(fetchCalls.calls).toHaveLength(1);
+    expect(made).toHaveLength(3);
   });
 });

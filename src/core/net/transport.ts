@@ -5,7 +5,9 @@
  */
 import { utf8 } from '../../../wasm/bytes.ts';
 import { ParleyError } from '../../shared/errors.ts';
+import { parseFileServerProfile, type FileServerProfile } from '../../shared/file-server-api.ts';
 import {
+  NETWORK_PATH,
   ONION_CONTENT_TYPE,
   ONION_LARGE_PATH_PREFIX,
   ONION_PATH_PREFIX,
@@ -19,6 +21,7 @@ import { abortedError, deadline, throwIfAborted } from './abort.ts';
 import type { NetworkProfile } from './network-profile.ts';
 import { isObject, parseServiceNodeStates } from './snode-records.ts';
 import type { Snode } from './types.ts';
+import { xhrPost, type RawAnswer, type UploadProgress, type XhrConstructor } from './xhr-post.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -49,13 +52,24 @@ export interface TransportEvents {
   readonly onUnreachable?: () => void;
 }
 
+/** The platform's XMLHttpRequest: pages and dedicated workers have one, Node has none. */
+function platformXhr(): XhrConstructor | undefined {
+  const platform = (globalThis as { XMLHttpRequest?: XhrConstructor }).XMLHttpRequest;
+  return typeof platform === 'function' ? platform : undefined;
+}
+
 export class RelayTransport {
   private readonly fetchFn: FetchLike;
 
+  /**
+   * `xhr` carries uploads that report their progress (postLargeOnion with `onUploadProgress`);
+   * without one (Node), they go through fetch and report only their start and their end.
+   */
   constructor(
     private readonly profile: NetworkProfile,
     fetchFn: FetchLike = (input, init) => globalThis.fetch(input, init),
     private readonly events: TransportEvents = {},
+    private readonly xhr: XhrConstructor | undefined = platformXhr(),
   ) {
     this.fetchFn = fetchFn;
   }
@@ -88,6 +102,26 @@ export class RelayTransport {
   }
 
   /**
+   * The file server a devnet's relay names in `GET /v1/network` (undefined when it names none).
+   * `network_offline` when the relay cannot be reached: a devnet profile made offline has no file
+   * server yet, and learns it here once the network is back (file-server-client.ts).
+   */
+  async askFileServer(signal?: AbortSignal): Promise<FileServerProfile | undefined> {
+    throwIfAborted(signal);
+    let answer: unknown;
+    try {
+      const response = await this.fetchFn(new URL(NETWORK_PATH.replace(/^\//, ''), this.profile.relayUrl).href, { method: 'GET', signal, credentials: 'omit' });
+      answer = await response.json();
+    } catch {
+      if (signal?.aborted) throw abortedError();
+      this.events.onUnreachable?.();
+      throw new ParleyError('network_offline', 'the relay cannot be reached');
+    }
+    this.events.onReachable?.();
+    return isObject(answer) && answer['network'] === 'devnet' ? parseFileServerProfile(answer['fileServer']) : undefined;
+  }
+
+  /**
    * POSTs an onion to the guard through the relay; any HTTP answer is returned, never thrown.
    * `onProgress(received, total)` follows a large answer as it arrives (total: its Content-Length, 0 when unknown).
    */
@@ -95,9 +129,13 @@ export class RelayTransport {
     return this.post(`${ONION_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal, undefined, onProgress);
   }
 
-  /** As postOnion, on the relay's large-onion route (attachment uploads: 10 MiB, a tighter rate). */
-  postLargeOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal): Promise<OnionAnswer> {
-    return this.post(`${ONION_LARGE_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal);
+  /**
+   * As postOnion, on the relay's large-onion route (attachment uploads: 10 MiB, a tighter rate).
+   * `onUploadProgress(sent, total)` follows the body as it goes out: step by step through
+   * XMLHttpRequest where there is one, else only 0 before and `total` once the answer begins.
+   */
+  postLargeOnion(guard: Snode, body: Uint8Array, signal?: AbortSignal, onUploadProgress?: UploadProgress): Promise<OnionAnswer> {
+    return this.post(`${ONION_LARGE_PATH_PREFIX}${guard.ip}:${guard.port}`, body, ONION_CONTENT_TYPE, signal, undefined, undefined, onUploadProgress);
   }
 
   private async post(
@@ -107,20 +145,16 @@ export class RelayTransport {
     signal: AbortSignal | undefined,
     timedOut: () => boolean = () => false,
     onProgress?: (received: number, total: number) => void,
+    onUploadProgress?: UploadProgress,
   ): Promise<OnionAnswer> {
     throwIfAborted(signal);
     const url = new URL(path.replace(/^\//, ''), this.profile.relayUrl).href;
-    let response: Response;
-    let bytes: Uint8Array;
+    let answer: RawAnswer;
     try {
-      response = await this.fetchFn(url, {
-        method: 'POST',
-        body: body as Uint8Array<ArrayBuffer>,
-        headers: { 'Content-Type': contentType },
-        signal,
-        credentials: 'omit',
-      });
-      bytes = onProgress !== undefined && response.body !== null ? await readWithProgress(response, onProgress) : new Uint8Array(await response.arrayBuffer());
+      answer =
+        onUploadProgress !== undefined && this.xhr !== undefined
+          ? await xhrPost(this.xhr, url, body, contentType, signal, onUploadProgress)
+          : await this.fetchPost(url, body, contentType, signal, onProgress, onUploadProgress);
     } catch {
       if (timedOut()) throw new ParleyError('pool_unavailable', 'the seed list timed out', { reason: 'timeout' });
       if (signal?.aborted) throw abortedError();
@@ -128,11 +162,34 @@ export class RelayTransport {
       throw new ParleyError('network_offline', 'the relay cannot be reached');
     }
     this.events.onReachable?.();
-    const header = response.headers.get(RELAY_ERROR_HEADER);
+    const { status, body: bytes } = answer;
+    const header = answer.header(RELAY_ERROR_HEADER);
     const relayError = RELAY_ERROR_CODES.find((code) => code === header);
-    if (relayError === undefined) return { status: response.status, body: bytes };
-    const retryAfterMs = retryAfterOf(response.headers.get('Retry-After'));
-    return retryAfterMs === undefined ? { status: response.status, body: bytes, relayError } : { status: response.status, body: bytes, relayError, retryAfterMs };
+    if (relayError === undefined) return { status, body: bytes };
+    const retryAfterMs = retryAfterOf(answer.header('Retry-After'));
+    return retryAfterMs === undefined ? { status, body: bytes, relayError } : { status, body: bytes, relayError, retryAfterMs };
+  }
+
+  private async fetchPost(
+    url: string,
+    body: Uint8Array,
+    contentType: string,
+    signal: AbortSignal | undefined,
+    onProgress: ((received: number, total: number) => void) | undefined,
+    onUploadProgress: UploadProgress | undefined,
+  ): Promise<RawAnswer> {
+    onUploadProgress?.(0, body.length);
+    const response = await this.fetchFn(url, {
+      method: 'POST',
+      body: body as Uint8Array<ArrayBuffer>,
+      headers: { 'Content-Type': contentType },
+      signal,
+      credentials: 'omit',
+    });
+    // The answer has begun: the whole body was sent (fetch says nothing in between).
+    onUploadProgress?.(body.length, body.length);
+    const bytes = onProgress !== undefined && response.body !== null ? await readWithProgress(response, onProgress) : new Uint8Array(await response.arrayBuffer());
+    return { status: response.status, header: (name) => response.headers.get(name), body: bytes };
   }
 }
 

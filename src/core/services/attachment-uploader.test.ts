@@ -15,7 +15,7 @@ import { ready } from '../../../wasm/sodium.ts';
 import { ParleyError } from '../../shared/errors.ts';
 import { attachmentUrl, SESSION_FILE_SERVER } from '../../shared/file-server-api.ts';
 import { fileIdOfForTests } from '../../../test/file-ids.ts';
-import { getMessage, getOutboxEntry, pageConversation } from '../store/index.ts';
+import { getMessage, getOutboxEntry, pageConversation, recordDestinationStored } from '../store/index.ts';
 import { prepareAttachment, readOutgoingFiles } from './attachment-codec.ts';
 import { AttachmentUploader, type AttachmentUploadClient } from './attachment-uploader.ts';
 import { AttachmentService } from './attachments.ts';
@@ -174,6 +174,135 @@ describe('AttachmentUploader', () => {
     await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
     expect(server.uploads()).toBe(3);
     expect((await getMessage(t.db, record.id) as { status: string }).status).toBe('queued');
+  });
+
+  it('reports each upload in steps of at least 5 %, starting at 0 and ending at 1', async () => {
+    const t = await context();
+    const record = await writeMessage(t);
+    const server = fakeServer();
+    // A platform that reports every 1 % (XMLHttpRequest's progress events), twice at the end.
+    const stepping: AttachmentUploadClient = {
+      upload: async (blob, options) => {
+        for (let percent = 0; percent <= 100; percent++) options?.onProgress?.(percent / 100);
+        options?.onProgress?.(1);
+        return server.client.upload(blob, options);
+      },
+    };
+    uploader(t, stepping).start();
+    await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
+    for (const index of [0, 1]) {
+      const steps = t.events.flatMap((e) => (e.type === 'attachment_progress' && e.messageId === record.id && e.index === index ? [e.progress] : []));
+      expect(steps[0]).toBe(0);
+      expect(steps.at(-1)).toBe(1);
+      expect(steps.filter((p) => p === 1)).toHaveLength(1);
+      for (let i = 1; i < steps.length - 1; i++) expect(steps[i]! - steps[i - 1]!).toBeGreaterThanOrEqual(0.05 - 1e-9);
+      expect(steps.length).toBeLessThanOrEqual(22);
+    }
+  });
+
+  it('Stop during an upload: aborted, the message not sent (failed, aborted), never handed over; Retry sends it', async () => {
+    const t = await context();
+    const record = await writeMessage(t);
+    const server = fakeServer();
+    const aborted: boolean[] = [];
+    let hold = true;
+    // The first upload hangs until its signal fires, as a slow network would.
+    const slow: AttachmentUploadClient = {
+      upload: (blob, options) =>
+        hold
+          ? new Promise((_resolve, reject) => {
+              options?.signal?.addEventListener('abort', () => {
+                aborted.push(true);
+                reject(new ParleyError('aborted', 'stopped'));
+              });
+            })
+          : server.client.upload(blob, options),
+    };
+    const u = uploader(t, slow);
+    u.start();
+    await waitUntil('uploading', async () => (await getMessage(t.db, record.id))?.attachments?.[0]?.state === 'uploading');
+
+    expect(await u.cancel(record.id)).toBe(true);
+    await waitUntil('the upload aborted', () => aborted.length === 1);
+    const stopped = await getMessage(t.db, record.id);
+    expect(stopped).toMatchObject({ status: 'failed', failureCode: 'aborted' });
+    expect(stopped?.attachments?.map((a) => a.state)).toEqual(['cancelled', 'cancelled']);
+    expect(t.events).toContainEqual({ type: 'message_status', messageId: record.id, conversationId: record.conversationId, status: 'failed', failureCode: 'aborted' });
+    // A second Stop has nothing to stop.
+    expect(await u.cancel(record.id)).toBe(false);
+    // The pass is over (stop waits for it): nothing was handed over, nothing changed back.
+    await u.stop();
+    expect(await getOutboxEntry(t.db, record.id)).toBeUndefined();
+    expect((await getMessage(t.db, record.id))?.attachments?.map((a) => a.state)).toEqual(['cancelled', 'cancelled']);
+
+    hold = false;
+    const again = uploader(t, slow);
+    again.start();
+    expect(await again.owns(record.id)).toBe(true);
+    await again.retry(record.id);
+    await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
+    expect(server.uploads()).toBe(2);
+    expect((await getMessage(t.db, record.id))?.attachments?.map((a) => a.state)).toEqual(['sent', 'sent']);
+    // Handed over: a retry is the outbox's again.
+    expect(await again.owns(record.id)).toBe(false);
+  });
+
+  it('Stop at the moment an upload finishes: the URL is kept, the message is not handed over; Retry does not upload it again', async () => {
+    const t = await context();
+    const record = await writeMessage(t);
+    const server = fakeServer();
+    let u: AttachmentUploader;
+    let stopFirst = true;
+    // The upload succeeds, but the Stop lands before its answer is acted on: the worst interleaving.
+    const racing: AttachmentUploadClient = {
+      upload: async (blob, options) => {
+        const uploaded = await server.client.upload(blob, options);
+        if (stopFirst) {
+          stopFirst = false;
+          expect(await u.cancel(record.id)).toBe(true);
+          expect(options?.signal?.aborted).toBe(true);
+        }
+        return uploaded;
+      },
+    };
+    u = uploader(t, racing);
+    u.start();
+    await waitUntil('stopped', async () => (await getMessage(t.db, record.id) as { status: string } | undefined)?.status === 'failed');
+    await u.stop();
+    expect(await getOutboxEntry(t.db, record.id)).toBeUndefined();
+    const stopped = await getMessage(t.db, record.id);
+    expect(stopped).toMatchObject({ status: 'failed', failureCode: 'aborted' });
+    // The first file did reach the server: kept, so a retry uploads only the second.
+    expect(stopped?.attachments?.map((a) => [a.state, a.source?.url !== null])).toEqual([
+      ['sent', true],
+      ['cancelled', false],
+    ]);
+    expect(server.uploads()).toBe(1);
+
+    const again = uploader(t, racing);
+    again.start();
+    await again.retry(record.id);
+    await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
+    expect(server.uploads()).toBe(2);
+  });
+
+  it('Stop after the hand-over comes too late: the message is sent as usual', async () => {
+    const t = await context();
+    const record = await writeMessage(t);
+    const u = uploader(t, fakeServer().client);
+    u.start();
+    await waitUntil('handed to the outbox', async () => (await getOutboxEntry(t.db, record.id)) !== undefined);
+    expect(await u.cancel(record.id)).toBe(false);
+    expect(await getMessage(t.db, record.id)).toMatchObject({ status: 'queued', failureCode: null });
+    expect(await getOutboxEntry(t.db, record.id)).toBeDefined();
+    expect(await u.owns(record.id)).toBe(false);
+    // Once stored at both destinations it is sent and its entry gone: still not the uploader's to retry.
+    for (const destination of ['recipient', 'sync'] as const) {
+      await recordDestinationStored(t.db, { messageId: record.id, destination, hash: `h-${destination}`, expiresAt: record.sentAt + 86_400_000 });
+    }
+    expect(await getOutboxEntry(t.db, record.id)).toBeUndefined();
+    expect(await u.owns(record.id)).toBe(false);
+    await expectCode(u.cancel(0), 'invalid_argument', 'messageId');
   });
 
   it('checks the files it is given', async () => {

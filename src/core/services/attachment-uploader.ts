@@ -9,21 +9,30 @@
  * `relay_busy` (the relay's large-onion rate) waits its Retry-After without counting an attempt,
  * a retryable code tries again after the backoff, anything else — or the last attempt — marks the
  * message 'failed' with the code and its unfinished attachments 'failed'; `retry` queues it again.
+ *
+ * Each upload reports its progress (`attachment_progress`, steps of ≥ 5 %). The person may stop a
+ * message that is not handed over yet (`cancel`): it becomes 'failed' with `aborted` in one
+ * transaction that the hand-over's own check excludes, then its upload in flight is aborted; an
+ * upload that finished at that very moment keeps its URL (a retry does not upload it again) but
+ * the message is not handed to the outbox.
  */
+import { checkInteger } from '../../../wasm/check.ts';
 import { ParleyError, isParleyError, type ErrorCode } from '../../shared/errors.ts';
 import type { FileServerClient } from '../net/file-server-client.ts';
 import {
   addOutboxEntryOnce,
   getAccount,
   getMessage,
+  getOutboxEntry,
   listAttachmentMessagesToUpload,
   readAttachmentData,
   setAttachmentUploaded,
   updateAttachment,
 } from '../store/index.ts';
 import type { MessageRecord, OutgoingMessageRecord } from '../store/schema.ts';
-import { failAttachmentMessage, requeueAttachmentMessage } from '../store/attachments-repo.ts';
+import { cancelAttachmentMessage, failAttachmentMessage, requeueAttachmentMessage, startAttachmentUpload } from '../store/attachments-repo.ts';
 import { pointerOfStored, resealAttachment } from './attachment-codec.ts';
+import { progressReporter } from './attachment-progress.ts';
 import type { CoreContext } from './context.ts';
 import { swarmTtlMs } from './disappearing-rules.ts';
 import { classifySendFailure, DEFAULT_OUTBOX_SCHEDULE, nextAttemptAfter, probeDelay, type OutboxSchedule } from './outbox-policy.ts';
@@ -47,6 +56,8 @@ export class AttachmentUploader {
   private readonly attempts = new Map<number, number>();
   private readonly passes = new SerialPasses((signal) => this.runPass(signal));
   private offlineProbes = 0;
+  /** The message being uploaded now, and what stops it alone (the person's Stop). */
+  private current: { readonly messageId: number; readonly controller: AbortController } | undefined;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -83,14 +94,33 @@ export class AttachmentUploader {
     this.kick();
   }
 
-  /** True for one of our messages whose attachments are not handed to the outbox yet (retries go here). */
+  /**
+   * The person stops one of our messages whose attachments are not handed to the outbox yet: it
+   * is not sent ('failed' with `aborted`, unfinished attachments 'cancelled'), and its upload in
+   * flight is aborted. True when it was stopped; false when there was nothing to stop (not ours,
+   * already handed over — then it is sent as usual).
+   */
+  async cancel(messageId: number): Promise<boolean> {
+    checkInteger(messageId, 'messageId', 1);
+    const stopped = await cancelAttachmentMessage(this.ctx.db, messageId);
+    if (stopped === undefined) return false;
+    // Recorded first, aborted second: whatever the upload does after this, the hand-over refuses.
+    if (this.current?.messageId === messageId) this.current.controller.abort();
+    this.attempts.delete(messageId);
+    this.ctx.log('attachments: sending stopped by the person');
+    this.announce(stopped);
+    this.ctx.events.emit({ type: 'message_status', messageId, conversationId: stopped.conversationId, status: 'failed', failureCode: 'aborted' });
+    return true;
+  }
+
+  /** True for one of our messages with attachments that is not handed to the outbox yet (retries go here). */
   async owns(messageId: number): Promise<boolean> {
     const message = await getMessage(this.ctx.db, messageId);
-    return (
-      message?.direction === 'outgoing' &&
-      (message.attachments?.length ?? 0) > 0 &&
-      message.attachments!.some((a) => a.source !== null && a.source.url === null)
-    );
+    if (message?.direction !== 'outgoing' || (message.attachments?.length ?? 0) === 0) return false;
+    // Sent: its outbox entry is gone, and there is nothing to retry (the outbox says so quietly).
+    if (message.status === 'sent') return false;
+    // Stopped or failed before the hand-over (even with every file up): no outbox entry to retry.
+    return (await getOutboxEntry(this.ctx.db, messageId)) === undefined;
   }
 
   private async runPass(signal: AbortSignal): Promise<void> {
@@ -104,13 +134,23 @@ export class AttachmentUploader {
     }
     for (const message of pending) {
       if (signal.aborted) return;
+      // Stopped by the pass's end (stop) or by the person's Stop for this message alone.
+      const controller = new AbortController();
+      const passStopped = () => controller.abort();
+      signal.addEventListener('abort', passStopped, { once: true });
+      this.current = { messageId: message.id, controller };
       try {
-        await this.send(message, signal);
+        await this.send(message, controller.signal);
         this.attempts.delete(message.id);
         this.offlineProbes = 0;
       } catch (error) {
         if (signal.aborted) return;
+        // The person stopped it: cancel() has recorded that; on to the next message.
+        if (controller.signal.aborted) continue;
         if (!(await this.failed(message, error))) return;
+      } finally {
+        signal.removeEventListener('abort', passStopped);
+        this.current = undefined;
       }
     }
   }
@@ -127,9 +167,11 @@ export class AttachmentUploader {
       }
       const plaintext = await readAttachmentData(this.ctx.db, message.id, index);
       if (plaintext === undefined) throw new ParleyError('attachment_not_downloaded', 'the attachment bytes are gone from this device', { index });
-      await this.change(message.id, index, 'uploading', null);
+      const started = await startAttachmentUpload(this.ctx.db, message.id, index);
+      if (started === undefined) return; // stopped, failed or deleted meanwhile
+      this.announce(started);
       const sealed = await resealAttachment(attachment, plaintext);
-      const uploaded = await this.files.upload(sealed.encrypted.blob, { signal });
+      const uploaded = await this.files.upload(sealed.encrypted.blob, { signal, onProgress: progressReporter(this.ctx, message.id, index) });
       const updated = await setAttachmentUploaded(this.ctx.db, message.id, index, uploaded.url);
       if (updated === undefined) return; // the message went meanwhile (deleted, expired)
       this.announce(updated);
@@ -199,6 +241,8 @@ export class AttachmentUploader {
   /** An attachment left 'uploading' goes back to 'queued' (or 'failed' with `code`). */
   private async resetUploading(messageId: number, code: ErrorCode | null): Promise<void> {
     const message = await getMessage(this.ctx.db, messageId).catch(() => undefined);
+    // Stopped by the person meanwhile: its attachments say 'cancelled', not 'failed' or 'queued'.
+    if (message?.direction !== 'outgoing' || message.status !== 'queued') return;
     for (const [index, attachment] of (message?.attachments ?? []).entries()) {
       const unfinished = attachment.source !== null && attachment.source.url === null;
       if (!unfinished || (code === null && attachment.state !== 'uploading')) continue;
@@ -206,7 +250,7 @@ export class AttachmentUploader {
     }
   }
 
-  private async change(messageId: number, index: number, state: 'queued' | 'uploading' | 'failed', failureCode: ErrorCode | null): Promise<void> {
+  private async change(messageId: number, index: number, state: 'queued' | 'failed', failureCode: ErrorCode | null): Promise<void> {
     const updated = await updateAttachment(this.ctx.db, messageId, index, { state, failureCode });
     if (updated !== undefined) this.announce(updated);
   }

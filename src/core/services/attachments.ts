@@ -11,6 +11,7 @@ import type { FileServerClient } from '../net/file-server-client.ts';
 import { getMessage, hasOutgoingMessage, readAttachmentData, updateAttachment, type AttachmentChange } from '../store/index.ts';
 import type { StoredAttachment } from '../store/schema.ts';
 import { openAttachment } from './attachment-codec.ts';
+import { progressReporter } from './attachment-progress.ts';
 import type { CoreContext } from './context.ts';
 import { messageView } from './views.ts';
 
@@ -93,7 +94,7 @@ export class AttachmentService {
     await this.change(messageId, index, { state: 'downloading', failureCode: null });
     try {
       if (signal.aborted) throw new ParleyError('aborted', 'the download was cancelled');
-      const blob = await this.files.download(url, { signal, onProgress: this.progressReporter(messageId, index) });
+      const blob = await this.files.download(url, { signal, onProgress: progressReporter(this.ctx, messageId, index) });
       const plaintext = await openAttachment(
         {
           url,
@@ -118,16 +119,6 @@ export class AttachmentService {
       this.ctx.log(`attachments: download ${cancelled ? 'cancelled' : `failed (${code})`}`);
       throw error;
     }
-  }
-
-  /** Announces a download's progress in steps of at least 5 %, so a 10 MB file is not a thousand events. */
-  private progressReporter(messageId: number, index: number): (fraction: number) => void {
-    let last = 0;
-    return (fraction) => {
-      if (fraction < 1 && fraction - last < 0.05) return;
-      last = fraction;
-      this.ctx.events.emit({ type: 'attachment_progress', messageId, index, progress: fraction });
-    };
   }
 
   private async attachment(messageId: number, index: number): Promise<StoredAttachment> {

@@ -144,14 +144,54 @@ export async function failAttachmentMessage(db: ParleyDB, messageId: number, cod
   });
 }
 
-/** Retry of a failed message with attachments and no outbox entry: 'queued' again, its failed attachments too. */
+/**
+ * The person stopped sending a message whose attachments are not all handed over: 'failed' with
+ * `aborted` (shown as not sent, with Retry), its unfinished attachments 'cancelled'. Only while it
+ * is queued and has no outbox entry — the same condition addOutboxEntryOnce checks in its own
+ * transaction, so of a Stop and a hand-over racing, exactly one wins. Returns it, or undefined
+ * (no such message, not ours, or already handed to the outbox).
+ */
+export async function cancelAttachmentMessage(db: ParleyDB, messageId: number): Promise<MessageRecord | undefined> {
+  checkInteger(messageId, 'messageId', 1);
+  return writeTransaction(db, ['messages', 'outbox'], 'cancelAttachmentMessage', async (tx) => {
+    const message = await tx.objectStore('messages').get(messageId);
+    if (message === undefined || message.direction !== 'outgoing' || message.status !== 'queued' || (message.attachments?.length ?? 0) === 0) return undefined;
+    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
+    const attachments = message.attachments!.map((a) => (a.source !== null && a.source.url === null ? { ...a, state: 'cancelled' as const, failureCode: null } : a));
+    const next = { ...message, status: 'failed' as const, failureCode: 'aborted' as const, attachments };
+    await tx.objectStore('messages').put(next);
+    return next;
+  });
+}
+
+/**
+ * Attachment `index` starts uploading: 'uploading', but only while its message is still queued
+ * without an outbox entry (not stopped, failed or deleted meanwhile). Returns the message, or undefined.
+ */
+export async function startAttachmentUpload(db: ParleyDB, messageId: number, index: number): Promise<MessageRecord | undefined> {
+  checkInteger(messageId, 'messageId', 1);
+  checkInteger(index, 'index', 0);
+  return writeTransaction(db, ['messages', 'outbox'], 'startAttachmentUpload', async (tx) => {
+    const message = await tx.objectStore('messages').get(messageId);
+    const attachment = message?.attachments?.[index];
+    if (message === undefined || attachment === undefined || message.direction !== 'outgoing' || message.status !== 'queued') return undefined;
+    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
+    const next = { ...message, attachments: message.attachments!.map((a, i) => (i === index ? { ...a, state: 'uploading' as const, failureCode: null } : a)) };
+    await tx.objectStore('messages').put(next);
+    return next;
+  });
+}
+
+/** Retry of a failed message with attachments and no outbox entry: 'queued' again, its failed or stopped attachments too. */
 export async function requeueAttachmentMessage(db: ParleyDB, messageId: number): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
   return writeTransaction(db, ['messages', 'outbox'], 'requeueAttachmentMessage', async (tx) => {
     const message = await tx.objectStore('messages').get(messageId);
     if (message === undefined || message.direction !== 'outgoing' || message.status !== 'failed' || (message.attachments?.length ?? 0) === 0) return undefined;
     if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
-    const attachments = message.attachments!.map((a) => (a.state === 'failed' && a.source !== null ? { ...a, state: 'queued' as const, failureCode: null } : a));
+    const attachments = message.attachments!.map((a) =>
+      (a.state === 'failed' || a.state === 'cancelled') && a.source !== null && a.source.url === null ? { ...a, state: 'queued' as const, failureCode: null } : a,
+    );
     const next = { ...message, status: 'queued' as const, failureCode: null, attachments };
     await tx.objectStore('messages').put(next);
     return next;

@@ -3,9 +3,10 @@ import type { MediaPreviews } from './media-previews.ts';
 /** What an attachment card may ask of its conversation (ConversationState does it through the core). */
 export interface AttachmentActions {
   download(messageId: number, index: number): void;
+  /** Stops a download; on an outgoing message still uploading, stops sending it (Retry resumes). */
   cancel(messageId: number, index: number): void;
   read(messageId: number, index: number): Promise<Blob>;
-  /** A download in flight: 0..1; undefined when none is known. */
+  /** An upload or download in flight: 0..1; undefined when none is known. */
   progress(messageId: number, index: number): number | undefined;
   /** The conversation's inline previews (thumbnails and poster frames). */
   readonly previews: MediaPreviews;
