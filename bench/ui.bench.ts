@@ -23,6 +23,7 @@ import { devnetSeeds } from '../relay/seed-profiles.ts';
 import { createRelay } from '../relay/relay.ts';
 import { close, listen } from '../relay/server.ts';
 import { createAccount } from '../scripts/ui-steps.ts';
+import { PREVIEW_EXCERPT_LENGTH } from '../src/core/store/conversation-summary.ts';
 import { LIST_LOADING_MARK, LIST_PAINTED_MARK, LIST_READ_MARK, LIST_RENDERED_MARK } from '../src/shared/performance-marks.ts';
 import { record } from './report.ts';
 
@@ -138,7 +139,7 @@ export function printBundleSizes(): void {
 }
 
 /** Runs in the page: writes one conversation of `count` messages and `conversations - 1` short ones, in the app's record format. */
-const SEED = `async ({ peer, count, conversations }) => {
+const SEED = `async ({ peer, count, conversations, excerptLength }) => {
   const db = await new Promise((resolve, reject) => {
     const request = indexedDB.open('parley');
     request.onsuccess = () => resolve(request.result);
@@ -174,14 +175,27 @@ const SEED = `async ({ peer, count, conversations }) => {
     }
     await done(tx);
   }
+  // Each conversation record carries the summary of its newest message (conversation-summary.ts), as the app writes it.
+  const summary = (m) => ({ messageId: m.id, kind: m.kind ?? 'text', direction: m.direction, excerpt: m.body.slice(0, excerptLength), sentAt: m.sentAt, status: m.direction === 'outgoing' ? m.status : null });
   const tx = db.transaction(['conversations', 'messages'], 'readwrite');
-  tx.objectStore('conversations').put({ id: peer, displayName: 'Benchmark peer', createdAt: start, lastMessageAt: start + (count - 1) * 60_000, unreadCount: 0 });
+  const newest = await new Promise((resolve, reject) => {
+    const request = tx.objectStore('messages').index('by-conversation-sentAt').openCursor(IDBKeyRange.bound([peer, 0], [peer, Number.MAX_SAFE_INTEGER]), 'prev');
+    request.onsuccess = () => resolve(request.result.value);
+    request.onerror = () => reject(request.error);
+  });
+  tx.objectStore('conversations').put({ id: peer, displayName: 'Benchmark peer', createdAt: start, lastMessageAt: start + (count - 1) * 60_000, unreadCount: 0, lastMessage: summary(newest) });
   // The others: one incoming message each, older than the long conversation's newest.
   for (let c = 1; c < conversations; c++) {
     const id = '05' + c.toString(16).padStart(64, '0');
     const sentAt = start + (count - 1) * 60_000 - c * 1_000;
-    tx.objectStore('conversations').put({ id, displayName: 'Contact ' + c, createdAt: sentAt, lastMessageAt: sentAt, unreadCount: c % 7 === 0 ? 1 : 0 });
-    tx.objectStore('messages').put({ conversationId: id, sentAt, receivedAt: sentAt, body: 'hello from contact ' + c, swarmHashes: [], expiresAt: null, direction: 'incoming', senderSessionId: id });
+    const message = { conversationId: id, sentAt, receivedAt: sentAt, body: 'hello from contact ' + c, swarmHashes: [], expiresAt: null, direction: 'incoming', senderSessionId: id };
+    const added = tx.objectStore('messages').put(message);
+    added.onsuccess = () => {
+      tx.objectStore('conversations').put({
+        id, displayName: 'Contact ' + c, createdAt: sentAt, lastMessageAt: sentAt, unreadCount: c % 7 === 0 ? 1 : 0,
+        lastMessage: summary({ ...message, id: added.result }),
+      });
+    };
   }
   await done(tx);
   db.close();
@@ -308,7 +322,7 @@ async function scrollBenchmark(): Promise<void> {
 
     const peer = `05${'be'.repeat(31)}ef`;
     const seedStart = performance.now();
-    await page.evaluate(`(${SEED})(${JSON.stringify({ peer, count: MESSAGES, conversations: CONVERSATIONS })})`);
+    await page.evaluate(`(${SEED})(${JSON.stringify({ peer, count: MESSAGES, conversations: CONVERSATIONS, excerptLength: PREVIEW_EXCERPT_LENGTH })})`);
     console.log(`seeded ${MESSAGES} messages and ${CONVERSATIONS} conversations into IndexedDB in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
     // Fresh page loads, so the app knows only what it reads from its store; the last one stays for what follows.
