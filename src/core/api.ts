@@ -87,6 +87,7 @@ export interface ConversationView {
 export interface MessagePreview {
   readonly kind: MessageKind;
   readonly direction: 'incoming' | 'outgoing';
+  /** The start of the body (its first 200 characters): enough for a one-line preview. */
   readonly body: string;
   readonly sentAt: number;
   /** Outgoing messages only. */

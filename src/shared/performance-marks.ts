@@ -11,3 +11,9 @@ export const LIST_READ_MARK = 'parley:list-read';
 
 /** Set when the conversation list has been read from the core and rendered: the app is interactive. */
 export const LIST_RENDERED_MARK = 'parley:list-rendered';
+
+/**
+ * Set once the frame that follows LIST_RENDERED_MARK has been laid out and painted: the rows' style
+ * and layout cost, which the DOM insertion alone does not show, is then included.
+ */
+export const LIST_PAINTED_MARK = 'parley:list-painted';

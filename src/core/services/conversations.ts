@@ -9,20 +9,21 @@ import {
   pageConversation,
 } from '../store/index.ts';
 import type { CoreContext } from './context.ts';
-import { loadConversationView, messageView } from './views.ts';
+import { conversationView, messageView } from './views.ts';
 
 export class Conversations {
   constructor(private readonly ctx: CoreContext) {}
 
   async list(): Promise<ConversationView[]> {
-    return Promise.all((await listConversations(this.ctx.db)).map((record) => loadConversationView(this.ctx.db, record)));
+    // One read: each record carries its newest message's summary (store/conversation-summary.ts).
+    return (await listConversations(this.ctx.db)).map(conversationView);
   }
 
   /** A typed Session ID is checked first; its coded error says what is wrong with it. */
   async open(sessionIdText: string): Promise<ConversationView> {
     const { sessionId } = parseSessionId(sessionIdText);
     const existed = (await getConversation(this.ctx.db, sessionId)) !== undefined;
-    const view = await loadConversationView(this.ctx.db, await ensureConversation(this.ctx.db, sessionId, this.ctx.clock()));
+    const view = conversationView(await ensureConversation(this.ctx.db, sessionId, this.ctx.clock()));
     if (!existed) this.ctx.events.emit({ type: 'conversation', conversation: view });
     return view;
   }
@@ -38,6 +39,6 @@ export class Conversations {
     if (before === undefined || before.unreadCount === 0) return;
     await markConversationRead(this.ctx.db, sessionId);
     const after = await getConversation(this.ctx.db, sessionId);
-    if (after !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, after) });
+    if (after !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(after) });
   }
 }

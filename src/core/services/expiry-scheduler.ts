@@ -10,7 +10,7 @@ import { isParleyError } from '../../shared/errors.ts';
 import { getConversation, nextMessageExpiry, removeExpiredMessages, type MessageRecord } from '../store/index.ts';
 import type { Timers } from './auto-lock.ts';
 import type { CoreContext } from './context.ts';
-import { loadConversationView } from './views.ts';
+import { conversationView } from './views.ts';
 
 /** setTimeout's longest delay: a later expiry is reached in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -82,7 +82,7 @@ export class ExpiryScheduler {
       this.ctx.events.emit({ type: 'messages_removed', conversationId, messageIds });
       const conversation = await getConversation(this.ctx.db, conversationId);
       if (conversation !== undefined) {
-        this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
+        this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
       }
     }
   }

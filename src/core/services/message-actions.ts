@@ -20,7 +20,7 @@ import type { CoreContext } from './context.ts';
 import { checkDisappearingChoice } from './disappearing-rules.ts';
 import type { Outbox } from './outbox.ts';
 import { deleteFromOwnSwarm, shortenOwnExpiry } from './own-swarm.ts';
-import { loadConversationView, messageView } from './views.ts';
+import { conversationView, messageView } from './views.ts';
 
 export class MessageActions {
   constructor(
@@ -38,7 +38,7 @@ export class MessageActions {
     this.ctx.session.identity(); // account_locked before anything changes
     const conversation = await setConversationDisappearing(this.ctx.db, sessionId, setting, this.ctx.clock());
     await this.outbox.queueTimerUpdate(sessionId, setting);
-    const view = await loadConversationView(this.ctx.db, (await getConversation(this.ctx.db, sessionId)) ?? conversation);
+    const view = conversationView((await getConversation(this.ctx.db, sessionId)) ?? conversation);
     this.ctx.events.emit({ type: 'conversation', conversation: view });
     return view;
   }
@@ -97,6 +97,6 @@ export class MessageActions {
 
   private async announceConversation(conversationId: string): Promise<void> {
     const conversation = await getConversation(this.ctx.db, conversationId);
-    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
   }
 }

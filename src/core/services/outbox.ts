@@ -57,7 +57,7 @@ import {
 import { SentAtClock } from './sent-at-clock.ts';
 import { SerialPasses } from './serial-passes.ts';
 import type { PreparedAttachment } from './attachment-codec.ts';
-import { conversationView, loadConversationView, messageView } from './views.ts';
+import { conversationView, messageView } from './views.ts';
 
 /** How long a message lives in a swarm: desktop's TTL for content messages, the server's maximum for namespace 0. */
 export const MESSAGE_TTL_MS = DEFAULT_TTL_MS;
@@ -256,7 +256,7 @@ export class Outbox {
     this.ctx.events.emit({ type: 'message_added', message: messageView(record) });
     const conversation = await getConversation(this.ctx.db, recipient).catch(() => undefined);
     if (conversation !== undefined) {
-      this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation).catch(() => conversationView(conversation, record)) });
+      this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
     }
   }
 

@@ -3,7 +3,7 @@
  * changes (queued → sending → sent, or failed), a `conversation` event carries the new preview, so
  * the list never shows "queued" for a message that was sent. Other statuses change no preview.
  */
-import { getConversation, latestMessage } from '../store/index.ts';
+import { getConversation } from '../store/index.ts';
 import type { CoreContext } from './context.ts';
 import { conversationView } from './views.ts';
 
@@ -29,9 +29,10 @@ export class PreviewWatch {
   private statusChanged(conversationId: string, messageId: number): void {
     this.chain = this.chain.then(async () => {
       try {
-        const [conversation, latest] = await Promise.all([getConversation(this.ctx.db, conversationId), latestMessage(this.ctx.db, conversationId)]);
-        if (conversation === undefined || latest?.id !== messageId) return;
-        this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation, latest) });
+        // The status write refreshed the conversation's summary in the same transaction.
+        const conversation = await getConversation(this.ctx.db, conversationId);
+        if (conversation?.lastMessage?.messageId !== messageId) return;
+        this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
       } catch {
         // The database closing: the next list read shows the truth.
       }

@@ -46,7 +46,7 @@ import type { ReceiveStats } from '../api.ts';
 import type { CoreContext } from './context.ts';
 import { expiresAtOnWrite, settingFromContent } from './disappearing-rules.ts';
 import { deleteFromOwnSwarm } from './own-swarm.ts';
-import { loadConversationView, messageView } from './views.ts';
+import { conversationView, messageView } from './views.ts';
 import { storedAttachmentsOf } from './attachment-codec.ts';
 
 /** Content kinds decoded but not shown yet. */
@@ -269,7 +269,7 @@ export class Receiver {
     if (!isText) await setConversationDisappearing(this.ctx.db, conversationId, setting, now);
     this.ctx.events.emit({ type: 'message_added', message: messageView({ ...message, id: result.id } as MessageRecord) });
     const conversation = await getConversation(this.ctx.db, conversationId);
-    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
     return { kind: 'stored' };
   }
 
@@ -293,7 +293,7 @@ export class Receiver {
       if (tombstone !== undefined) this.ctx.events.emit({ type: 'message_changed', message: messageView(tombstone) });
     }
     const conversation = await getConversation(this.ctx.db, target.conversationId);
-    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: await loadConversationView(this.ctx.db, conversation) });
+    if (conversation !== undefined) this.ctx.events.emit({ type: 'conversation', conversation: conversationView(conversation) });
     await deleteFromOwnSwarm(this.ctx, target.ownSwarmHashes ?? []);
     return { kind: 'stored' };
   }

@@ -2,7 +2,7 @@
 import type { AccountView, AttachmentView, ConversationView, MessagePreview, MessageView, NetworkState } from '../api.ts';
 import type { NetworkStatus } from '../net/network-state.ts';
 import type { StoredAttachment } from '../store/schema.ts';
-import { latestMessage, type AccountRecord, type DisappearingSetting, type ConversationRecord, type MessageRecord, type ParleyDB } from '../store/index.ts';
+import type { AccountRecord, DisappearingSetting, ConversationRecord, LastMessageSummary, MessageRecord } from '../store/index.ts';
 import type { SessionState } from './account-session.ts';
 
 export function accountView(record: AccountRecord, session: SessionState, passphraseRetryAfterMs = 0): AccountView {
@@ -15,31 +15,21 @@ export function accountView(record: AccountRecord, session: SessionState, passph
   };
 }
 
-export function conversationView(record: ConversationRecord, latest: MessageRecord | undefined): ConversationView {
+/** A conversation as the UI sees it: its record holds the newest message's summary, kept in step by every message write. */
+export function conversationView(record: ConversationRecord): ConversationView {
   return {
     id: record.id,
     displayName: record.displayName,
     createdAt: record.createdAt,
     lastActivityAt: record.lastMessageAt,
     unreadCount: record.unreadCount,
-    lastMessage: latest === undefined ? null : messagePreview(latest),
+    lastMessage: record.lastMessage === null ? null : messagePreview(record.lastMessage),
     disappearing: settingView(record.disappearing),
   };
 }
 
-/** The conversation with its newest message read from the store. */
-export async function loadConversationView(db: ParleyDB, record: ConversationRecord): Promise<ConversationView> {
-  return conversationView(record, await latestMessage(db, record.id));
-}
-
-function messagePreview(record: MessageRecord): MessagePreview {
-  return {
-    kind: record.kind ?? 'text',
-    direction: record.direction,
-    body: record.body,
-    sentAt: record.sentAt,
-    status: record.direction === 'outgoing' ? record.status : null,
-  };
+function messagePreview(summary: LastMessageSummary): MessagePreview {
+  return { kind: summary.kind, direction: summary.direction, body: summary.excerpt, sentAt: summary.sentAt, status: summary.status };
 }
 
 export function messageView(record: MessageRecord): MessageView {

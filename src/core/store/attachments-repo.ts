@@ -7,6 +7,7 @@ import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { MAX_ATTACHMENT_TEXT } from './attachment-checks.ts';
 import { checkBase64, checkMaxLength } from './checks.ts';
 import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
+import { refreshSummariesIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
 import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
 import type { AttachmentState, MessageRecord, NewMessage, OutboxRecord, OutgoingMessageRecord } from './schema.ts';
@@ -33,13 +34,14 @@ export async function updateAttachment(
   checkInteger(messageId, 'messageId', 1);
   checkInteger(index, 'index', 0);
   if (plaintext !== undefined) checkBytes(plaintext, 'plaintext');
-  return writeTransaction(db, ['messages', 'attachmentData'], 'updateAttachment', async (tx) => {
+  return writeTransaction(db, ['messages', 'attachmentData', 'conversations'], 'updateAttachment', async (tx) => {
     const message = await tx.objectStore('messages').get(messageId);
     const attachments = message?.attachments;
     if (message === undefined || attachments === undefined || index >= attachments.length) return undefined;
     const next = { ...message, attachments: attachments.map((a, i) => (i === index ? { ...a, ...change } : a)) } as MessageRecord;
     await tx.objectStore('messages').put(next);
     if (plaintext !== undefined) await tx.objectStore('attachmentData').put({ messageId, index, plaintext });
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return next;
   });
 }
@@ -79,6 +81,7 @@ export async function queueAttachmentMessage(db: ParleyDB, write: AttachmentMess
     if (!result.inserted) return result;
     for (const [index, plaintext] of write.plaintexts.entries()) await tx.objectStore('attachmentData').put({ messageId: result.id, index, plaintext });
     await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, write.conversationUpdate);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return result;
   });
 }
@@ -88,13 +91,15 @@ export async function setAttachmentUploaded(db: ParleyDB, messageId: number, ind
   checkInteger(messageId, 'messageId', 1);
   checkInteger(index, 'index', 0);
   checkMaxLength(url, 'url', MAX_ATTACHMENT_TEXT);
-  return writeTransaction(db, ['messages'], 'setAttachmentUploaded', async (tx) => {
-    const message = await tx.store.get(messageId);
+  return writeTransaction(db, ['messages', 'conversations'], 'setAttachmentUploaded', async (tx) => {
+    const messages = tx.objectStore('messages');
+    const message = await messages.get(messageId);
     const attachment = message?.attachments?.[index];
     if (message === undefined || attachment === undefined || attachment.source === null) return undefined;
     const uploaded = { ...attachment, state: 'sent' as const, failureCode: null, source: { ...attachment.source, url } };
     const next = { ...message, attachments: message.attachments!.map((a, i) => (i === index ? uploaded : a)) } as MessageRecord;
-    await tx.store.put(next);
+    await messages.put(next);
+    await refreshSummariesIn(messages, tx.objectStore('conversations'), [message.conversationId]);
     return next;
   });
 }
@@ -134,12 +139,13 @@ export async function listAttachmentMessagesToUpload(db: ParleyDB): Promise<Outg
 /** The uploader gave up: the message is 'failed' with `code` (it has no outbox entry yet). Returns it, or undefined. */
 export async function failAttachmentMessage(db: ParleyDB, messageId: number, code: ErrorCode): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
-  return writeTransaction(db, ['messages', 'outbox'], 'failAttachmentMessage', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'failAttachmentMessage', async (tx) => {
     const message = await tx.objectStore('messages').get(messageId);
     if (message === undefined || message.direction !== 'outgoing' || message.status !== 'queued') return undefined;
     if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
     const next = { ...message, status: 'failed' as const, failureCode: code };
     await tx.objectStore('messages').put(next);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return next;
   });
 }
@@ -185,7 +191,7 @@ export async function startAttachmentUpload(db: ParleyDB, messageId: number, ind
 /** Retry of a failed message with attachments and no outbox entry: 'queued' again, its failed or stopped attachments too. */
 export async function requeueAttachmentMessage(db: ParleyDB, messageId: number): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
-  return writeTransaction(db, ['messages', 'outbox'], 'requeueAttachmentMessage', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'requeueAttachmentMessage', async (tx) => {
     const message = await tx.objectStore('messages').get(messageId);
     if (message === undefined || message.direction !== 'outgoing' || message.status !== 'failed' || (message.attachments?.length ?? 0) === 0) return undefined;
     if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
@@ -194,6 +200,7 @@ export async function requeueAttachmentMessage(db: ParleyDB, messageId: number):
     );
     const next = { ...message, status: 'queued' as const, failureCode: null, attachments };
     await tx.objectStore('messages').put(next);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return next;
   });
 }

@@ -6,6 +6,7 @@
 import type { IDBPTransaction } from 'idb';
 import { checkInteger } from '../../../wasm/check.ts';
 import { checkDisappearingSetting, checkSessionId, checkTime } from './checks.ts';
+import { currentSummaryIn, refreshSummariesIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
 import { keyRange } from './idb-env.ts';
 import type { ConversationRecord, DisappearingSetting, MessageRecord, ParleySchema, SessionId, SwarmChoreRecord } from './schema.ts';
@@ -22,13 +23,15 @@ export async function setConversationDisappearing(
   checkSessionId(id, 'id');
   if (setting !== null) checkDisappearingSetting(setting, 'setting');
   checkTime(now, 'now');
-  return writeTransaction(db, ['conversations'], 'setConversationDisappearing', async (tx) => {
-    const current = await tx.store.get(id);
+  return writeTransaction(db, ['conversations', 'messages'], 'setConversationDisappearing', async (tx) => {
+    const conversations = tx.objectStore('conversations');
+    const current = await conversations.get(id);
+    const base = current ?? { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0, lastMessage: await currentSummaryIn(tx.objectStore('messages'), id) };
     const next: ConversationRecord = {
-      ...(current ?? { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0 }),
+      ...base,
       disappearing: setting === null ? null : { mode: setting.mode, timerSeconds: setting.timerSeconds },
     };
-    await tx.store.put(next);
+    await conversations.put(next);
     return next;
   });
 }
@@ -44,9 +47,10 @@ export async function nextMessageExpiry(db: ParleyDB): Promise<number | undefine
 /** Deletes every message whose timer ended by `now`, with its outbox entry. Returns what went. */
 export async function removeExpiredMessages(db: ParleyDB, now: number): Promise<MessageRecord[]> {
   checkTime(now, 'now');
-  return writeTransaction(db, ['messages', 'outbox', 'attachmentData'], 'removeExpiredMessages', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'attachmentData', 'conversations'], 'removeExpiredMessages', async (tx) => {
     const expired = await tx.objectStore('messages').index('by-expiresAt').getAll(keyRange().upperBound(now));
     for (const message of expired) await removeIn(tx, message.id);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), expired.map((message) => message.conversationId));
     return expired;
   });
 }
@@ -54,9 +58,11 @@ export async function removeExpiredMessages(db: ParleyDB, now: number): Promise<
 /** Deletes one message and its outbox entry (delete for me; cancels a queued send). Returns it, or undefined if it was not there. */
 export async function removeMessage(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
   checkInteger(id, 'id', 1);
-  return writeTransaction(db, ['messages', 'outbox', 'attachmentData'], 'removeMessage', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'attachmentData', 'conversations'], 'removeMessage', async (tx) => {
     const message = await tx.objectStore('messages').get(id);
-    if (message !== undefined) await removeIn(tx, id);
+    if (message === undefined) return undefined;
+    await removeIn(tx, id);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return message;
   });
 }
@@ -68,16 +74,19 @@ export async function removeMessage(db: ParleyDB, id: number): Promise<MessageRe
 export async function startReadTimers(db: ParleyDB, conversationId: SessionId, readAt: number): Promise<MessageRecord[]> {
   checkSessionId(conversationId, 'conversationId');
   checkTime(readAt, 'readAt');
-  return writeTransaction(db, ['messages'], 'startReadTimers', async (tx) => {
-    const waiting = await tx.store.index('by-awaitingRead').getAll(conversationId);
+  return writeTransaction(db, ['messages', 'conversations'], 'startReadTimers', async (tx) => {
+    const messages = tx.objectStore('messages');
+    const waiting = await messages.index('by-awaitingRead').getAll(conversationId);
     const started: MessageRecord[] = [];
     for (const message of waiting) {
       const { awaitingRead: _started, ...rest } = message;
       const timer = message.disappearing?.timerSeconds ?? 0;
       const next = { ...rest, expiresAt: readAt + timer * 1000 } as MessageRecord;
-      await tx.store.put(next);
+      await messages.put(next);
       started.push(next);
     }
+    // A timer is no part of the summary; refreshed all the same, so every message write keeps the rule.
+    if (started.length > 0) await refreshSummariesIn(messages, tx.objectStore('conversations'), [conversationId]);
     return started;
   });
 }
@@ -89,13 +98,14 @@ export async function startReadTimers(db: ParleyDB, conversationId: SessionId, r
  */
 export async function markMessageUnsent(db: ParleyDB, id: number): Promise<MessageRecord | undefined> {
   checkInteger(id, 'id', 1);
-  return writeTransaction(db, ['messages', 'outbox', 'attachmentData'], 'markMessageUnsent', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'attachmentData', 'conversations'], 'markMessageUnsent', async (tx) => {
     const message = await tx.objectStore('messages').get(id);
     if (message === undefined) return undefined;
     const tombstone = unsentRecord(message);
     await tx.objectStore('messages').put(tombstone);
     await tx.objectStore('outbox').delete(id);
     await tx.objectStore('attachmentData').delete(attachmentsOf(id));
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return tombstone;
   });
 }
@@ -107,7 +117,7 @@ export function unsentRecord(message: MessageRecord): MessageRecord {
   return { ...rest, kind: 'unsent', body: '', disappearing: null } as MessageRecord;
 }
 
-async function removeIn(tx: IDBPTransaction<ParleySchema, ['messages', 'outbox', 'attachmentData'], 'readwrite'>, id: number): Promise<void> {
+async function removeIn(tx: IDBPTransaction<ParleySchema, ['messages', 'outbox', 'attachmentData', 'conversations'], 'readwrite'>, id: number): Promise<void> {
   await tx.objectStore('messages').delete(id);
   await tx.objectStore('outbox').delete(id);
   await tx.objectStore('attachmentData').delete(attachmentsOf(id));

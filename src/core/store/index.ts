@@ -22,7 +22,6 @@ export {
   pageConversation,
   listOutgoingByStatus,
   countOutgoingByStatus,
-  latestMessage,
   MAX_BODY_LENGTH,
 } from './messages-repo.ts';
 export type { InsertResult, PageCursor, IncomingMessageWrite } from './messages-repo.ts';

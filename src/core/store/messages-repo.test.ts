@@ -172,6 +172,7 @@ describe('recordIncomingMessage', () => {
       createdAt: 101,
       lastMessageAt: 100,
       unreadCount: 1,
+      lastMessage: { messageId: 1, kind: 'text', direction: 'incoming', excerpt: 'hello', sentAt: 100, status: null },
     });
     expect(await filterUnseen(db, ['hash-1', 'hash-2'])).toEqual(['hash-2']);
   });

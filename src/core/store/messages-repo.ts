@@ -16,6 +16,7 @@ import {
   checkTime,
 } from './checks.ts';
 import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
+import { refreshSummariesIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
 import { toStoredAttachments } from './attachment-checks.ts';
 import {
@@ -103,9 +104,14 @@ export async function insertMessageIn<Tx extends ArrayLike<StoreNames<ParleySche
   return { inserted: true, id };
 }
 
+/** Inserts a message alone (its conversation, if it has a record, gets the new summary; nothing else changes). */
 export async function insertMessage(db: ParleyDB, message: NewMessage): Promise<InsertResult> {
   const record = toNewMessage(message, 'message');
-  return writeTransaction(db, ['messages'], 'insertMessage', (tx) => insertMessageIn(tx.objectStore('messages'), record));
+  return writeTransaction(db, ['messages', 'conversations'], 'insertMessage', async (tx) => {
+    const result = await insertMessageIn(tx.objectStore('messages'), record);
+    if (result.inserted) await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [record.conversationId]);
+    return result;
+  });
 }
 
 export interface IncomingMessageWrite {
@@ -134,7 +140,9 @@ export async function recordIncomingMessage(db: ParleyDB, write: IncomingMessage
   return writeTransaction(db, ['messages', 'conversations', 'seenHashes'], 'recordIncomingMessage', async (tx) => {
     if (seen !== null) await markSeenIn(tx.objectStore('seenHashes'), [seen.hash], seen.expiresAt);
     const result = await insertMessageIn(tx.objectStore('messages'), message);
-    if (result.inserted) await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    if (!result.inserted) return result;
+    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return result;
   });
 }
@@ -197,9 +205,4 @@ export async function countOutgoingByStatus(db: ParleyDB): Promise<Record<Outgoi
     const counts = await Promise.all(OUTGOING_STATUSES.map((status) => index.count(status)));
     return Object.fromEntries(OUTGOING_STATUSES.map((status, i) => [status, counts[i]!])) as Record<OutgoingStatus, number>;
   });
-}
-
-/** The newest message of a conversation (by sentAt, then id), for the conversation list's preview. */
-export async function latestMessage(db: ParleyDB, conversationId: SessionId): Promise<MessageRecord | undefined> {
-  return (await pageConversation(db, conversationId, { limit: 1 }))[0];
 }

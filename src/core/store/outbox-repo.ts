@@ -15,6 +15,7 @@ import {
   checkTime,
 } from './checks.ts';
 import { applyConversationUpdate, checkConversationUpdate, type ConversationUpdate } from './conversations-repo.ts';
+import { refreshSummariesIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
 import { unsentRecord } from './disappearing-repo.ts';
 import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
@@ -74,6 +75,7 @@ export async function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageW
     if (!result.inserted) return result;
     await tx.objectStore('outbox').add(freshOutboxRecord(result.id, entry));
     await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return result;
   });
 }
@@ -189,7 +191,7 @@ export async function recordDestinationStored(
   checkOneOf(stored.destination, 'stored.destination', ['recipient', 'sync'] as const);
   checkText(stored.hash, 'stored.hash');
   checkTime(stored.expiresAt, 'stored.expiresAt');
-  return writeTransaction(db, ['outbox', 'messages', 'seenHashes'], 'recordDestinationStored', async (tx) => {
+  return writeTransaction(db, ['outbox', 'messages', 'seenHashes', 'conversations'], 'recordDestinationStored', async (tx) => {
     const { entry, message } = await loadSend(tx.objectStore('outbox'), tx.objectStore('messages'), stored.messageId);
     const expected = stored.destination === 'recipient' ? entry.recipientPayload : entry.syncPayload;
     if (stored.payload !== undefined && stored.payload !== expected) {
@@ -213,6 +215,7 @@ export async function recordDestinationStored(
     });
     if (complete) await tx.objectStore('outbox').delete(entry.messageId);
     else await tx.objectStore('outbox').put(nextEntry);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return { complete };
   });
 }
@@ -233,7 +236,7 @@ export async function retryFailedMessage(db: ParleyDB, messageId: number, now: n
  */
 export async function requeueInterruptedSends(db: ParleyDB, now: number): Promise<number> {
   checkTime(now, 'now');
-  return writeTransaction(db, ['outbox', 'messages'], 'requeueInterruptedSends', async (tx) => {
+  return writeTransaction(db, ['outbox', 'messages', 'conversations'], 'requeueInterruptedSends', async (tx) => {
     const messages = tx.objectStore('messages');
     const outbox = tx.objectStore('outbox');
     const sending = (await messages.index('by-status').getAll('sending')) as OutgoingMessageRecord[];
@@ -242,6 +245,7 @@ export async function requeueInterruptedSends(db: ParleyDB, now: number): Promis
       const entry = await outbox.get(message.id);
       if (entry !== undefined) await outbox.put({ ...entry, nextAttemptAt: now });
     }
+    await refreshSummariesIn(messages, tx.objectStore('conversations'), sending.map((message) => message.conversationId));
     return sending.length;
   });
 }
@@ -252,12 +256,13 @@ type SendChange = (
 ) => { entry: OutboxRecord; message: OutgoingMessageRecord };
 
 function updateSend(db: ParleyDB, messageId: number, operation: string, change: SendChange): Promise<OutboxRecord> {
-  return writeTransaction(db, ['outbox', 'messages'], operation, async (tx) => {
+  return writeTransaction(db, ['outbox', 'messages', 'conversations'], operation, async (tx) => {
     const outbox = tx.objectStore('outbox');
     const messages = tx.objectStore('messages');
     const current = await loadSend(outbox, messages, messageId);
     const next = change(current.entry, current.message);
     await Promise.all([outbox.put(next.entry), messages.put(next.message)]);
+    await refreshSummariesIn(messages, tx.objectStore('conversations'), [next.message.conversationId]);
     return next.entry;
   });
 }
@@ -290,7 +295,7 @@ export async function queueUnsendRequest(
   checkObject(entry, 'write.entry');
   checkSessionId(entry.recipient, 'write.entry.recipient');
   checkEntryFields(entry, 'write.entry');
-  return writeTransaction(db, ['messages', 'outbox'], 'queueUnsendRequest', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'queueUnsendRequest', async (tx) => {
     const message = await tx.objectStore('messages').get(write.messageId);
     if (message === undefined || message.direction !== 'outgoing' || message.conversationId !== entry.recipient) {
       throw new ParleyError('message_not_found', 'no outgoing message with this id', { messageId: write.messageId });
@@ -302,6 +307,7 @@ export async function queueUnsendRequest(
     };
     await tx.objectStore('messages').put(tombstone);
     await tx.objectStore('outbox').put(freshOutboxRecord(message.id, entry));
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return tombstone;
   });
 }

@@ -38,7 +38,23 @@ export interface DisappearingSetting {
   readonly timerSeconds: number;
 }
 
-/** One 1:1 conversation. No message content here: previews are derived from the messages store. */
+/**
+ * A conversation's newest message (by sentAt, then id) as the conversation list shows it. Kept on
+ * the conversation record so the list is one read (docs/core.md "The conversation list at scale"):
+ * every transaction that writes a message rewrites it from the messages store (conversation-summary.ts).
+ */
+export interface LastMessageSummary {
+  readonly messageId: number;
+  readonly kind: MessageKind;
+  readonly direction: MessageDirection;
+  /** The start of the body, enough for a one-line preview (conversation-summary.ts PREVIEW_EXCERPT_LENGTH). */
+  readonly excerpt: string;
+  readonly sentAt: number;
+  /** Outgoing messages only, else null. */
+  readonly status: OutgoingStatus | null;
+}
+
+/** One 1:1 conversation, with a summary of its newest message for the list (the messages store holds the rest). */
 export interface ConversationRecord {
   /** The peer's Session ID. */
   readonly id: SessionId;
@@ -50,6 +66,8 @@ export interface ConversationRecord {
   readonly unreadCount: number;
   /** The conversation's disappearing-messages setting; absent or null: off. */
   readonly disappearing?: DisappearingSetting | null;
+  /** Its newest message; null when it has none. Records from before version 5 get it from migration 005. */
+  readonly lastMessage: LastMessageSummary | null;
 }
 
 export type MessageDirection = 'incoming' | 'outgoing';
