@@ -80,6 +80,8 @@ describe('headers', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    // A voice message plays from an object URL (blob:), never from another origin.
+    expect(CONTENT_SECURITY_POLICY).toContain("media-src 'self' blob:");
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-inline'");
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
