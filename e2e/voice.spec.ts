@@ -59,6 +59,9 @@ test('Alice records a voice message and sends it; Bob downloads it and plays it 
     await expect(sent.getByRole('button', { name: 'Play voice message' })).toBeEnabled();
     await expect(sent.getByText(/ · audio\/(mp4|webm|ogg)$/u)).toBeVisible();
     await expect(sent.getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 90_000 });
+  // She can listen to it: the position moves.
+  await sent.getByRole('button', { name: 'Play voice message' }).click();
+  await expect(sent.getByRole('slider', { name: 'Position in voice message' })).toHaveAttribute('aria-valuetext', /^0:0[1-3] of 0:0[2-3]$/u, { timeout: 20_000 });
 
     await bob.getByRole('link', { name: /Alice/u }).click({ timeout: 90_000 });
     const received = voiceRows(bob);
