@@ -16,7 +16,7 @@ export interface VoiceShape {
   readonly duration: number;
 }
 
-/** Shapes by attachment ("messageId:index"); a few hundred numbers each, the oldest dropped past the cap. */
+/** Shapes by attachment ("messageId:index:size"); a few hundred numbers each, the oldest dropped past the cap. */
 const shapes = new Map<string, Promise<VoiceShape | null>>();
 const SHAPES_KEPT = 200;
 
