@@ -80,6 +80,7 @@ describe('headers', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    // Videos and voice messages play from object URLs (blob:), never from another origin.
     expect(CONTENT_SECURITY_POLICY).toContain("media-src 'self' blob:");
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-inline'");

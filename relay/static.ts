@@ -7,13 +7,13 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
-/** Everything from this origin; WebAssembly compiled in the worker (libsodium); nothing inline but styles Svelte sets. */
+/** Everything from this origin; WebAssembly compiled in the worker (libsodium); images and audio also from the page's own object URLs; nothing inline but styles Svelte sets. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "connect-src 'self'",
   "img-src 'self' data: blob:",
-  // Videos (and voice messages) play from object URLs of bytes decrypted on the device.
+  // Videos and voice messages play from object URLs of bytes decrypted on the device (docs/attachments.md).
   "media-src 'self' blob:",
   "style-src 'self'",
   "worker-src 'self'",

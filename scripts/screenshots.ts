@@ -210,6 +210,22 @@ async function main(browser: Browser, stack: Stack): Promise<void> {
   await shoot(page, 'network', TWO_B);
 
   await shootAttachments(page);
+  // A voice message, recorded from Chromium's fake microphone (a generated beep).
+  await page.context().grantPermissions(['microphone'], { origin: new URL(stack.appUrl).origin });
+  await page.goto('/#/');
+  await page.getByRole('link', { name: /echo: See you soon\./u }).click();
+  await page.getByRole('button', { name: 'Record a voice message' }).click();
+  await page.getByRole('timer').filter({ hasText: /^0:03$/u }).waitFor({ timeout: TIMEOUT });
+  await page.getByRole('button', { name: 'Send voice message' }).click();
+  const voice = page.getByRole('log', { name: 'Messages' }).locator('[data-message-id]').last();
+  await voice.getByRole('img', { name: 'Sent' }).waitFor({ timeout: TIMEOUT });
+  const position = voice.getByRole('slider', { name: 'Position in voice message' });
+  await position.and(page.locator('[aria-valuetext$="of 0:03"]')).waitFor({ timeout: TIMEOUT });
+  // Half way through, as if paused there: the waveform shows what was played.
+  await position.fill('1.5');
+  await voice.getByText('0:01 / 0:03', { exact: true }).waitFor({ timeout: TIMEOUT });
+  await page.getByRole('textbox', { name: 'Message' }).focus();
+  await shoot(page, 'voice', TWO_A);
   await page.context().close();
 }
 
@@ -222,7 +238,8 @@ const launchOptions = playwrightConfig.use?.launchOptions ?? {};
 const stack = await startTemporaryStack();
 let browser: Browser | undefined;
 try {
-  browser = await chromium.launch(launchOptions);
+  // Chromium's generated audio stream stands in for a microphone (the voice message picture).
+  browser = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
   await main(browser, stack);
 } catch (error) {
   console.error('screenshots failed:', error);

@@ -122,6 +122,30 @@ export const strings = {
     uploading: (percent: number) => `Uploading… ${percent} %`,
     uploadStopped: 'Upload stopped',
   },
+  voice: {
+    record: 'Record a voice message',
+    recordShort: 'Record',
+    recording: 'Recording a voice message',
+    /** The running timer while recording, e.g. "0:07 of 5:00". */
+    elapsed: (elapsed: string, max: string) => `${elapsed} of ${max}`,
+    cancel: 'Cancel recording',
+    cancelShort: 'Cancel',
+    send: 'Send voice message',
+    sendShort: 'Send',
+    starting: 'Starting the microphone…',
+    micFailure: {
+      denied: 'The microphone is blocked. Allow it for this site in the browser to record a voice message.',
+      absent: 'No microphone was found. Connect one to record a voice message.',
+      busy: 'The microphone could not be started; another app may be using it.',
+      unsupported: 'This browser cannot record voice messages.',
+    } as Record<string, string>,
+    play: 'Play voice message',
+    pause: 'Pause voice message',
+    position: 'Position in voice message',
+    /** The player's position for assistive technology, e.g. "0:03 of 0:12". */
+    positionText: (position: string, duration: string) => `${position} of ${duration}`,
+    unplayable: 'This voice message cannot be played here; it can still be saved.',
+  },
   conversation: {
     back: 'Back to conversations',
     menu: 'Conversation options',

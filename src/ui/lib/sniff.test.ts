@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, sniffImage, sniffMedia, sniffVideo } from './sniff.ts';
+import { formatBytes, sniffAudio, sniffImage, sniffMedia, sniffVideo } from './sniff.ts';
 
 const bytes = (...values: number[]) => new Uint8Array([...values, ...new Array(12).fill(0)]);
 
@@ -42,6 +42,41 @@ describe('sniffMedia', () => {
     expect(sniffMedia(bytes(0xff, 0xd8, 0xff, 0xe0))).toEqual({ kind: 'image', type: 'image/jpeg' });
     expect(sniffMedia(ftyp('mp41'))).toEqual({ kind: 'video', type: 'video/mp4' });
     expect(sniffMedia(new TextEncoder().encode('plain text that is long'))).toBeNull();
+  });
+});
+
+describe('sniffAudio', () => {
+  const text = (value: string) => new TextEncoder().encode(value);
+
+  it('knows the audio containers by their first bytes', () => {
+    expect(sniffAudio(text('OggS\0\x02\0\0\0\0\0\0'))).toBe('audio/ogg');
+    expect(sniffAudio(bytes(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81))).toBe('audio/webm');
+    expect(sniffAudio(text('\0\0\0\x1cftypM4A '))).toBe('audio/mp4');
+    expect(sniffAudio(text('\0\0\0\x18ftypiso5'))).toBe('audio/mp4');
+    expect(sniffAudio(text('RIFF\x24\0\0\0WAVEfmt '))).toBe('audio/wav');
+    expect(sniffAudio(text('ID3\x04\0\0\0\0\0\0'))).toBe('audio/mpeg');
+    // MPEG-1 Layer III frame header (what an MP3 without an ID3 tag starts with), and MPEG-2 Layer III.
+    expect(sniffAudio(bytes(0xff, 0xfb, 0x90, 0x64))).toBe('audio/mpeg');
+    expect(sniffAudio(bytes(0xff, 0xf3, 0x90, 0x64))).toBe('audio/mpeg');
+    // AAC in ADTS frames, MPEG-4 and MPEG-2, with and without CRC.
+    for (const second of [0xf1, 0xf0, 0xf9, 0xf8]) expect(sniffAudio(bytes(0xff, second, 0x50, 0x80))).toBe('audio/aac');
+  });
+
+  it('an "audio" that is HTML, an image, text, a reserved MPEG header or too short is not audio', () => {
+    for (const value of ['<html><script>alert(1)</script>', 'plain text', 'Ogg', 'RIFF\0\0\0\0WEBPVP8 ', 'ftyp']) {
+      expect(sniffAudio(text(value)), value).toBeNull();
+    }
+    expect(sniffAudio(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a))).toBeNull();
+    expect(sniffAudio(bytes(0xff, 0xd8, 0xff, 0xe0))).toBeNull(); // JPEG
+    expect(sniffAudio(bytes(0xff, 0xe9, 0x90, 0x64))).toBeNull(); // MPEG version 01 is reserved
+    expect(sniffAudio(bytes(0xff, 0xe0, 0x90, 0x64))).toBeNull(); // layer 00 outside ADTS is reserved
+    expect(sniffAudio(new Uint8Array([0xff]))).toBeNull();
+    expect(sniffAudio(new Uint8Array(0))).toBeNull();
+  });
+
+  it('no image is taken for audio, and no audio for an image', () => {
+    const samples = [bytes(0xff, 0xd8, 0xff, 0xe0), text('GIF89a......'), text('RIFF\0\0\0\0WEBPVP8 '), text('OggS\0\x02\0\0\0\0\0\0'), text('RIFF\x24\0\0\0WAVEfmt ')];
+    for (const sample of samples) expect(sniffImage(sample) === null || sniffAudio(sample) === null).toBe(true);
   });
 });
 

@@ -48,6 +48,31 @@ function ascii(bytes: Uint8Array, from: number, to: number): string {
   return String.fromCharCode(...bytes.subarray(from, to));
 }
 
+/**
+ * The audio containers a voice message may be played from, known by their first bytes (the claimed
+ * type is never trusted): Ogg, WebM/Matroska, MP4 (ISO BMFF `ftyp`), MP3 (an ID3 tag or an MPEG
+ * audio frame header), AAC in ADTS frames, and WAV. Anything else is not handed to the player.
+ */
+export type SniffedAudio = 'audio/ogg' | 'audio/webm' | 'audio/mp4' | 'audio/mpeg' | 'audio/aac' | 'audio/wav';
+
+export function sniffAudio(head: Uint8Array): SniffedAudio | null {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  const ascii = (at: number, text: string) => [...text].every((c, i) => head[at + i] === c.charCodeAt(0));
+  if (ascii(0, 'OggS')) return 'audio/ogg';
+  if (starts(0x1a, 0x45, 0xdf, 0xa3)) return 'audio/webm';
+  if (ascii(4, 'ftyp')) return 'audio/mp4';
+  if (ascii(0, 'RIFF') && ascii(8, 'WAVE')) return 'audio/wav';
+  if (ascii(0, 'ID3')) return 'audio/mpeg';
+  const second = head[1];
+  if (head[0] === 0xff && second !== undefined) {
+    // ADTS: a 12-bit sync word, then the MPEG version bit and a layer of 00.
+    if ((second & 0xf6) === 0xf0) return 'audio/aac';
+    // An MPEG audio frame: an 11-bit sync word, a version that is not the reserved 01, a layer that is not 00.
+    if ((second & 0xe0) === 0xe0 && (second & 0x18) !== 0x08 && (second & 0x06) !== 0) return 'audio/mpeg';
+  }
+  return null;
+}
+
 /** A size as a person reads it: "950 B", "12.3 KB", "4.8 MB" (decimal units, as file managers show). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;

@@ -151,6 +151,19 @@ export class ConversationState {
     }
   }
 
+  /** Sends a recorded voice message: one attachment flagged VOICE_MESSAGE, no caption. */
+  async sendVoice(recording: File): Promise<boolean> {
+    this.sendError = null;
+    try {
+      const message = await this.#core.sendAttachments(this.id, [{ name: recording.name, type: recording.type, data: recording, voiceMessage: true }], '');
+      if (!this.#closed) this.messages = mergeMessages(this.messages, [message]);
+      return true;
+    } catch (error) {
+      this.sendError = isParleyError(error) ? error.code : 'unknown';
+      return false;
+    }
+  }
+
   /** Downloads an attachment; its states arrive as `message_changed`, its failure stays on it. */
   downloadAttachment(messageId: number, index: number): void {
     this.#core.downloadAttachment(messageId, index).catch(() => undefined);
