@@ -6,11 +6,12 @@
  *
  * Most of it is waiting (two tabs hidden, polling every few seconds), so bench/run.ts starts it
  * before the other benches and runs them meanwhile: `start()` resolves once the tabs are hidden,
- * with a function that waits for the end and records the figures.
+ * with a function that tells it the others are done (its messages then go out on a machine they
+ * left quiet, once the tabs have been hidden 10 minutes), waits for the end and records the figures.
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import type { BackgroundMessage } from './background-run.ts';
+import type { BackgroundMessage, ParentMessage } from './background-run.ts';
 import { noteRate } from './day-profile.ts';
 import { record } from './report.ts';
 
@@ -55,8 +56,11 @@ export async function start(): Promise<() => Promise<void>> {
   done.catch(() => undefined); // awaited by the function start() returns; not a stray rejection meanwhile
   await tabsHidden;
   return async () => {
+    // The other benches are done: the child may send its messages once its tabs have been hidden long enough.
+    if (child.connected) child.send({ type: 'others done' } satisfies ParentMessage);
     const result = await done;
-    for (const figure of result.figures) record(figure);
+    // NaN (nothing to measure) crosses the IPC channel's JSON as null.
+    for (const figure of result.figures) record({ ...figure, value: figure.value ?? Number.NaN });
     noteRate('Parley', 'hidden', result.hiddenRates.parley);
     noteRate('5 s baseline', 'hidden', result.hiddenRates.baseline);
   };
