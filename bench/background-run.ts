@@ -252,7 +252,7 @@ async function main(): Promise<void> {
         name: `${pair.label}, open, hidden ${HIDDEN_MINUTES} min, requests`,
         value: Number(hiddenRates.get(pair)!.requests.toFixed(1)),
         unit: 'requests/min',
-        note: `a background tab, nothing arriving; minute by minute: ${series.join(', ')}`,
+        note: `a background tab, nothing arriving, over ${(countedMs / 60_000).toFixed(1)} min; minute by minute: ${series.join(', ')}`,
       });
       figures.push({
         section: 'wire per client',
