@@ -99,8 +99,10 @@ const othersDone = (() => {
 /** Stops everything this process started; set while main() runs. */
 let cleanUp: (() => Promise<void>) | undefined;
 
-// The parent gone (it failed, or was stopped): stop rather than keep a Chromium and a devnet for minutes.
+// The parent gone (it failed, or was stopped): stop rather than keep a Chromium and a devnet for
+// minutes. Its end of our stdout and stderr is gone too: a write there must not kill the clean-up.
 process.on('disconnect', () => {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   void (cleanUp?.() ?? Promise.resolve()).finally(() => process.exit(1));
 });
 
@@ -110,10 +112,12 @@ async function main(): Promise<void> {
   const chromium = new HiddenTabsBrowser();
   const probe = new TimerProbe();
   let cleaned: Promise<void> | undefined;
+  // Each step whatever the one before did: a Chromium that will not close must not leave the devnet running.
+  const step = (what: string, stop: () => Promise<void>) => stop().catch((error: unknown) => console.log(`stopping ${what}: ${String(error)}`));
   cleanUp = () => (cleaned ??= (async () => {
-    await chromium.close();
-    await probe.close();
-    await net.stop();
+    await step('Chromium', () => chromium.close());
+    await step('the timer probe', () => probe.close());
+    await step('the devnet and relays', () => net.stop());
   })());
   try {
     await net.start();

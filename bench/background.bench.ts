@@ -59,6 +59,10 @@ export async function start(): Promise<() => Promise<void>> {
     // The other benches are done: the child may send its messages once its tabs have been hidden long enough.
     if (child.connected) child.send({ type: 'others done' } satisfies ParentMessage);
     const result = await done;
+    // Let it stop its Chromium and devnet before the run ends (bounded: it has its own caps).
+    if (child.exitCode === null && child.signalCode === null) {
+      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    }
     // NaN (nothing to measure) crosses the IPC channel's JSON as null.
     for (const figure of result.figures) record({ ...figure, value: figure.value ?? Number.NaN });
     noteRate('Parley', 'hidden', result.hiddenRates.parley);

@@ -107,7 +107,7 @@ export class DeliveryNet {
   async stop(): Promise<void> {
     for (const relay of this.#relays) await close(relay).catch(() => undefined);
     await this.#devnet.stop().catch(() => undefined);
-    rmSync(this.#dataDir, { recursive: true, force: true });
+    rmSync(this.#dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 

@@ -68,15 +68,26 @@ export class HiddenTabsBrowser {
     await this.#cover.bringToFront();
   }
 
+  /** Closes Chromium (through the DevTools protocol, else by signal) and removes its profile. */
   async close(): Promise<void> {
-    await this.#browser?.close().catch(() => undefined);
     const child = this.#process;
-    if (child !== undefined && child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+    const exited = new Promise<void>((resolve) => {
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+    const within = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+    if (this.#browser !== undefined) {
+      // Disconnecting alone would leave a browser we launched ourselves running.
+      const session = await this.#browser.newBrowserCDPSession().catch(() => undefined);
+      await session?.send('Browser.close').catch(() => undefined);
+      await this.#browser.close().catch(() => undefined);
     }
-    rmSync(this.#userDataDir, { recursive: true, force: true });
+    if (child !== undefined && !(await within(10_000))) {
+      child.kill('SIGTERM');
+      if (!(await within(5_000))) child.kill('SIGKILL');
+      await within(5_000);
+    }
+    // Chromium's helper processes may still be writing the profile for a moment: retry.
+    rmSync(this.#userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
