@@ -49,7 +49,7 @@ describe('libsodium WASM plugin', () => {
     if (wasm.type !== 'asset') throw new Error('the wasm is not an asset');
     const bytes = Buffer.from(wasm.source);
     expect(bytes.equals(await inlinedWasm())).toBe(true);
-    expect(WebAssembly.validate(bytes)).toBe(true);
+    expect([...bytes.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // "\0asm"
 
     const chunks = files.filter((file) => file.type === 'chunk');
     const code = chunks.map((chunk) => (chunk.type === 'chunk' ? chunk.code : '')).join('\n');
