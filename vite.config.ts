@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import packageJson from './package.json' with { type: 'json' };
+import { libsodiumWasm } from './scripts/libsodium-wasm-plugin.ts';
 
 /** Accent colour of the light theme (src/ui/theme.css), used for the installed app's chrome. */
 const THEME_COLOUR = '#0b6e69';
@@ -20,8 +21,9 @@ export default defineConfig({
       injectManifest: {
         rollupFormat: 'iife',
         // The manifest and its icons are added by the plugin itself; these are the app's own files.
-        globPatterns: ['**/*.{js,css,html}'],
-        // libsodium (sumo, WASM inlined) sits in the worker chunk and must be precached for offline use.
+        // libsodium's WebAssembly is its own file (scripts/libsodium-wasm-plugin.ts): precached with
+        // the worker's JavaScript, so the app starts offline.
+        globPatterns: ['**/*.{js,css,html,wasm}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
       },
       manifest: {
@@ -46,6 +48,8 @@ export default defineConfig({
   ],
   worker: {
     format: 'es',
+    // The core worker is bundled apart from the page: libsodium's WASM is split out there.
+    plugins: () => [libsodiumWasm()],
   },
   // Settings → About shows the version; only the string is inlined, not package.json.
   define: {

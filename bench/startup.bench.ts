@@ -105,8 +105,12 @@ function recordSizes(): void {
   const note = (files: readonly string[]): string => files.join(', ');
   record({ section: SECTION, name: 'main bundle JS, raw (first paint)', value: kb(sizes.main.raw), unit: 'KB', note: note(sizes.main.files) });
   record({ section: SECTION, name: 'main bundle JS, gzip -9', value: kb(sizes.main.gzip), unit: 'KB', target: '≤ 60 KB', met: sizes.main.gzip <= 60 * KB });
-  record({ section: SECTION, name: 'core worker JS, raw (libsodium + its WASM inlined)', value: kb(sizes.worker.raw), unit: 'KB', note: note(sizes.worker.files) });
+  record({ section: SECTION, name: 'core worker JS, raw (libsodium JS, its WASM apart)', value: kb(sizes.worker.raw), unit: 'KB', note: note(sizes.worker.files) });
   record({ section: SECTION, name: 'core worker JS, gzip -9', value: kb(sizes.worker.gzip), unit: 'KB', target: '≤ 220 KB', met: sizes.worker.gzip <= 220 * KB });
+  // The target is about JavaScript; the WebAssembly the worker fetches is shown beside it.
+  record({ section: SECTION, name: "core worker's libsodium WASM, raw", value: kb(sizes.workerWasm.raw), unit: 'KB', note: note(sizes.workerWasm.files) });
+  record({ section: SECTION, name: "core worker's libsodium WASM, gzip -9", value: kb(sizes.workerWasm.gzip), unit: 'KB' });
+  record({ section: SECTION, name: 'core worker JS + WASM, gzip -9', value: kb(sizes.worker.gzip + sizes.workerWasm.gzip), unit: 'KB', note: 'both at gzip -9 (the relay itself sends them uncompressed)' });
   record({ section: SECTION, name: 'service worker sw.js, raw', value: kb(sizes.serviceWorker.raw), unit: 'KB' });
   record({ section: SECTION, name: 'service worker sw.js, gzip -9', value: kb(sizes.serviceWorker.gzip), unit: 'KB' });
 }

@@ -79,8 +79,10 @@ export interface BundleSizes {
   /** The main thread's JavaScript at first paint: the entry and its static imports and modulepreloads. */
   readonly main: FileSetSize;
   readonly mainCss: FileSetSize;
-  /** The core's worker and its static imports (libsodium, its WASM inlined). */
+  /** The core's worker and its static imports (libsodium's JavaScript: its wrappers and loader). */
   readonly worker: FileSetSize;
+  /** libsodium's WebAssembly, a file of its own that the worker fetches (scripts/libsodium-wasm-plugin.ts). */
+  readonly workerWasm: FileSetSize;
   readonly serviceWorker: FileSetSize;
   /** Chunks and stylesheets loaded on demand. */
   readonly lazy: readonly FileSetSize[];
@@ -118,6 +120,7 @@ export function bundleSizes(): BundleSizes {
     main: sizeOf(assetsDir, mainJs),
     mainCss: sizeOf(assetsDir, eagerCss),
     worker: sizeOf(assetsDir, workerJs),
+    workerWasm: sizeOf(assetsDir, files.filter((file) => file.endsWith('.wasm'))),
     serviceWorker: sizeOf(distDir, ['sw.js']),
     lazy: lazy.map((file) => sizeOf(assetsDir, [file])),
   };
@@ -134,7 +137,8 @@ export function printBundleSizes(): void {
   row('main thread CSS (first paint)', sizes.mainCss);
   console.log(`${'main thread total'.padEnd(34)} ${kb(sizes.main.gzip + sizes.mainCss.gzip).padStart(10)} gzip`);
   for (const set of sizes.lazy) row(`  lazy ${set.files[0]?.replace(/-[\w-]{8}\.(js|css)$/u, ' $1')}`, set);
-  row('core worker (libsodium inside)', sizes.worker);
+  row('core worker JS (libsodium JS inside)', sizes.worker);
+  row('core worker WASM (libsodium)', sizes.workerWasm);
   row('service worker sw.js', sizes.serviceWorker);
 }
 

@@ -41,11 +41,13 @@ test('a missing asset is a 404, not the app shell', async ({ request }) => {
 test('once loaded, it starts offline: shell, worker and libsodium come from the precache', async ({ page, context }) => {
   await page.goto('/');
   await expect.poll(() => page.evaluate('navigator.serviceWorker.ready.then((r) => Boolean(r.active))')).toBe(true);
-  // Precaching finishes during install; the worker chunk (with libsodium inside) must be in it.
+  // Precaching finishes during install; the worker chunk and libsodium's WASM file must be in it.
   const cached = await page.evaluate(
     'caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((lists) => lists.flat().map((r) => new URL(r.url).pathname))',
   );
-  expect(cached).toEqual(expect.arrayContaining(['/index.html', expect.stringMatching(/^\/assets\/worker-.+\.js$/)]));
+  expect(cached).toEqual(
+    expect.arrayContaining(['/index.html', expect.stringMatching(/^\/assets\/worker-.+\.js$/), expect.stringMatching(/^\/assets\/libsodium-sumo-.+\.wasm$/)]),
+  );
 
   await context.setOffline(true);
   try {

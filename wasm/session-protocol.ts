@@ -4,12 +4,12 @@
  * padded content, A the sender's Ed25519 public key and Y the recipient's X25519 public key. Y is
  * signed but not sent, so a box re-sealed to someone else fails verification.
  */
-import { concatBytes, toHex, utf8 } from './bytes.ts';
+import { concatBytes, utf8 } from './bytes.ts';
 import { checkBytes } from './check.ts';
 import { ParleyError } from '../src/shared/errors.ts';
 import type { Identity } from './identity.ts';
-import { SESSION_ID_PREFIX } from './identity.ts';
 import { padMessage, unpadMessage } from './padding.ts';
+import { senderSessionId as senderSessionIdOf } from './sender-session-ids.ts';
 import { sodium, wipe } from './sodium.ts';
 
 /** What encrypting needs of an account: its 64-byte Ed25519 secret key (seed ‖ public key). */
@@ -149,13 +149,11 @@ export function decryptIncoming(ciphertext: Uint8Array, recipient: RecipientKeys
     if (!verifyOrFalse(signature, signed, senderEd25519PublicKey)) {
       throw new ParleyError('signature_invalid', 'the message signature does not verify');
     }
-    let senderX25519: Uint8Array;
-    try {
-      senderX25519 = s.crypto_sign_ed25519_pk_to_curve25519(senderEd25519PublicKey);
-    } catch {
+    const senderSessionId = senderSessionIdOf(senderEd25519PublicKey);
+    if (senderSessionId === undefined) {
       throw new ParleyError('signature_invalid', 'the sender key has no X25519 form');
     }
-    return { plaintext, senderEd25519PublicKey, senderSessionId: SESSION_ID_PREFIX + toHex(senderX25519) };
+    return { plaintext, senderEd25519PublicKey, senderSessionId };
   } catch (error) {
     wipe(plaintext);
     throw error;

@@ -4,6 +4,7 @@
  */
 import libsodium from 'libsodium-wrappers-sumo';
 import { ParleyError } from '../src/shared/errors.ts';
+import { randomUint32 } from './random-pool.ts';
 
 export type Sodium = typeof libsodium;
 
@@ -13,9 +14,24 @@ let initialising: Promise<void> | undefined;
 /** Loads and initialises libsodium's WASM build once; safe to call any number of times. */
 export function ready(): Promise<void> {
   initialising ??= libsodium.ready.then(() => {
+    useRandomPool();
     initialised = true;
   });
   return initialising;
+}
+
+/**
+ * The Emscripten module under the wrappers reads `getRandomValue` on every 4 bytes of randomness
+ * it needs; the wrappers' own answers one `crypto.getRandomValues` call per 4 bytes. Ours draws
+ * from a pool (random-pool.ts): same source, a fraction of the calls. The module is reachable as
+ * the wrappers' `libsodium` property; if a new version moved it, fail here rather than run slow.
+ */
+function useRandomPool(): void {
+  const module = (libsodium as unknown as { libsodium?: { getRandomValue?: unknown } }).libsodium;
+  if (typeof module?.getRandomValue !== 'function') {
+    throw new ParleyError('sodium_not_ready', 'libsodium has no getRandomValue hook to draw randomness through');
+  }
+  module.getRandomValue = randomUint32;
 }
 
 export function isReady(): boolean {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { build } from 'vite';
 import { NETWORK_PATH } from '../../src/shared/relay-api.ts';
 import { close, listen } from '../../relay/server.ts';
+import { libsodiumWasm } from '../../scripts/libsodium-wasm-plugin.ts';
 
 export interface ServedBundle {
   readonly url: string;
@@ -21,7 +22,8 @@ export async function serveBundle(entry: string): Promise<ServedBundle> {
   const output = await build({
     configFile: false,
     logLevel: 'silent',
-    worker: { format: 'es' },
+    // libsodium's WASM a file of its own, as in the app's build (vite.config.ts).
+    worker: { format: 'es', plugins: () => [libsodiumWasm()] },
     build: { outDir, write: true, emptyOutDir: true, minify: true, target: 'es2022', rollupOptions: { input: entry } },
   });
   const outputs = (Array.isArray(output) ? output : [output]) as { output: { type: string; fileName: string; isEntry?: boolean }[] }[];
@@ -34,10 +36,12 @@ export async function serveBundle(entry: string): Promise<ServedBundle> {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ network: 'devnet' }));
       return;
     }
-    if (url.endsWith('.js')) {
+    if (url.endsWith('.js') || url.endsWith('.wasm')) {
       const file = path.join(outDir, path.normalize(url).replace(/^(\.\.[/\\])+/u, ''));
       try {
-        response.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
+        // instantiateStreaming accepts only application/wasm, as the relay sends it.
+        const type = url.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+        response.writeHead(200, { 'content-type': type }).end(readFileSync(file));
       } catch {
         response.writeHead(404).end();
       }

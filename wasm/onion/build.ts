@@ -6,7 +6,7 @@ import { fromBase64, fromUtf8 } from '../bytes.ts';
 import { checkBytes, checkInteger, checkString } from '../check.ts';
 import { ParleyError } from '../../src/shared/errors.ts';
 import { sodium, wipe } from '../sodium.ts';
-import { checkEncType, decryptReply, deriveClientKey, encrypt, ivLength, type EncType } from './hop-encryption.ts';
+import { checkEncType, decryptReply, deriveClientKey, encryptWith, ivLength, prepareKeys, type EncType } from './hop-encryption.ts';
 import { encodeLayer, isPlainObject, type Trailer } from './layer.ts';
 import {
   destinationTrailer,
@@ -75,43 +75,49 @@ export async function buildOnionRequest(options: BuildOnionOptions): Promise<Bui
   const { path, destination, payload, deterministic } = checkOptions(options);
   const encType = options.encType ?? 'aes-gcm';
   const layerCount = path.length + 1;
-  const ephemeral = (layer: number) => ephemeralKeyPair(deterministic, layer);
   const iv = (layer: number) => deterministic?.ivs[layer];
 
-  // Layer 0 is for the destination; its key is the reply key.
-  const destinationKeys = ephemeral(0);
+  // Layer 0 is for the destination (its key is the reply key), then each path node from the last
+  // to the guard. Every layer's key comes first: the keys do not depend on the blobs, and so
+  // WebCrypto can import them all at once rather than one per layer between the encryptions.
   const destinationPublicKey =
     destination.kind === 'snode' ? destination.node.x25519PublicKey : destination.x25519PublicKey;
-  let replyKey: Uint8Array;
+  const layerNodeKey = (layer: number) =>
+    layer === 0 ? destinationPublicKey : path[path.length - layer]!.x25519PublicKey;
+  const ephemeralPublicKeys: Uint8Array[] = [];
+  const layerKeys: Uint8Array[] = [];
   try {
-    replyKey = deriveClientKey(encType, destinationKeys.secretKey, destinationKeys.publicKey, destinationPublicKey);
-  } finally {
-    if (!deterministic) wipe(destinationKeys.secretKey);
-  }
-  const destinationPlaintext = destination.kind === 'snode' ? encodeLayer(payload, destinationTrailer()) : payload;
-  let blob = await encrypt(encType, replyKey, destinationPlaintext, iv(0));
-  let trailer: Trailer =
-    destination.kind === 'snode'
-      ? relayTrailer(destination.node.ed25519PublicKeyHex.toLowerCase(), destinationKeys.publicKey, encType)
-      : proxyTrailer(destination, destinationKeys.publicKey, encType);
-
-  // Then each path node from the last to the guard; each layer carries the routing for the one inside.
-  let outerPublicKey = destinationKeys.publicKey;
-  for (let layer = 1; layer < layerCount; layer++) {
-    const hop = path[path.length - layer]!;
-    const keys = ephemeral(layer);
-    let key: Uint8Array | undefined;
-    try {
-      key = deriveClientKey(encType, keys.secretKey, keys.publicKey, hop.x25519PublicKey);
-      blob = await encrypt(encType, key, encodeLayer(blob, trailer), iv(layer));
-    } finally {
-      wipe(key);
-      if (!deterministic) wipe(keys.secretKey);
+    for (let layer = 0; layer < layerCount; layer++) {
+      const keys = ephemeralKeyPair(deterministic, layer);
+      try {
+        layerKeys.push(deriveClientKey(encType, keys.secretKey, keys.publicKey, layerNodeKey(layer)));
+      } finally {
+        if (!deterministic) wipe(keys.secretKey);
+      }
+      ephemeralPublicKeys.push(keys.publicKey);
     }
-    trailer = relayTrailer(hop.ed25519PublicKeyHex.toLowerCase(), keys.publicKey, encType);
-    outerPublicKey = keys.publicKey;
+    const prepared = await prepareKeys(encType, layerKeys);
+
+    const destinationPlaintext = destination.kind === 'snode' ? encodeLayer(payload, destinationTrailer()) : payload;
+    let blob = await encryptWith(prepared[0]!, destinationPlaintext, iv(0));
+    let trailer: Trailer =
+      destination.kind === 'snode'
+        ? relayTrailer(destination.node.ed25519PublicKeyHex.toLowerCase(), ephemeralPublicKeys[0]!, encType)
+        : proxyTrailer(destination, ephemeralPublicKeys[0]!, encType);
+    // Each layer carries the routing for the one inside.
+    for (let layer = 1; layer < layerCount; layer++) {
+      const hop = path[path.length - layer]!;
+      blob = await encryptWith(prepared[layer]!, encodeLayer(blob, trailer), iv(layer));
+      trailer = relayTrailer(hop.ed25519PublicKeyHex.toLowerCase(), ephemeralPublicKeys[layer]!, encType);
+    }
+    const replyKey = layerKeys[0]!;
+    const body = encodeLayer(blob, outerTrailer(ephemeralPublicKeys[layerCount - 1]!, encType));
+    // The reply key is the caller's now; every other layer key is done with.
+    layerKeys.shift();
+    return { body, replyKey, encType };
+  } finally {
+    wipe(...layerKeys);
   }
-  return { body: encodeLayer(blob, outerTrailer(outerPublicKey, encType)), replyKey, encType };
 }
 
 /**

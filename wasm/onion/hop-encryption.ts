@@ -128,6 +128,26 @@ function keyFromShared(
   }
 }
 
+/** WebCrypto's CryptoKey, named through `crypto` so that Node's typings (no DOM) know it too. */
+type AesKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/**
+ * A hop key made ready to encrypt with. For aes-gcm that is a WebCrypto key: importing it is an
+ * async call of its own, so an onion imports all its layers' keys at once (`prepareKeys`) instead
+ * of one import and one encryption after the other per layer.
+ */
+export type PreparedKey =
+  | { readonly encType: 'aes-gcm'; readonly key: AesKey }
+  | { readonly encType: 'xchacha20'; readonly key: Uint8Array };
+
+/** Prepares `keys` for `encryptWith`, all in parallel. The raw keys stay the caller's to wipe. */
+export function prepareKeys(encType: EncType, keys: readonly Uint8Array[]): Promise<PreparedKey[]> {
+  checkEncType(encType);
+  keys.forEach((key, i) => checkBytes(key, `keys[${i}]`, KEY_BYTES));
+  if (encType === 'xchacha20') return Promise.resolve(keys.map((key) => ({ encType, key })));
+  return Promise.all(keys.map(async (key) => ({ encType, key: await importAesKey(key, 'encrypt') })));
+}
+
 /**
  * Encrypts one blob: `iv ‖ ciphertext ‖ tag` (aes-gcm) or `nonce ‖ ciphertext+tag` (xchacha20).
  * `iv` exists only for known-answer tests (fixed IVs reproduce a vector); in normal use leave it
@@ -141,14 +161,20 @@ export async function encrypt(
 ): Promise<Uint8Array> {
   checkEncType(encType);
   checkBytes(key, 'key', KEY_BYTES);
+  const [prepared] = await prepareKeys(encType, [key]);
+  return encryptWith(prepared!, plaintext, iv);
+}
+
+/** `encrypt` with a key from `prepareKeys`. */
+export async function encryptWith(prepared: PreparedKey, plaintext: Uint8Array, iv?: Uint8Array): Promise<Uint8Array> {
   checkBytes(plaintext, 'plaintext');
-  const ivBytes = ivLength(encType);
+  const ivBytes = ivLength(prepared.encType);
   if (iv !== undefined) checkBytes(iv, 'iv', ivBytes);
   const nonce = iv ?? sodium().randombytes_buf(ivBytes);
   const sealed =
-    encType === 'aes-gcm'
-      ? await aesGcm('encrypt', key, nonce, plaintext)
-      : sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, null, null, nonce, key);
+    prepared.encType === 'aes-gcm'
+      ? await aesGcm('encrypt', prepared.key, nonce, plaintext)
+      : sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, null, null, nonce, prepared.key);
   const blob = new Uint8Array(nonce.length + sealed.length);
   blob.set(nonce);
   blob.set(sealed, nonce.length);
@@ -170,7 +196,7 @@ export async function decrypt(encType: EncType, key: Uint8Array, blob: Uint8Arra
   const nonce = blob.subarray(0, ivBytes);
   const sealed = blob.subarray(ivBytes);
   try {
-    if (encType === 'aes-gcm') return await aesGcm('decrypt', key, nonce, sealed);
+    if (encType === 'aes-gcm') return await aesGcm('decrypt', await importAesKey(key, 'decrypt'), nonce, sealed);
     return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed, null, nonce, key);
   } catch {
     throw new ParleyError('onion_decrypt_failed', `${encType} blob failed authentication`, {
@@ -199,22 +225,22 @@ export async function decryptReply(encType: EncType, key: Uint8Array, blob: Uint
   }
 }
 
-async function aesGcm(
-  direction: 'encrypt' | 'decrypt',
-  key: Uint8Array,
-  iv: Uint8Array,
-  data: Uint8Array,
-): Promise<Uint8Array> {
+async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<AesKey> {
   // A private copy on a plain ArrayBuffer satisfies WebCrypto's BufferSource type and can be wiped.
   const rawKey = new Uint8Array(key);
-  const cryptoKey = await crypto.subtle
-    .importKey('raw', rawKey, { name: 'AES-GCM' }, false, [direction])
-    .finally(() => wipe(rawKey));
+  try {
+    return await crypto.subtle.importKey('raw', rawKey, { name: 'AES-GCM' }, false, [usage]);
+  } finally {
+    wipe(rawKey);
+  }
+}
+
+async function aesGcm(direction: 'encrypt' | 'decrypt', key: AesKey, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
   const params = { name: 'AES-GCM', iv: new Uint8Array(iv), tagLength: TAG_BYTES * 8 };
   const out =
     direction === 'encrypt'
-      ? await crypto.subtle.encrypt(params, cryptoKey, plainBuffer(data))
-      : await crypto.subtle.decrypt(params, cryptoKey, plainBuffer(data));
+      ? await crypto.subtle.encrypt(params, key, plainBuffer(data))
+      : await crypto.subtle.decrypt(params, key, plainBuffer(data));
   return new Uint8Array(out);
 }
 
