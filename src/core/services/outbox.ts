@@ -400,10 +400,10 @@ export class Outbox {
    * Per recipient, its run of due entries from the oldest on (duePerRecipient) goes in order
    * through one lane: the first recipient copy alone, then, once that swarm has taken one, batches
    * of up to 20 in one onion request each; a message that must wait for its retry stops the lane,
-   * so later messages to that person wait behind it. A message's sync copy goes to our own swarm
-   * through one more lane as soon as its recipient copy is recorded. Lanes run side by side, each
-   * with one request at a time, at most OUTBOX_REQUESTS_IN_FLIGHT in all. True when the pass
-   * stopped early (offline, or stop()).
+   * so later messages to that person wait behind it. The sync copies of the messages whose
+   * recipient copy is recorded then go to our own swarm, in batches too, through one more lane.
+   * Lanes run side by side, each with one request at a time, at most OUTBOX_REQUESTS_IN_FLIGHT in
+   * all. True when the pass stopped early (offline, or stop()).
    */
   private async sendDue(signal: AbortSignal): Promise<boolean> {
     const pending = await listDueOutbox(this.ctx.db, Number.MAX_SAFE_INTEGER, LIST_LIMIT);
@@ -454,14 +454,18 @@ export class Outbox {
     }
   }
 
-  /** Our own swarm's lane: sync copies in batches, as their recipient copies land, until every recipient lane has ended. */
+  /**
+   * Our own swarm's lane: the sync copies in batches, once every recipient lane has ended. What the
+   * person waits for is the recipient copies ('sent'); on one machine the sync copies' stores
+   * would only slow them down (measured: docs/delivery.md "Throughput after reconnect").
+   */
   private async syncLane(sync: SyncQueue, pass: Pass): Promise<void> {
     while (pass.stop === undefined) {
-      if (sync.copies.length === 0) {
-        if (sync.producers === 0) return;
+      if (sync.producers > 0) {
         await new Promise<void>((resolve) => (sync.wake = resolve));
         continue;
       }
+      if (sync.copies.length === 0) return;
       await this.sendBatch(takeBatch(sync.copies, (copy) => copy.entry.syncPayload?.length ?? 0, false), 'sync', pass);
     }
   }
