@@ -330,7 +330,7 @@ export interface CoreApi {
   /**
    * The page heard the browser's `online` event: the engine probes the network at once instead of
    * waiting for its next backoff (the worker listens too, but a network change that is only
-   * emulated, as by DevTools or Playwright, reaches pages and not workers).
+   * emulated, as by Playwright's setOffline, reaches pages and not workers).
    */
   networkMayBeBack(): Promise<void>;
 
