@@ -7,7 +7,8 @@
  *     comes back online; timed from the reconnect until all 100 are 'sent' (the recipient's and
  *     the sync copy stored in the swarms) and until Bob's core has all 100 and the newest is on
  *     his screen. The times come from the core's own events, heard on the tabs' channel
- *     (src/shared/tab-channel.ts) by a listener the bench adds to each page.
+ *     (src/shared/tab-channel.ts) by a listener the bench adds to each page. The relay's counter
+ *     gives the onion requests until all are stored (both browsers, polls included).
  *  7. wire overhead: a Core in Node, alone on its own relay in front of the same devnet, sends
  *     100-character messages one at a time to the echo peer; the relay's counter (relay/traffic.ts)
  *     gives the requests and bytes, both ways, from each send until both its copies are stored.
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
     // Playwright's library has no default action timeout: every step here stops by itself.
     for (const context of [alice, bob]) context.setDefaultTimeout(STEP_TIMEOUT);
     try {
-      await throughput(alice, bob);
+      await throughput(stack, alice, bob);
     } finally {
       await alice.close();
       await bob.close();
@@ -72,7 +73,7 @@ async function sessionIdOf(page: Page): Promise<string> {
   return page.getByLabel('Your Session ID', { exact: true }).inputValue();
 }
 
-async function throughput(aliceContext: BrowserContext, bobContext: BrowserContext): Promise<void> {
+async function throughput(stack: RunningStack, aliceContext: BrowserContext, bobContext: BrowserContext): Promise<void> {
   const alice = await aliceContext.newPage();
   const bob = await bobContext.newPage();
   await createAccount(alice, 'Alice');
@@ -105,6 +106,8 @@ async function throughput(aliceContext: BrowserContext, bobContext: BrowserConte
   console.log(`wrote ${QUEUED} messages offline through the composer in ${((performance.now() - writeStart) / 1000).toFixed(1)} s`);
 
   const reconnect = Date.now();
+  const trafficBefore = stack.traffic.snapshot();
+  let trafficStored: ReturnType<RelayTraffic['snapshot']> | undefined;
   await aliceContext.setOffline(false);
   const newest = bodies.at(-1)!;
   const capped = reconnect + THROUGHPUT_CAP_MS;
@@ -115,7 +118,10 @@ async function throughput(aliceContext: BrowserContext, bobContext: BrowserConte
   while (Date.now() < capped && (storedAt === undefined || renderedAt === undefined)) {
     const sent = (await alice.evaluate('Object.values(parleyBenchHeard.sent)')) as number[];
     sentCount = sent.length;
-    if (storedAt === undefined && sentCount >= QUEUED) storedAt = Math.max(...sent);
+    if (storedAt === undefined && sentCount >= QUEUED) {
+      storedAt = Math.max(...sent);
+      trafficStored = stack.traffic.snapshot();
+    }
     const added = (await bob.evaluate('parleyBenchHeard.added')) as Record<string, number>;
     receivedCount = bodies.filter((body) => added[body] !== undefined).length;
     if (renderedAt === undefined && receivedCount >= QUEUED) {
@@ -134,6 +140,16 @@ async function throughput(aliceContext: BrowserContext, bobContext: BrowserConte
     met: storedS <= 5,
     note: storedAt === undefined ? `only ${sentCount}/${QUEUED} 'sent' by the ${THROUGHPUT_CAP_MS / 1000} s cap` : `the last of ${QUEUED} 'sent' events (the recipient's copy stored; the sync copy follows)`,
   });
+  if (trafficStored !== undefined) {
+    const onion = RelayTraffic.difference(trafficStored, trafficBefore).onion;
+    record({
+      section: 'throughput',
+      name: `same ${QUEUED}: onion requests through the relay until all stored`,
+      value: onion.requests,
+      unit: 'requests',
+      note: `both browsers, their polls included (the bench looks every 50 ms); ${Math.round((onion.bytesIn + onion.bytesOut) / 1024)} KB both ways`,
+    });
+  }
   const renderedS = renderedAt === undefined ? Number.NaN : (renderedAt - reconnect) / 1000;
   record({
     section: 'throughput',

@@ -337,6 +337,12 @@ export interface CoreApi {
   getNetworkInfo(): Promise<NetworkInfo>;
   getOutboxSummary(): Promise<OutboxSummary>;
   rebuildPath(): Promise<void>;
+  /**
+   * The page heard the browser's `online` event: the engine probes the network at once instead of
+   * waiting for its next backoff (the worker listens too, but a network change that is only
+   * emulated, as by Playwright's setOffline, reaches pages and not workers).
+   */
+  networkMayBeBack(): Promise<void>;
 
   /** Events from the engine; returns an id for `unsubscribe`. The listener is a Comlink proxy. */
   subscribe(listener: CoreListener): Promise<number>;

@@ -54,6 +54,7 @@ export const CALL_POLICY: { readonly [K in keyof CoreApi]: CallPolicy } = {
   getNetworkInfo: 'repeatable',
   getOutboxSummary: 'repeatable',
   rebuildPath: 'repeatable',
+  networkMayBeBack: 'repeatable',
   subscribe: 'local',
   unsubscribe: 'local',
 };

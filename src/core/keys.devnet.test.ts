@@ -143,6 +143,7 @@ describe('no secret key crosses the Core API', () => {
     await call(alice, 'getNetworkInfo');
     await call(alice, 'getOutboxSummary');
     await call(alice, 'rebuildPath');
+    await call(alice, 'networkMayBeBack');
     const extra = await call(alice, 'subscribe', () => undefined);
     await call(alice, 'unsubscribe', extra);
 

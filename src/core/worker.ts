@@ -150,6 +150,7 @@ const api: CoreApi = {
   getNetworkInfo: () => call('getNetworkInfo'),
   getOutboxSummary: () => call('getOutboxSummary'),
   rebuildPath: () => call('rebuildPath'),
+  networkMayBeBack: () => call('networkMayBeBack'),
   // Listeners are this tab's own: events reach them from the local Core or from the leading tab.
   subscribe: async (listener: CoreListener) => localEvents.subscribe(listener),
   unsubscribe: async (id: number) => localEvents.unsubscribe(id),

@@ -19,9 +19,9 @@ import {
   checkAccount,
   checkNamespaces,
   checkPubkey,
-  checkStoreRequest,
+  checkStoreRequests,
   deletedHashes,
-  firstResultBody,
+  resultBodies,
   MESSAGE_HASH,
   readMessages,
   type AccountKeys,
@@ -63,34 +63,42 @@ export class StorageClient {
   }
 
   /** Stores one message on one random swarm member (`sequence` of one `store`, as desktop sends). */
-  async store(pubkey: string, request: StoreRequest, { signal }: { signal?: AbortSignal } = {}): Promise<StoreResult> {
+  async store(pubkey: string, request: StoreRequest, options: { signal?: AbortSignal } = {}): Promise<StoreResult> {
+    const [stored] = await this.storeMany(pubkey, [request], options);
+    return stored!;
+  }
+
+  /**
+   * Stores several messages of one account on one random swarm member in ONE onion request: a
+   * `sequence` of `store`s (network-protocol.md §3.4: 1–20 sub-requests, run in order, stopping
+   * after the first that is not 2xx). Answers every store's result in the order asked, or throws as
+   * `store` does: a sub-request's failure (421, 406, 5xx …) fails the whole call, under the one
+   * retry policy, and a retry stores the very same bytes again, so whatever landed before the
+   * failure keeps its hash and is not stored twice. At most MAX_SUBREQUESTS requests and
+   * MAX_STORE_SEQUENCE_DATA base64 characters of data in all (the relay's body cap).
+   */
+  async storeMany(pubkey: string, requests: readonly StoreRequest[], { signal }: { signal?: AbortSignal } = {}): Promise<StoreResult[]> {
     const account = checkPubkey(pubkey, 'pubkey');
-    checkStoreRequest(request);
+    checkStoreRequests(requests);
     await this.options.prepare?.(signal);
     let clockCorrected = false;
     return this.onSwarm(account, signal, () => (clockCorrected = true), async (target, context) => {
       const now = this.options.time.now();
-      const timestamp = request.timestamp !== undefined && !clockCorrected ? request.timestamp : now;
-      const params: Record<string, unknown> = {
-        pubkey: account,
-        namespace: request.namespace,
-        data: request.dataBase64,
-        ttl: request.ttl,
-        timestamp,
-      };
-      if (request.signer) {
-        params['sig_timestamp'] = now;
-        params['pubkey_ed25519'] = toHex(request.signer.ed25519PublicKey);
-        params['signature'] = signRequest({ method: 'store', namespace: request.namespace, timestamp: now }, request.signer.ed25519SecretKey);
+      const stores = requests.map((request) => ({ method: 'store', params: storeParams(account, request, clockCorrected, now) }));
+      const answer = await this.send(target, { method: 'sequence', params: { requests: stores } }, context);
+      const bodies = resultBodies(answer);
+      // A sequence that stopped early failed in onion-request.ts; fewer answers than stores here is a node that cut it short.
+      if (bodies.length !== requests.length) {
+        throw new ParleyError('snode_unavailable', 'the store answer lacks results', { node: target.ed25519Hex, reason: 'bad_answer' });
       }
-      const answer = await this.send(target, { method: 'sequence', params: { requests: [{ method: 'store', params }] } }, context);
-      const body = firstResultBody(answer);
-      const hash = body['hash'];
-      const t = body['t'];
-      if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash) || typeof t !== 'number') {
-        throw new ParleyError('snode_unavailable', 'the store answer has no hash', { node: target.ed25519Hex, reason: 'bad_answer' });
-      }
-      return { hash, t, node: target.ed25519Hex };
+      return bodies.map((body) => {
+        const hash = body['hash'];
+        const t = body['t'];
+        if (typeof hash !== 'string' || !MESSAGE_HASH.test(hash) || typeof t !== 'number') {
+          throw new ParleyError('snode_unavailable', 'the store answer has no hash', { node: target.ed25519Hex, reason: 'bad_answer' });
+        }
+        return { hash, t, node: target.ed25519Hex };
+      });
     });
   }
 
@@ -346,4 +354,22 @@ function updatedHashes(body: unknown): string[] {
     if (Array.isArray(updated)) for (const h of updated) if (typeof h === 'string') hashes.add(h);
   }
   return [...hashes].sort();
+}
+
+/** One store's params; its timestamp is network time now, or the caller's until a clock correction. */
+function storeParams(account: string, request: StoreRequest, clockCorrected: boolean, now: number): Record<string, unknown> {
+  const timestamp = request.timestamp !== undefined && !clockCorrected ? request.timestamp : now;
+  const params: Record<string, unknown> = {
+    pubkey: account,
+    namespace: request.namespace,
+    data: request.dataBase64,
+    ttl: request.ttl,
+    timestamp,
+  };
+  if (request.signer) {
+    params['sig_timestamp'] = now;
+    params['pubkey_ed25519'] = toHex(request.signer.ed25519PublicKey);
+    params['signature'] = signRequest({ method: 'store', namespace: request.namespace, timestamp: now }, request.signer.ed25519SecretKey);
+  }
+  return params;
 }

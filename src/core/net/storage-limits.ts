@@ -17,6 +17,15 @@ export const MAX_MESSAGE_DATA_BASE64 = 102_400;
 export const MAX_SUBREQUESTS = 20;
 
 /**
+ * The data of several stores sent in one `sequence` (the outbox's batches), in base64 characters
+ * together: two of the largest messages. With 20 stores' JSON (~250 bytes each) and four onion
+ * layers (~250 bytes each) such a request stays under the relay's body cap for onion requests
+ * (MAX_ONION_REQUEST_BYTES, 256 KiB; storage-limits.test.ts builds one). One message alone may
+ * always be sent, whatever its size.
+ */
+export const MAX_STORE_SEQUENCE_DATA = 2 * MAX_MESSAGE_DATA_BASE64;
+
+/**
  * At most this many messages per retrieve: sent as `max_count`, so an honest node answers no more
  * (and says `more`); whatever a node sends beyond it is refused unread. The server itself bounds an
  * answer by size only (1/5 of 7.8 MB by default, so thousands of small messages); 500 keeps one

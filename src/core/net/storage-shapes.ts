@@ -9,7 +9,7 @@ import { isParleyError, ParleyError } from '../../shared/errors.ts';
 import type { Identity } from '../../../wasm/identity.ts';
 import { NAMESPACE_MAX, NAMESPACE_MIN } from '../../../wasm/storage.ts';
 import { isObject } from './snode-records.ts';
-import { MAX_MESSAGE_DATA_BASE64, MAX_SUBREQUESTS, RETRIEVE_MAX_COUNT } from './storage-limits.ts';
+import { MAX_MESSAGE_DATA_BASE64, MAX_STORE_SEQUENCE_DATA, MAX_SUBREQUESTS, RETRIEVE_MAX_COUNT } from './storage-limits.ts';
 
 export type AccountKeys = Pick<Identity, 'sessionId' | 'ed25519PublicKey' | 'ed25519SecretKey'>;
 
@@ -109,6 +109,16 @@ export function firstResultBody(answer: { body: unknown }): Readonly<Record<stri
   return isObject(body) ? body : {};
 }
 
+/** Every sub-request's `body` of a batch/sequence answer, in order (an entry that is not an object counts as `{}`). */
+export function resultBodies(answer: { body: unknown }): Readonly<Record<string, unknown>>[] {
+  const results = isObject(answer.body) ? answer.body['results'] : undefined;
+  if (!Array.isArray(results)) return [];
+  return results.map((result: unknown) => {
+    const body = isObject(result) ? result['body'] : undefined;
+    return isObject(body) ? body : {};
+  });
+}
+
 export function deletedHashes(body: unknown): string[] {
   const swarm = isObject(body) ? body['swarm'] : undefined;
   const hashes = new Set<string>();
@@ -144,6 +154,21 @@ export function checkNamespaces(namespaces: readonly number[]): void {
   namespaces.forEach((ns, i) => checkInteger(ns, `namespaces[${i}]`, NAMESPACE_MIN, NAMESPACE_MAX));
   if (new Set(namespaces).size !== namespaces.length) {
     throw new ParleyError('invalid_argument', 'namespaces must not repeat', { param: 'namespaces', problem: 'value' });
+  }
+}
+
+/** The stores of one `sequence`: 1 to MAX_SUBREQUESTS, at most MAX_STORE_SEQUENCE_DATA characters of data together. */
+export function checkStoreRequests(requests: readonly StoreRequest[]): void {
+  if (!Array.isArray(requests) || requests.length === 0 || requests.length > MAX_SUBREQUESTS) {
+    throw new ParleyError('invalid_argument', `requests must list 1 to ${MAX_SUBREQUESTS} stores`, { param: 'requests', problem: 'length' });
+  }
+  requests.forEach((request) => checkStoreRequest(request));
+  const data = requests.reduce((sum, request) => sum + request.dataBase64.length, 0);
+  if (requests.length > 1 && data > MAX_STORE_SEQUENCE_DATA) {
+    throw new ParleyError('invalid_argument', `the stores' data must be at most ${MAX_STORE_SEQUENCE_DATA} characters together`, {
+      param: 'requests',
+      problem: 'length',
+    });
   }
 }
 

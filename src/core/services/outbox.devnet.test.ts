@@ -411,6 +411,40 @@ describe('Outbox: sending through the devnet', () => {
     await waitForStatus(t, [ivan1.id, ivan2.id], 'sent');
     expect((await swarmHolding(ivan, 2)).map((m) => m.body)).toEqual(['ivan 1', 'ivan 2']);
   });
+  it('answers lost after the stores landed: the copies are stored again under the same hashes, and each swarm holds every message once, in order', async () => {
+    const { t, me } = await sender();
+    const lena = randomIdentity();
+    const real = t.network.storage;
+    // The first single store and the first batch to each swarm land, but their answers are lost on the way back.
+    const losing = new Set([`one ${lena.sessionId}`, `many ${lena.sessionId}`, `many ${me.sessionId}`]);
+    const lose = <T>(key: string, stored: T): T => {
+      if (losing.delete(key)) throw new ParleyError('path_failed', 'test: the answer was lost on the way back');
+      return stored;
+    };
+    const storage = Object.create(real) as typeof real;
+    storage.store = async (pubkey, request, options) => lose(`one ${pubkey}`, await real.store(pubkey, request, options));
+    storage.storeMany = async (pubkey, requests, options) => lose(`many ${pubkey}`, await real.storeMany(pubkey, requests, options));
+    const outbox = new Outbox({ ...t.ctx, network: { ...t.network, storage } }, { schedule: FAST });
+    cleanups.push(() => outbox.stop());
+
+    const queued: OutgoingMessageRecord[] = [];
+    for (let i = 0; i < 25; i++) queued.push(await outbox.queue(lena.sessionId, `lost answer ${i}`));
+    await outbox.start();
+    await waitForStatus(t, queued.map((m) => m.id), 'sent');
+    await waitUntil('every sync copy stored', async () => (await Promise.all(queued.map((m) => getOutboxEntry(t.db, m.id)))).every((e) => e === undefined));
+    expect(losing.size).toBe(0);
+    expect(t.logs.filter((line) => /attempt 1 failed \(path_failed\)/.test(line)).length).toBeGreaterThanOrEqual(21);
+
+    const inbox = await swarmHolding(lena, 25);
+    expect(inbox.map((m) => m.body)).toEqual(queued.map((m) => m.body));
+    const own = await swarmHolding(me, 25);
+    expect(own).toHaveLength(25);
+    for (const [i, message] of queued.entries()) {
+      const sent = (await getMessage(t.db, message.id)) as OutgoingMessageRecord;
+      expect([...sent.swarmHashes].sort()).toEqual([inbox[i]!.hash, own.find((m) => m.sentAt === message.sentAt)!.hash].sort());
+    }
+  });
+
   it('stop() aborts the attempt in flight and waits for it: the message is queued again, and the next start sends it', async () => {
     const { t, outbox: realOutbox } = await sender();
     const kim = randomIdentity();

@@ -6,13 +6,15 @@
  * stores the recipient copy in the recipient's swarm, then the sync copy in ours, recording each
  * hash as it goes, so that after a crash or a reload it resumes exactly where it stopped, and
  * re-stores the very same bytes (same swarm hash: never a second copy under another identity).
+ * Many waiting messages go in batches, several stores per onion request, one lane per swarm
+ * (docs/delivery.md "Throughput after reconnect"); per message the order above holds.
  *
  * Statuses: queued → sending → sent, or back to queued (a retry is scheduled), or failed (attempts
  * used up, or an error no retry can fix; `retry` queues it again). Offline is not a failure: the
  * message stays queued and the sender waits for the network (NetworkWaiter), then resumes.
  */
 import { checkInteger } from '../../../wasm/check.ts';
-import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
+import { isParleyError, ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { parseSessionId, shortSessionId } from '../../../wasm/session-id.ts';
 import type { OutgoingStatus } from '../api.ts';
 import {
@@ -23,11 +25,11 @@ import {
   listDueOutbox,
   queueOutgoingMessage,
   queueAttachmentMessage,
-  recordDestinationStored,
+  recordDestinationsStored,
   recordSendFailure,
   requeueInterruptedSends,
   retryFailedMessage,
-  startSendAttempt,
+  startSendAttempts,
   type Destination,
   type DisappearingSetting,
   type OutboxRecord,
@@ -38,7 +40,9 @@ import { boundedExpiry } from '../net/storage-limits.ts';
 import { DEFAULT_TTL_MS, expiresAtOnWrite, swarmTtlMs } from './disappearing-rules.ts';
 import { deleteFromOwnSwarm, shortenOwnExpiry } from './own-swarm.ts';
 import type { CoreContext } from './context.ts';
+import type { StoreResult } from '../net/storage-client.ts';
 import { NetworkWaiter } from './network-waiter.ts';
+import { duePerRecipient, OUTBOX_REQUESTS_IN_FLIGHT, RequestWindow, takeBatch } from './outbox-batches.ts';
 import {
   classifySendFailure,
   DEFAULT_OUTBOX_SCHEDULE,
@@ -75,7 +79,31 @@ export interface OutboxOptions {
   readonly random?: () => number;
 }
 
-type AttemptOutcome = 'sent' | 'later' | 'failed' | 'offline' | 'stopped' | 'cancelled';
+/** What a failed attempt leaves: a retry scheduled, the message failed, or the pass to stop. */
+type AttemptOutcome = 'later' | 'failed' | 'offline' | 'stopped';
+
+/** One copy of an entry on its way; `started` once its attempt is counted (`startSendAttempts`) in this pass. */
+interface Copy {
+  readonly entry: OutboxRecord;
+  readonly started: boolean;
+}
+
+/** What the lanes of one pass share. */
+interface Pass {
+  readonly signal: AbortSignal;
+  readonly window: RequestWindow;
+  /** Set by the first lane that meets offline, stop() or a failing database: no lane starts another request. */
+  stop: 'offline' | 'stopped' | 'failed' | undefined;
+}
+
+/** The sync copies waiting for our own swarm's lane, and the recipient lanes that may still add some. */
+interface SyncQueue {
+  readonly copies: Copy[];
+  producers: number;
+  wake: (() => void) | undefined;
+}
+
+type StoreOutcome = { readonly stored: StoreResult } | { readonly error: unknown };
 
 /** What `write` puts on disk besides the common fields: the kind of record and its payloads. */
 interface OutgoingDraft {
@@ -368,26 +396,78 @@ export class Outbox {
   }
 
   /**
-   * One pass over every entry still being tried, oldest first. Per recipient only the oldest entry
-   * may go: while it waits for its retry, later ones to the same recipient wait too (others go on).
-   * True when the pass stopped early (offline, or stop()).
+   * One pass over every entry still being tried (docs/delivery.md "Throughput after reconnect").
+   * Per recipient, its run of due entries from the oldest on (duePerRecipient) goes in order
+   * through one lane: the first recipient copy alone, then, once that swarm has taken one, batches
+   * of up to 20 in one onion request each; a message that must wait for its retry stops the lane,
+   * so later messages to that person wait behind it. The sync copies of the messages whose
+   * recipient copy is recorded then go to our own swarm, in batches too, through one more lane.
+   * Lanes run side by side, each with one request at a time, at most OUTBOX_REQUESTS_IN_FLIGHT in
+   * all. True when the pass stopped early (offline, or stop()).
    */
   private async sendDue(signal: AbortSignal): Promise<boolean> {
     const pending = await listDueOutbox(this.ctx.db, Number.MAX_SAFE_INTEGER, LIST_LIMIT);
-    const waiting = new Set<string>();
-    for (const entry of pending) {
-      if (signal.aborted) return true;
-      if (waiting.has(entry.recipient)) continue;
-      const dueAt = this.dueAt(entry);
-      if (dueAt === null || dueAt > this.ctx.clock()) {
-        waiting.add(entry.recipient);
+    const runs = duePerRecipient(pending, (entry) => this.dueAt(entry), this.ctx.clock());
+    if (runs.size === 0) return false;
+    const pass: Pass = { signal, window: new RequestWindow(OUTBOX_REQUESTS_IN_FLIGHT), stop: undefined };
+    const sync: SyncQueue = { copies: [], producers: runs.size, wake: undefined };
+    const wakeSync = () => {
+      const wake = sync.wake;
+      sync.wake = undefined;
+      wake?.();
+    };
+    const lanes = [...runs.values()].map(async (run) => {
+      try {
+        // Only the sync copy left (its recipient copy stored in an earlier attempt): straight to our own swarm.
+        sync.copies.push(...run.filter((entry) => entry.recipientStored).map((entry) => ({ entry, started: false })));
+        const queue = run.filter((entry) => !entry.recipientStored).map((entry) => ({ entry, started: false }));
+        await this.recipientLane(queue, pass, (copies) => {
+          sync.copies.push(...copies);
+          wakeSync();
+        });
+      } catch (error) {
+        pass.stop ??= 'failed';
+        throw error;
+      } finally {
+        sync.producers--;
+        wakeSync();
+      }
+    });
+    const outcomes = await Promise.allSettled([...lanes, this.syncLane(sync, pass)]);
+    // Every lane has ended before the pass does, even when one failed: no send outlives its pass.
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    if (pass.stop === 'offline') this.goOffline();
+    return pass.stop !== undefined;
+  }
+
+  /** One recipient's copies, in order: the first alone, then full batches once the swarm has taken one. */
+  private async recipientLane(queue: Copy[], pass: Pass, toSync: (copies: Copy[]) => void): Promise<void> {
+    let landed = false;
+    while (queue.length > 0 && pass.stop === undefined) {
+      const batch = takeBatch(queue, (copy) => copy.entry.recipientPayload.length, !landed);
+      const result = await this.sendBatch(batch, 'recipient', pass);
+      if (result.stored.length > 0) landed = true;
+      toSync(result.stored.filter((copy) => copy.entry.syncPayload !== null));
+      // A message waits for its retry: the later ones to the same person wait behind it.
+      if (result.holds) return;
+    }
+  }
+
+  /**
+   * Our own swarm's lane: the sync copies in batches, once every recipient lane has ended. What the
+   * person waits for is the recipient copies ('sent'); on one machine the sync copies' stores
+   * would only slow them down (measured: docs/delivery.md "Throughput after reconnect").
+   */
+  private async syncLane(sync: SyncQueue, pass: Pass): Promise<void> {
+    while (pass.stop === undefined) {
+      if (sync.producers > 0) {
+        await new Promise<void>((resolve) => (sync.wake = resolve));
         continue;
       }
-      const outcome = await this.attempt(entry, signal);
-      if (outcome === 'offline' || outcome === 'stopped') return true;
-      if (outcome === 'later') waiting.add(entry.recipient);
+      if (sync.copies.length === 0) return;
+      await this.sendBatch(takeBatch(sync.copies, (copy) => copy.entry.syncPayload?.length ?? 0, false), 'sync', pass);
     }
-    return false;
   }
 
   /** Wakes the sender when the first recipient's oldest entry is due. */
@@ -416,83 +496,144 @@ export class Outbox {
     this.passes.wakeIn(Math.min(MAX_TIMER_MS, Math.max(0, at - this.ctx.clock())));
   }
 
-  /** One attempt at one entry: whatever is not stored yet, recipient copy first, then the sync copy. */
-  private async attempt(entry: OutboxRecord, signal: AbortSignal): Promise<AttemptOutcome> {
-    // Found out before the attempt is counted: waiting offline never uses up a message's attempts.
-    let notReady: unknown;
-    try {
-      await this.ctx.network.ready(signal);
-    } catch (error) {
-      const failure = classifySendFailure(error);
-      if (failure.kind === 'offline') return this.goOffline();
-      if (failure.kind === 'aborted') return 'stopped';
-      notReady = error;
-    }
-
-    let started: OutboxRecord;
-    try {
-      started = await startSendAttempt(this.ctx.db, entry.messageId);
-    } catch (error) {
-      // Deleted (or unsent) since the due list was read: nothing to send.
-      if (error instanceof ParleyError && error.code === 'storage_not_found') return 'cancelled';
-      throw error;
-    }
-    if (!started.recipientStored) this.emitStatus(entry.messageId, entry.recipient, 'sending', null);
-    try {
-      if (notReady !== undefined) throw notReady;
-      if (!started.recipientStored) {
-        await this.storeCopy(started, 'recipient', started.recipient, started.recipientPayload, signal);
-        // In the recipient's swarm: that is what 'sent' means to the person (the sync copy may follow).
-        this.emitStatus(entry.messageId, entry.recipient, 'sent', null);
+  /**
+   * One onion request for a batch of copies to one swarm, holding a place in the window: the
+   * attempts of copies not yet started are counted ('sending'), the copies stored, the stored ones
+   * recorded in one transaction ('sent' for recipient copies), each failure classified and
+   * scheduled per message. `holds`: some message of the batch waits for its retry (or the pass stopped).
+   */
+  private async sendBatch(copies: Copy[], destination: Destination, pass: Pass): Promise<{ stored: Copy[]; holds: boolean }> {
+    return pass.window.run(async () => {
+      if (pass.stop !== undefined || copies.length === 0) return { stored: [], holds: true };
+      // Found out before the attempts are counted: waiting offline never uses up a message's attempts.
+      let notReady: unknown;
+      try {
+        await this.ctx.network.ready(pass.signal);
+      } catch (error) {
+        const failure = classifySendFailure(error);
+        if (failure.kind === 'offline' || failure.kind === 'aborted') {
+          pass.stop ??= failure.kind === 'offline' ? 'offline' : 'stopped';
+          return { stored: [], holds: true };
+        }
+        notReady = error;
       }
-      if (!started.syncStored && started.syncPayload !== null) {
-        await this.storeCopy(started, 'sync', this.ownSessionId(), started.syncPayload, signal);
+      const started = await this.startCopies(copies);
+      if (started.length === 0) return { stored: [], holds: false };
+      const pubkey = destination === 'recipient' ? started[0]!.entry.recipient : this.ownSessionId();
+      const outcomes: StoreOutcome[] =
+        notReady === undefined ? await this.storeCopies(pubkey, started, destination, pass.signal) : started.map(() => ({ error: notReady }));
+      const stored = await this.recordStored(pubkey, started, outcomes, destination);
+      let holds = false;
+      for (const [i, copy] of started.entries()) {
+        const outcome = outcomes[i]!;
+        if (!('error' in outcome)) continue;
+        if (isParleyError(outcome.error, 'storage_not_found')) continue; // deleted meanwhile: nothing to send
+        const result = await this.attemptFailed(copy.entry, outcome.error);
+        if (result === 'offline' || result === 'stopped') pass.stop ??= result;
+        if (result !== 'failed') holds = true;
       }
-      return 'sent';
-    } catch (error) {
-      if (error instanceof ParleyError && error.code === 'storage_not_found') return 'cancelled';
-      return this.attemptFailed(started, error);
-    }
+      return { stored, holds };
+    });
   }
 
-  /** Stores one copy (same bytes on every attempt, so the same hash) and records it. */
-  private async storeCopy(
-    entry: OutboxRecord,
-    destination: Destination,
-    pubkey: SessionId,
-    dataBase64: string,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const ttl = entry.ttlMs ?? MESSAGE_TTL_MS;
-    const stored = await this.ctx.network.storage.store(pubkey, { namespace: 0, ttl, dataBase64 }, { signal });
-    const inOwnSwarm = pubkey === this.ownSessionId();
+  /** Counts the attempt of every copy not started yet, in one transaction; a message deleted meanwhile is left out. */
+  private async startCopies(copies: readonly Copy[]): Promise<Copy[]> {
+    const fresh = copies.filter((copy) => !copy.started).map((copy) => copy.entry.messageId);
+    const byId = new Map((fresh.length > 0 ? await startSendAttempts(this.ctx.db, fresh) : []).map((entry) => [entry.messageId, entry]));
+    const started: Copy[] = [];
+    for (const copy of copies) {
+      if (copy.started) {
+        started.push(copy);
+        continue;
+      }
+      const entry = byId.get(copy.entry.messageId);
+      if (entry === undefined) continue;
+      if (!entry.recipientStored) this.emitStatus(entry.messageId, entry.recipient, 'sending', null);
+      started.push({ entry, started: true });
+    }
+    return started;
+  }
+
+  /**
+   * Stores the copies (same bytes on every attempt, so the same hash): one alone with `store`,
+   * several in one `sequence` with `storeMany`. A batch the node refuses (`request_failed`, or an
+   * error no retry fixes) is sent again one message at a time, so that the refusal lands on the
+   * message it belongs to and the ones before it are stored; at the first that must wait for its
+   * retry, the rest of the batch waits with it, with the same failure (their place is behind it).
+   * Any other failure (the path, the node, the clock, offline…) is the whole batch's. Copies that
+   * landed before a failure are stored again under the same hash: never twice.
+   */
+  private async storeCopies(pubkey: SessionId, copies: readonly Copy[], destination: Destination, signal: AbortSignal): Promise<StoreOutcome[]> {
+    const storage = this.ctx.network.storage;
+    const request = (copy: Copy) => ({ namespace: 0, ttl: copy.entry.ttlMs ?? MESSAGE_TTL_MS, dataBase64: payloadOf(copy.entry, destination) });
+    const one = async (copy: Copy): Promise<StoreOutcome> => {
+      try {
+        return { stored: await storage.store(pubkey, request(copy), { signal }) };
+      } catch (error) {
+        return { error };
+      }
+    };
+    if (copies.length === 1) return [await one(copies[0]!)];
     try {
-      await recordDestinationStored(this.ctx.db, {
-        messageId: entry.messageId,
+      return (await storage.storeMany(pubkey, copies.map(request), { signal })).map((stored) => ({ stored }));
+    } catch (error) {
+      // Only a refusal may be one message's own; a failure on the way (path, node, clock…) is the whole request's.
+      if (!isParleyError(error, 'request_failed') && classifySendFailure(error).kind !== 'give_up') return copies.map(() => ({ error }));
+    }
+    const outcomes: StoreOutcome[] = [];
+    for (const copy of copies) {
+      const previous = outcomes.at(-1);
+      if (previous !== undefined && 'error' in previous && classifySendFailure(previous.error).kind !== 'give_up') outcomes.push(previous);
+      else outcomes.push(await one(copy));
+    }
+    return outcomes;
+  }
+
+  /**
+   * Records the copies that landed, in one transaction. A copy whose message was deleted (or
+   * unsent) while it was on its way is not recorded; one that landed in our own swarm is deleted
+   * again, so no device of ours brings it back (docs/disappearing.md "Deleting while sending").
+   * A failing database fails the pass: it is tried again later, and the same bytes get the same hash.
+   */
+  private async recordStored(pubkey: SessionId, copies: readonly Copy[], outcomes: readonly StoreOutcome[], destination: Destination): Promise<Copy[]> {
+    const landed = copies.flatMap((copy, i) => {
+      const outcome = outcomes[i]!;
+      return 'stored' in outcome ? [{ copy, stored: outcome.stored, ttl: copy.entry.ttlMs ?? MESSAGE_TTL_MS }] : [];
+    });
+    if (landed.length === 0) return [];
+    const now = this.ctx.clock();
+    const recorded = await recordDestinationsStored(
+      this.ctx.db,
+      landed.map(({ copy, stored, ttl }) => ({
+        messageId: copy.entry.messageId,
         destination,
         hash: stored.hash,
         // `t` is the node's word: bounded like any expiry a node claims (with the margin that keeps our
         // poller from meeting our sync copy as new).
-        expiresAt: boundedExpiry(stored.t + ttl, this.ctx.clock()),
-        payload: dataBase64,
-      });
-    } catch (error) {
-      // The message was deleted while this copy was on its way (docs/disappearing.md "Deleting
-      // while sending"): a copy that landed in our own swarm is deleted again, so no device of
-      // ours brings it back. One that reached the recipient has left; only an unsend can follow it.
-      if (error instanceof ParleyError && error.code === 'storage_not_found' && inOwnSwarm) {
-        await deleteFromOwnSwarm(this.ctx, [stored.hash]);
+        expiresAt: boundedExpiry(stored.t + ttl, now),
+        payload: payloadOf(copy.entry, destination),
+      })),
+    );
+    const inOwnSwarm = pubkey === this.ownSessionId();
+    const done: Copy[] = [];
+    const strays: string[] = [];
+    for (const [i, result] of recorded.entries()) {
+      const { copy, stored, ttl } = landed[i]!;
+      if (!result.recorded) {
+        // One that reached the recipient has left; only an unsend can follow it.
+        if (inOwnSwarm) strays.push(stored.hash);
+        continue;
       }
-      throw error;
-    }
-    if (inOwnSwarm) {
+      if (destination === 'recipient') this.emitStatus(copy.entry.messageId, copy.entry.recipient, 'sent', null);
       // A delete-after-read message of ours is read already: its copy in our swarm ends with its timer.
-      const message = await getMessage(this.ctx.db, entry.messageId);
-      if (message?.expiresAt != null && message.expiresAt < stored.t + ttl) {
-        await shortenOwnExpiry(this.ctx, [stored.hash], message.expiresAt);
+      if (inOwnSwarm && result.expiresAt !== null && result.expiresAt < stored.t + ttl) {
+        await shortenOwnExpiry(this.ctx, [stored.hash], result.expiresAt);
       }
+      this.ctx.log(`outbox: message ${copy.entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);
+      done.push(copy);
     }
-    this.ctx.log(`outbox: message ${entry.messageId} stored for ${destination === 'recipient' ? shortSessionId(pubkey) : 'sync'}`);
+    await deleteFromOwnSwarm(this.ctx, strays);
+    return done;
   }
 
   private async attemptFailed(entry: OutboxRecord, error: unknown): Promise<AttemptOutcome> {
@@ -507,8 +648,9 @@ export class Outbox {
     };
     switch (failure.kind) {
       case 'offline':
+        // The pass waits for the network once every lane has ended (sendDue).
         await record('network_offline', now);
-        return this.goOffline();
+        return 'offline';
       case 'aborted':
         await record('aborted', now);
         return 'stopped';
@@ -540,6 +682,11 @@ export class Outbox {
   private emitStatus(messageId: number, conversationId: SessionId, status: OutgoingStatus, failureCode: ErrorCode | null): void {
     this.ctx.events.emit({ type: 'message_status', messageId, conversationId, status, failureCode });
   }
+}
+
+function payloadOf(entry: OutboxRecord, destination: Destination): string {
+  // A sync copy is only ever sent for an entry that has one (sendDue).
+  return destination === 'recipient' ? entry.recipientPayload : entry.syncPayload!;
 }
 
 function codeOf(error: unknown): string {

@@ -159,13 +159,14 @@ export async function failAttachmentMessage(db: ParleyDB, messageId: number, cod
  */
 export async function cancelAttachmentMessage(db: ParleyDB, messageId: number): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
-  return writeTransaction(db, ['messages', 'outbox'], 'cancelAttachmentMessage', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'cancelAttachmentMessage', async (tx) => {
     const message = await tx.objectStore('messages').get(messageId);
     if (message === undefined || message.direction !== 'outgoing' || message.status !== 'queued' || (message.attachments?.length ?? 0) === 0) return undefined;
     if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
     const attachments = message.attachments!.map((a) => (a.source !== null && a.source.url === null ? { ...a, state: 'cancelled' as const, failureCode: null } : a));
     const next = { ...message, status: 'failed' as const, failureCode: 'aborted' as const, attachments };
     await tx.objectStore('messages').put(next);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return next;
   });
 }
@@ -177,13 +178,14 @@ export async function cancelAttachmentMessage(db: ParleyDB, messageId: number): 
 export async function startAttachmentUpload(db: ParleyDB, messageId: number, index: number): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
   checkInteger(index, 'index', 0);
-  return writeTransaction(db, ['messages', 'outbox'], 'startAttachmentUpload', async (tx) => {
+  return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'startAttachmentUpload', async (tx) => {
     const message = await tx.objectStore('messages').get(messageId);
     const attachment = message?.attachments?.[index];
     if (message === undefined || attachment === undefined || message.direction !== 'outgoing' || message.status !== 'queued') return undefined;
     if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
     const next = { ...message, attachments: message.attachments!.map((a, i) => (i === index ? { ...a, state: 'uploading' as const, failureCode: null } : a)) };
     await tx.objectStore('messages').put(next);
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return next;
   });
 }

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshIndexedDB } from '../../../test/fake-indexeddb.ts';
 import { fuzzParameters, fuzzTimeoutMs } from '../../../test/fuzz.ts';
 import {
+  cancelAttachmentMessage,
   failAttachmentMessage,
   queueAttachmentMessage,
   requeueAttachmentMessage,
@@ -24,10 +25,12 @@ import {
   queueOutgoingMessage,
   queueUnsendRequest,
   recordDestinationStored,
+  recordDestinationsStored,
   recordSendFailure,
   requeueInterruptedSends,
   retryFailedMessage,
   startSendAttempt,
+  startSendAttempts,
 } from './outbox-repo.ts';
 import type { LastMessageSummary, MessageRecord, NewMessage, StoredAttachment } from './schema.ts';
 
@@ -156,6 +159,23 @@ describe('the conversation summary', () => {
     await expectFresh();
   });
 
+  it('follows the outbox batches: several messages started and recorded in one transaction each', async () => {
+    const a = await send(outgoing(peer(5), 1000));
+    const b = await send(outgoing(peer(5), 1001));
+    const c = await send(outgoing(peer(6), 1002));
+    await startSendAttempts(db, [a, b, c]);
+    expect((await summary(peer(5)))?.status).toBe('sending');
+    expect((await summary(peer(6)))?.status).toBe('sending');
+    await recordDestinationsStored(db, [
+      { messageId: a, destination: 'recipient', hash: 'ha', expiresAt: 10_000 },
+      { messageId: b, destination: 'recipient', hash: 'hb', expiresAt: 10_000 },
+      { messageId: c, destination: 'recipient', hash: 'hc', expiresAt: 10_000 },
+    ]);
+    expect(await summary(peer(5))).toMatchObject({ messageId: b, status: 'sent' });
+    expect((await summary(peer(6)))?.status).toBe('sent');
+    await expectFresh();
+  });
+
   it('shows messages a closed tab left sending as queued again', async () => {
     const a = await send(outgoing(peer(1), 1000));
     const b = await send(outgoing(peer(2), 1001));
@@ -219,6 +239,18 @@ describe('the conversation summary', () => {
     await requeueAttachmentMessage(db, result.id);
     expect((await summary(peer(4)))?.status).toBe('queued');
     await setAttachmentUploaded(db, result.id, 0, 'http://files.example/1');
+    await expectFresh();
+  });
+
+  it('shows a message whose upload was stopped as failed', async () => {
+    const result = await queueAttachmentMessage(db, {
+      message: outgoing(peer(7), 1000, 'stop me', { attachments: [PHOTO] }),
+      plaintexts: [new Uint8Array([1, 2, 3])],
+      conversationUpdate: { createdAt: 1000, lastMessageAt: 1000, unreadIncrement: 0 },
+    });
+    if (!result.inserted) throw new Error('expected a new message');
+    await cancelAttachmentMessage(db, result.id);
+    expect((await summary(peer(7)))?.status).toBe('failed');
     await expectFresh();
   });
 

@@ -10,10 +10,12 @@ import {
   nextOutboxAttemptAt,
   queueOutgoingMessage,
   recordDestinationStored,
+  recordDestinationsStored,
   recordSendFailure,
   requeueInterruptedSends,
   retryFailedMessage,
   startSendAttempt,
+  startSendAttempts,
   type OutgoingMessageWrite,
 } from './outbox-repo.ts';
 import { filterUnseen } from './seen-hashes-repo.ts';
@@ -215,6 +217,40 @@ describe('the steps of a send', () => {
     expect(await getOutboxEntry(db, a)).toMatchObject({ nextAttemptAt: 5000 });
     expect(await getOutboxEntry(db, b)).toMatchObject({ nextAttemptAt: 200 });
     expect(await requeueInterruptedSends(db, 6000)).toBe(0);
+  });
+
+  it('starts and records several sends in one transaction each, leaving out a message deleted meanwhile', async () => {
+    const a = await queued(send(peer(1), 100));
+    const b = await queued(send(peer(1), 200));
+    const c = await queued(send(peer(1), 300));
+    const started = await startSendAttempts(db, [a, 42, b, c]);
+    expect(started.map((e) => [e.messageId, e.attempts])).toEqual([
+      [a, 1],
+      [b, 1],
+      [c, 1],
+    ]);
+    expect(await getMessage(db, b)).toMatchObject({ status: 'sending' });
+    const recorded = await recordDestinationsStored(db, [
+      { messageId: a, destination: 'recipient', hash: 'a-hash', expiresAt: 9000, payload: PAYLOAD },
+      { messageId: 42, destination: 'recipient', hash: 'x-hash', expiresAt: 9000 },
+      // Unsent meanwhile: the entry holds another payload now.
+      { messageId: b, destination: 'recipient', hash: 'b-hash', expiresAt: 9000, payload: 'CAkKCw==' },
+      { messageId: c, destination: 'recipient', hash: 'c-hash', expiresAt: 9000, payload: PAYLOAD },
+    ]);
+    expect(recorded).toEqual([
+      { messageId: a, recorded: true, complete: false, expiresAt: null },
+      { messageId: 42, recorded: false },
+      { messageId: b, recorded: false },
+      { messageId: c, recorded: true, complete: false, expiresAt: null },
+    ]);
+    expect(await getMessage(db, a)).toMatchObject({ status: 'sent', swarmHashes: ['a-hash'] });
+    expect(await getMessage(db, b)).toMatchObject({ status: 'sending', swarmHashes: [] });
+    expect(await filterUnseen(db, ['a-hash', 'b-hash', 'c-hash', 'x-hash'])).toEqual(['b-hash', 'x-hash']);
+    // Only the sync copy is left: starting it again leaves the message 'sent'.
+    expect((await startSendAttempts(db, [a]))[0]).toMatchObject({ attempts: 2, recipientStored: true });
+    expect(await getMessage(db, a)).toMatchObject({ status: 'sent' });
+    await expectCode(startSendAttempts(db, [a, 0]), 'invalid_argument', 'messageIds[1]');
+    await expectCode(recordDestinationsStored(db, [{ messageId: a, destination: 'sync', hash: '', expiresAt: 1 }]), 'invalid_argument', 'copies[0].hash');
   });
 
   it('reports a message that has no outbox entry', async () => {

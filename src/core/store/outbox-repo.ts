@@ -19,7 +19,8 @@ import { refreshSummariesIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
 import { unsentRecord } from './disappearing-repo.ts';
 import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
-import type { NewMessage, OutboxRecord, OutgoingMessageRecord, SessionId } from './schema.ts';
+import type { IDBPObjectStore } from 'idb';
+import type { NewMessage, OutboxRecord, OutgoingMessageRecord, ParleySchema, SessionId } from './schema.ts';
 import { markSeenIn } from './seen-hashes-repo.ts';
 import { keyRange } from './idb-env.ts';
 import { storageCall } from './storage-errors.ts';
@@ -142,6 +143,31 @@ export async function startSendAttempt(db: ParleyDB, messageId: number): Promise
 }
 
 /**
+ * `startSendAttempt` for several messages in one transaction (the outbox's batches). A message
+ * deleted (or unsent) since the caller listed it is left out: the entries returned are those started.
+ */
+export async function startSendAttempts(db: ParleyDB, messageIds: readonly number[]): Promise<OutboxRecord[]> {
+  messageIds.forEach((id, i) => checkInteger(id, `messageIds[${i}]`, 1));
+  return writeTransaction(db, ['outbox', 'messages', 'conversations'], 'startSendAttempts', async (tx) => {
+    const outbox = tx.objectStore('outbox');
+    const messages = tx.objectStore('messages');
+    const started: OutboxRecord[] = [];
+    const touched = new Set<SessionId>();
+    for (const messageId of messageIds) {
+      const current = await loadSendIfAny(outbox, messages, messageId);
+      if (current === undefined) continue;
+      const entry = { ...current.entry, attempts: current.entry.attempts + 1 };
+      const message = entry.recipientStored ? current.message : { ...current.message, status: 'sending' as const, failureCode: null };
+      await Promise.all([outbox.put(entry), messages.put(message)]);
+      touched.add(message.conversationId);
+      started.push(entry);
+    }
+    await refreshSummariesIn(messages, tx.objectStore('conversations'), touched);
+    return started;
+  });
+}
+
+/**
  * An attempt failed. With a `nextAttemptAt` the message is queued again; with null the send is
  * given up: the message is 'failed' with the code, and the entry stays (for a manual retry) but
  * leaves the due index. A message the recipient already has stays 'sent' either way: only its
@@ -164,60 +190,117 @@ export async function recordSendFailure(
   }));
 }
 
+/** A copy one destination has stored: `recordDestinationStored`, `recordDestinationsStored`. */
+export interface StoredCopy {
+  readonly messageId: number;
+  readonly destination: Destination;
+  readonly hash: string;
+  readonly expiresAt: number;
+  /**
+   * The payload that was stored. When the entry no longer holds it (the message was unsent while
+   * this copy was on its way, and its entry now carries the unsend request), nothing is recorded,
+   * as for a deleted message.
+   */
+  readonly payload?: string;
+}
+
 /**
  * One destination (the recipient's swarm, or our own for the sync copy) has stored the payload
  * under `hash`. The hash joins the message and the seen hashes (so our own sync copy is not
  * processed again when polled). The message is 'sent' as soon as the recipient's swarm has it
  * (what the person cares about); the entry goes once every destination is stored. Returns whether
- * the send is complete.
+ * the send is complete; `storage_not_found` when the message is gone or its entry no longer holds
+ * the payload.
  */
-export async function recordDestinationStored(
-  db: ParleyDB,
-  stored: {
-    readonly messageId: number;
-    readonly destination: Destination;
-    readonly hash: string;
-    readonly expiresAt: number;
-    /**
-     * The payload that was stored. When the entry no longer holds it (the message was unsent while
-     * this copy was on its way, and its entry now carries the unsend request), nothing is recorded
-     * and `storage_not_found` is thrown, as for a deleted message.
-     */
-    readonly payload?: string;
-  },
-): Promise<{ readonly complete: boolean }> {
-  checkObject(stored, 'stored');
-  checkInteger(stored.messageId, 'stored.messageId', 1);
-  checkOneOf(stored.destination, 'stored.destination', ['recipient', 'sync'] as const);
-  checkText(stored.hash, 'stored.hash');
-  checkTime(stored.expiresAt, 'stored.expiresAt');
+export async function recordDestinationStored(db: ParleyDB, stored: StoredCopy): Promise<{ readonly complete: boolean }> {
+  checkStoredCopy(stored, 'stored');
   return writeTransaction(db, ['outbox', 'messages', 'seenHashes', 'conversations'], 'recordDestinationStored', async (tx) => {
-    const { entry, message } = await loadSend(tx.objectStore('outbox'), tx.objectStore('messages'), stored.messageId);
-    const expected = stored.destination === 'recipient' ? entry.recipientPayload : entry.syncPayload;
-    if (stored.payload !== undefined && stored.payload !== expected) {
-      throw new ParleyError('storage_not_found', 'storage: the outbox entry no longer holds this payload', { messageId: stored.messageId });
+    const recorded = await recordStoredIn(tx.objectStore('outbox'), tx.objectStore('messages'), tx.objectStore('seenHashes'), stored);
+    if (recorded === undefined) {
+      throw new ParleyError('storage_not_found', 'storage: no outbox entry holding this payload', { messageId: stored.messageId });
     }
-    const nextEntry: OutboxRecord = stored.destination === 'recipient'
-      ? { ...entry, recipientStored: true }
-      : { ...entry, syncStored: true };
-    const complete = nextEntry.recipientStored && nextEntry.syncStored;
-    const swarmHashes = message.swarmHashes.includes(stored.hash) ? message.swarmHashes : [...message.swarmHashes, stored.hash];
-    // The sync copy is in our own swarm (and a note to self's one copy): a signed delete can reach it.
-    const inOwnSwarm = stored.destination === 'sync' || entry.recipient === message.senderSessionId;
-    const own = message.ownSwarmHashes ?? [];
-    const ownSwarmHashes = inOwnSwarm && !own.includes(stored.hash) ? [...own, stored.hash] : own;
-    await markSeenIn(tx.objectStore('seenHashes'), [stored.hash], stored.expiresAt);
-    await tx.objectStore('messages').put({
-      ...message,
-      swarmHashes,
-      ownSwarmHashes,
-      ...(nextEntry.recipientStored ? { status: 'sent' as const, failureCode: null } : {}),
-    });
-    if (complete) await tx.objectStore('outbox').delete(entry.messageId);
-    else await tx.objectStore('outbox').put(nextEntry);
-    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
-    return { complete };
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [recorded.conversationId]);
+    return { complete: recorded.complete };
   });
+}
+
+/** What `recordDestinationsStored` did with one copy. */
+export type RecordedCopy =
+  | {
+      readonly messageId: number;
+      readonly recorded: true;
+      readonly complete: boolean;
+      /** The message's own expiry (a disappearing message), after the record. */
+      readonly expiresAt: number | null;
+    }
+  /** The message was deleted, or unsent, while the copy was on its way: nothing recorded. */
+  | { readonly messageId: number; readonly recorded: false };
+
+/**
+ * `recordDestinationStored` for several stored copies in one transaction (the outbox's batches).
+ * A copy whose message is gone, or whose entry no longer holds its payload, is reported
+ * `recorded: false` and the others are recorded all the same.
+ */
+export async function recordDestinationsStored(db: ParleyDB, copies: readonly StoredCopy[]): Promise<RecordedCopy[]> {
+  copies.forEach((copy, i) => checkStoredCopy(copy, `copies[${i}]`));
+  return writeTransaction(db, ['outbox', 'messages', 'seenHashes', 'conversations'], 'recordDestinationsStored', async (tx) => {
+    const results: RecordedCopy[] = [];
+    const touched = new Set<SessionId>();
+    for (const copy of copies) {
+      const recorded = await recordStoredIn(tx.objectStore('outbox'), tx.objectStore('messages'), tx.objectStore('seenHashes'), copy);
+      if (recorded === undefined) {
+        results.push({ messageId: copy.messageId, recorded: false });
+        continue;
+      }
+      touched.add(recorded.conversationId);
+      results.push({ messageId: copy.messageId, recorded: true, complete: recorded.complete, expiresAt: recorded.expiresAt });
+    }
+    await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), touched);
+    return results;
+  });
+}
+
+function checkStoredCopy(stored: StoredCopy, path: string): void {
+  checkObject(stored, path);
+  checkInteger(stored.messageId, `${path}.messageId`, 1);
+  checkOneOf(stored.destination, `${path}.destination`, ['recipient', 'sync'] as const);
+  checkText(stored.hash, `${path}.hash`);
+  checkTime(stored.expiresAt, `${path}.expiresAt`);
+}
+
+type StoreOf<Name extends 'outbox' | 'messages' | 'seenHashes'> = IDBPObjectStore<ParleySchema, ['outbox', 'messages', 'seenHashes', 'conversations'], Name, 'readwrite'>;
+
+/** One stored copy recorded inside a transaction; undefined (nothing written) when its entry or payload is gone. */
+async function recordStoredIn(
+  outbox: StoreOf<'outbox'>,
+  messages: StoreOf<'messages'>,
+  seenHashes: StoreOf<'seenHashes'>,
+  stored: StoredCopy,
+): Promise<{ complete: boolean; expiresAt: number | null; conversationId: SessionId } | undefined> {
+  const current = await loadSendIfAny(outbox, messages, stored.messageId);
+  if (current === undefined) return undefined;
+  const { entry, message } = current;
+  const expected = stored.destination === 'recipient' ? entry.recipientPayload : entry.syncPayload;
+  if (stored.payload !== undefined && stored.payload !== expected) return undefined;
+  const nextEntry: OutboxRecord = stored.destination === 'recipient'
+    ? { ...entry, recipientStored: true }
+    : { ...entry, syncStored: true };
+  const complete = nextEntry.recipientStored && nextEntry.syncStored;
+  const swarmHashes = message.swarmHashes.includes(stored.hash) ? message.swarmHashes : [...message.swarmHashes, stored.hash];
+  // The sync copy is in our own swarm (and a note to self's one copy): a signed delete can reach it.
+  const inOwnSwarm = stored.destination === 'sync' || entry.recipient === message.senderSessionId;
+  const own = message.ownSwarmHashes ?? [];
+  const ownSwarmHashes = inOwnSwarm && !own.includes(stored.hash) ? [...own, stored.hash] : own;
+  await markSeenIn(seenHashes, [stored.hash], stored.expiresAt);
+  await messages.put({
+    ...message,
+    swarmHashes,
+    ownSwarmHashes,
+    ...(nextEntry.recipientStored ? { status: 'sent' as const, failureCode: null } : {}),
+  });
+  if (complete) await outbox.delete(entry.messageId);
+  else await outbox.put(nextEntry);
+  return { complete, expiresAt: message.expiresAt ?? null, conversationId: message.conversationId };
 }
 
 /** The user asks to retry a failed message: queued again, due at `now`, with a fresh attempt count. */
@@ -272,11 +355,19 @@ async function loadSend(
   messages: { get(key: number): Promise<unknown> },
   messageId: number,
 ): Promise<{ entry: OutboxRecord; message: OutgoingMessageRecord }> {
+  const current = await loadSendIfAny(outbox, messages, messageId);
+  if (current === undefined) throw new ParleyError('storage_not_found', 'storage: no outbox entry for this message', { messageId });
+  return current;
+}
+
+async function loadSendIfAny(
+  outbox: { get(key: number): Promise<OutboxRecord | undefined> },
+  messages: { get(key: number): Promise<unknown> },
+  messageId: number,
+): Promise<{ entry: OutboxRecord; message: OutgoingMessageRecord } | undefined> {
   const [entry, message] = await Promise.all([outbox.get(messageId), messages.get(messageId)]);
   const outgoing = message as OutgoingMessageRecord | undefined;
-  if (entry === undefined || outgoing === undefined || outgoing.direction !== 'outgoing') {
-    throw new ParleyError('storage_not_found', 'storage: no outbox entry for this message', { messageId });
-  }
+  if (entry === undefined || outgoing === undefined || outgoing.direction !== 'outgoing') return undefined;
   return { entry, message: outgoing };
 }
 

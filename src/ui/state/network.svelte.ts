@@ -30,16 +30,28 @@ export class NetworkStatus {
     this.outbox = outbox;
   }
 
-  /** Follows the browser's online/offline events; returns the function that stops following. */
+  /**
+   * Follows the browser's online/offline events; returns the function that stops following. Back
+   * online, the engine is told at once, so that messages written offline leave without waiting for
+   * its next probe (docs/delivery.md "Throughput after reconnect").
+   */
   followBrowser(target: Window): () => void {
     const update = (): void => {
       this.browserOnline = target.navigator.onLine;
     };
-    target.addEventListener('online', update);
+    const back = (): void => {
+      update();
+      try {
+        void this.#core().networkMayBeBack().catch(() => undefined);
+      } catch {
+        // No engine yet: it asks the network itself once it starts.
+      }
+    };
+    target.addEventListener('online', back);
     target.addEventListener('offline', update);
     update();
     return () => {
-      target.removeEventListener('online', update);
+      target.removeEventListener('online', back);
       target.removeEventListener('offline', update);
     };
   }
