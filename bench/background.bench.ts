@@ -61,7 +61,8 @@ export async function start(): Promise<() => Promise<void>> {
     const result = await done;
     // Let it stop its Chromium and devnet before the run ends (bounded: it has its own caps).
     if (child.exitCode === null && child.signalCode === null) {
-      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      // unref: a cap, not a reason for the run to stay up once the child has exited.
+      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     }
     // NaN (nothing to measure) crosses the IPC channel's JSON as null.
     for (const figure of result.figures) record({ ...figure, value: figure.value ?? Number.NaN });

@@ -75,7 +75,7 @@ export class HiddenTabsBrowser {
       if (child === undefined || child.exitCode !== null || child.signalCode !== null) resolve();
       else child.once('exit', () => resolve());
     });
-    const within = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+    const within = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
     if (this.#browser !== undefined) {
       // Disconnecting alone would leave a browser we launched ourselves running.
       const session = await this.#browser.newBrowserCDPSession().catch(() => undefined);
