@@ -36,6 +36,8 @@ test('Alice sends files; Bob previews the image, not the HTML one, and saves the
     // Alice's own image previews from her device at once.
     await expect(sent.getByRole('img', { name: 'photo.png' })).toBeVisible();
     await expect(sent.getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 90_000 });
+    // The list shows the caption behind the files' clip.
+    await expect(alice.getByRole('list', { name: 'Conversations' }).getByRole('link')).toContainText('You: 📎 files for Bob');
 
     await bob.getByRole('link', { name: /Alice/u }).click({ timeout: 90_000 });
     const received = messageRow(bob, 'files for Bob');

@@ -74,11 +74,15 @@ test('Alice records a voice message and sends it; Bob downloads it and plays it 
     await expect(sent.getByRole('button', { name: 'Play voice message' })).toBeEnabled();
     await expect(sent.getByText(/ · audio\/(mp4|webm|ogg)$/u)).toBeVisible();
     await expect(sent.getByRole('img', { name: 'Sent' })).toBeVisible({ timeout: 90_000 });
+    // A message with no text still has a line in the list that says what it is.
+    await expect(alice.getByRole('list', { name: 'Conversations' }).getByRole('link')).toContainText('You: 🎤 Voice message');
     // She can listen to it: the position moves.
     await sent.getByRole('button', { name: 'Play voice message' }).click();
     await expect(sent.getByRole('slider', { name: 'Position in voice message' })).toHaveAttribute('aria-valuetext', /^0:0[1-5] of 0:0[2-5]$/u, { timeout: 20_000 });
 
-    await bob.getByRole('link', { name: /Alice/u }).click({ timeout: 90_000 });
+    const fromAlice = bob.getByRole('link', { name: /Alice/u });
+    await expect(fromAlice).toContainText('🎤 Voice message', { timeout: 90_000 });
+    await fromAlice.click();
     const received = voiceRows(bob);
     await expect(received).toHaveCount(1, { timeout: 90_000 });
     // Bob has never written to Alice: nothing is fetched without a tap.

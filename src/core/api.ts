@@ -92,6 +92,16 @@ export interface MessagePreview {
   readonly sentAt: number;
   /** Outgoing messages only. */
   readonly status: OutgoingStatus | null;
+  /** The files it carries (null: none), so a message that is only files still has a preview. */
+  readonly attachments: AttachmentsPreview | null;
+}
+
+/** What the list says about a message's files: how many, and what the first one claims to be. */
+export interface AttachmentsPreview {
+  readonly count: number;
+  readonly firstFileName: string;
+  readonly firstContentType: string;
+  readonly firstIsVoiceMessage: boolean;
 }
 
 /** The answer to a check made as the person types: nothing is stored, nothing is thrown. */

@@ -69,6 +69,13 @@ export const strings = {
     noMessages: 'No messages yet',
     you: 'You: ',
     loading: 'Loading conversations…',
+    // What the one line says for a message's files (lib/message-preview.ts); the icon is decoration.
+    files: {
+      voice: 'Voice message',
+      photo: 'Photo',
+      video: 'Video',
+      count: (count: number) => `${count} files`,
+    },
   },
   newConversation: {
     heading: 'New conversation',

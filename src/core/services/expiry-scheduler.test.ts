@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeContext, type TestContext } from '../../../test/services-fixture.ts';
 import { waitUntil } from '../../../test/wait.ts';
 import { ready } from '../../../wasm/sodium.ts';
-import { insertMessage, queueOutgoingMessage, type NewMessage } from '../store/index.ts';
+import { insertMessage, queueOutgoingMessage, recordIncomingMessage, type NewMessage } from '../store/index.ts';
 import type { Timers } from './auto-lock.ts';
 import { ExpiryScheduler } from './expiry-scheduler.ts';
 
@@ -80,6 +80,20 @@ describe('ExpiryScheduler', () => {
     await waitUntil('the expired message removed', () => t.events.some((e) => e.type === 'messages_removed'));
     expect(await t.db.get('messages', 1)).toBeUndefined();
     expect(await t.db.get('messages', 2)).toBeDefined();
+    scheduler.stop();
+  });
+
+  it('an unread message that expires leaves the unread count, and the list hears the new count', async () => {
+    const { t, time, scheduler } = await setup();
+    for (const message of [incoming(T0, T0 + 10_000), incoming(T0 + 1, null)]) {
+      await recordIncomingMessage(t.db, { message, conversationUpdate: { createdAt: T0, lastMessageAt: message.sentAt, unreadIncrement: 1 }, seenHash: null });
+    }
+    await scheduler.start();
+    time.advanceTo(T0 + 10_000);
+    await waitUntil('the expired message removed', () => t.events.some((e) => e.type === 'messages_removed'));
+    await waitUntil('the conversation announced', () => t.events.some((e) => e.type === 'conversation'));
+    expect(t.events.filter((e) => e.type === 'conversation').at(-1)).toMatchObject({ conversation: { unreadCount: 1 } });
+    expect((await t.db.get('conversations', PEER))?.unreadCount).toBe(1);
     scheduler.stop();
   });
 

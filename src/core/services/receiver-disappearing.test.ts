@@ -116,6 +116,16 @@ describe('Receiver: unsend', () => {
     expect(changed[0]).toMatchObject({ message: { kind: 'unsent', body: '' } });
   });
 
+  it('an unread message its author unsends no longer counts as unread, and the list hears it', async () => {
+    const { t, receiver } = await setup();
+    await receiver.receive([from(alice, { dataMessage: { body: 'oops' } }, NOW - 100), from(alice, { dataMessage: { body: 'kept' } }, NOW - 90)]);
+    expect((await getConversation(t.db, alice.sessionId))?.unreadCount).toBe(2);
+    await receiver.receive([from(alice, { unsendRequest: { timestamp: NOW - 100, author: alice.sessionId } }, NOW - 50)]);
+    expect((await getConversation(t.db, alice.sessionId))?.unreadCount).toBe(1);
+    const announced = t.events.filter((e) => e.type === 'conversation').at(-1);
+    expect(announced).toMatchObject({ conversation: { unreadCount: 1 } });
+  });
+
   it('a forged unsend (author is not the sender) is refused and the message stays', async () => {
     const { t, receiver } = await setup();
     await receiver.receive([from(alice, { dataMessage: { body: 'mine' } }, NOW - 100)]);

@@ -29,7 +29,15 @@ export function conversationView(record: ConversationRecord): ConversationView {
 }
 
 function messagePreview(summary: LastMessageSummary): MessagePreview {
-  return { kind: summary.kind, direction: summary.direction, body: summary.excerpt, sentAt: summary.sentAt, status: summary.status };
+  const files = summary.attachments ?? null; // absent in summaries written before it existed: none
+  return {
+    kind: summary.kind,
+    direction: summary.direction,
+    body: summary.excerpt,
+    sentAt: summary.sentAt,
+    status: summary.status,
+    attachments: files === null ? null : { count: files.count, firstFileName: files.firstFileName, firstContentType: files.firstContentType, firstIsVoiceMessage: files.firstIsVoiceMessage },
+  };
 }
 
 export function messageView(record: MessageRecord): MessageView {

@@ -80,7 +80,7 @@ export async function queueAttachmentMessage(db: ParleyDB, write: AttachmentMess
     const result = await insertMessageIn(tx.objectStore('messages'), message);
     if (!result.inserted) return result;
     for (const [index, plaintext] of write.plaintexts.entries()) await tx.objectStore('attachmentData').put({ messageId: result.id, index, plaintext });
-    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, write.conversationUpdate);
+    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, write.conversationUpdate, result.id);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return result;
   });

@@ -57,6 +57,15 @@ async function recomputed(database: ParleyDB, conversationId: string): Promise<L
     excerpt: newest.body.slice(0, PREVIEW_EXCERPT_LENGTH),
     sentAt: newest.sentAt,
     status: newest.direction === 'outgoing' ? newest.status : null,
+    attachments:
+      newest.attachments === undefined || newest.attachments.length === 0
+        ? null
+        : {
+            count: newest.attachments.length,
+            firstFileName: newest.attachments[0]!.fileName,
+            firstContentType: newest.attachments[0]!.contentType,
+            firstIsVoiceMessage: newest.attachments[0]!.voiceMessage,
+          },
   };
 }
 
@@ -125,7 +134,7 @@ const PHOTO: StoredAttachment = {
 describe('the conversation summary', () => {
   it('follows a message that arrives, and not a late older one or a duplicate', async () => {
     const first = await receive(incoming(peer(1), 2000));
-    expect(await summary(peer(1))).toEqual({ messageId: first, kind: 'text', direction: 'incoming', excerpt: 'in 2000', sentAt: 2000, status: null });
+    expect(await summary(peer(1))).toEqual({ messageId: first, kind: 'text', direction: 'incoming', excerpt: 'in 2000', sentAt: 2000, status: null, attachments: null });
     await receive(incoming(peer(1), 1000));
     expect((await summary(peer(1)))?.messageId).toBe(first);
     await receive(incoming(peer(1), 2000, 'the same again'));
@@ -221,6 +230,31 @@ describe('the conversation summary', () => {
     expect((await summary(peer(1)))?.excerpt).toBe('in 1000');
     expect(await summary(peer(2))).toBeNull();
     expect(await summary(peer(3))).toBeNull();
+    await expectFresh();
+  });
+
+  it('says what the files of a message that is only files are, so the list has something to show', async () => {
+    const voice: StoredAttachment = { ...PHOTO, contentType: 'audio/ogg', fileName: 'voice.ogg', voiceMessage: true, state: 'available' };
+    await receive(incoming(peer(5), 1000, '', { attachments: [voice] }));
+    expect(await summary(peer(5))).toMatchObject({
+      excerpt: '',
+      attachments: { count: 1, firstFileName: 'voice.ogg', firstContentType: 'audio/ogg', firstIsVoiceMessage: true },
+    });
+    await receive(incoming(peer(5), 2000, '', { attachments: [PHOTO, PHOTO, voice] }));
+    expect((await summary(peer(5)))?.attachments).toEqual({ count: 3, firstFileName: 'a.png', firstContentType: 'image/png', firstIsVoiceMessage: false });
+    await receive(incoming(peer(5), 3000, 'just words'));
+    expect((await summary(peer(5)))?.attachments).toBeNull();
+    await expectFresh();
+  });
+
+  it('fills in the files of a summary written before it carried them, on the next write', async () => {
+    const id = await receive(incoming(peer(6), 1000, '', { attachments: [PHOTO] }));
+    const record = (await getConversation(db, peer(6)))!;
+    const { attachments: _dropped, ...older } = record.lastMessage!;
+    await db.put('conversations', { ...record, lastMessage: older });
+    await startReadTimers(db, peer(6), 2000); // no timer waits: writes nothing, so nothing refreshes
+    await receive(incoming(peer(6), 500, 'late and older'));
+    expect(await summary(peer(6))).toMatchObject({ messageId: id, attachments: { count: 1, firstFileName: 'a.png' } });
     await expectFresh();
   });
 

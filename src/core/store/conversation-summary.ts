@@ -8,7 +8,7 @@
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import { keyRange } from './idb-env.ts';
-import type { ConversationRecord, LastMessageSummary, MessageRecord, ParleySchema, SessionId } from './schema.ts';
+import type { AttachmentsSummary, ConversationRecord, LastMessageSummary, MessageRecord, ParleySchema, SessionId } from './schema.ts';
 
 /** Characters of the body kept for the preview: more than one line of the widest list shows. */
 export const PREVIEW_EXCERPT_LENGTH = 200;
@@ -33,7 +33,14 @@ export function summaryOf(message: MessageRecord): LastMessageSummary {
     excerpt: previewExcerpt(message.body),
     sentAt: message.sentAt,
     status: message.direction === 'outgoing' ? message.status : null,
+    attachments: attachmentsSummaryOf(message),
   };
+}
+
+function attachmentsSummaryOf(message: MessageRecord): AttachmentsSummary | null {
+  const first = message.attachments?.[0];
+  if (first === undefined) return null;
+  return { count: message.attachments!.length, firstFileName: first.fileName, firstContentType: first.contentType, firstIsVoiceMessage: first.voiceMessage };
 }
 
 /** The newest message of a conversation (highest sentAt, then highest id), read inside a caller's transaction. */
@@ -77,5 +84,20 @@ export async function refreshSummariesIn<Tx extends Stores>(
 function sameSummary(a: LastMessageSummary | null | undefined, b: LastMessageSummary | null): boolean {
   if (a === undefined) return false;
   if (a === null || b === null) return a === b;
-  return a.messageId === b.messageId && a.kind === b.kind && a.direction === b.direction && a.excerpt === b.excerpt && a.sentAt === b.sentAt && a.status === b.status;
+  return (
+    a.messageId === b.messageId &&
+    a.kind === b.kind &&
+    a.direction === b.direction &&
+    a.excerpt === b.excerpt &&
+    a.sentAt === b.sentAt &&
+    a.status === b.status &&
+    sameAttachments(a.attachments, b.attachments)
+  );
+}
+
+/** An absent field (a summary written before it existed) differs from null, so the next refresh fills it in. */
+function sameAttachments(a: AttachmentsSummary | null | undefined, b: AttachmentsSummary | null | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a === null || b === null) return a === b;
+  return a.count === b.count && a.firstFileName === b.firstFileName && a.firstContentType === b.firstContentType && a.firstIsVoiceMessage === b.firstIsVoiceMessage;
 }

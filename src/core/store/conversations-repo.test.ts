@@ -40,14 +40,14 @@ function incoming(from: string, sentAt: number, unread = 1) {
 describe('conversations repository', () => {
   it('opens a conversation once; opening it again returns it unchanged', async () => {
     const created = await ensureConversation(db, peer(1), 1000);
-    expect(created).toEqual({ id: peer(1), displayName: null, createdAt: 1000, lastMessageAt: 1000, unreadCount: 0, lastMessage: null });
+    expect(created).toEqual({ id: peer(1), displayName: null, createdAt: 1000, lastMessageAt: 1000, unreadCount: 0, lastMessage: null, readThroughId: 0 });
     await incoming(peer(1), 2000);
     const again = await ensureConversation(db, peer(1), 3000);
     expect(again).toEqual({
       ...created,
       lastMessageAt: 2000,
       unreadCount: 1,
-      lastMessage: { messageId: 1, kind: 'text', direction: 'incoming', excerpt: 'hi', sentAt: 2000, status: null },
+      lastMessage: { messageId: 1, kind: 'text', direction: 'incoming', excerpt: 'hi', sentAt: 2000, status: null, attachments: null },
     });
     expect(await getConversation(db, peer(1))).toEqual(again);
   });

@@ -8,7 +8,7 @@ import { checkInteger, checkObject } from '../../../wasm/check.ts';
 import { checkNullableText, checkSessionId, checkTime } from './checks.ts';
 import { currentSummaryIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
-import type { ConversationRecord, ParleySchema, SessionId } from './schema.ts';
+import type { ConversationRecord, MessageRecord, ParleySchema, SessionId } from './schema.ts';
 import { storageCall } from './storage-errors.ts';
 import { writeTransaction } from './transaction.ts';
 
@@ -41,8 +41,11 @@ export async function applyConversationUpdate<Tx extends ArrayLike<StoreNames<Pa
   store: IDBPObjectStore<ParleySchema, Tx, 'conversations', 'readwrite'>,
   id: SessionId,
   update: ConversationUpdate,
+  messageId: number,
 ): Promise<ConversationRecord> {
   const current = await store.get(id);
+  // Nothing unread before this message (or no conversation yet): everything stored before it is read.
+  const readThroughId = current === undefined || current.unreadCount === 0 ? messageId - 1 : current.readThroughId;
   const next: ConversationRecord = {
     id,
     displayName: update.displayName !== undefined ? update.displayName : (current?.displayName ?? null),
@@ -52,6 +55,7 @@ export async function applyConversationUpdate<Tx extends ArrayLike<StoreNames<Pa
     // A new message never changes the timer: only a timer update does (setConversationDisappearing).
     ...(current?.disappearing != null ? { disappearing: current.disappearing } : {}),
     lastMessage: current?.lastMessage ?? null,
+    ...(readThroughId !== undefined ? { readThroughId } : {}),
   };
   await store.put(next);
   return next;
@@ -90,7 +94,8 @@ export async function ensureConversation(db: ParleyDB, id: SessionId, now: numbe
     const existing = await tx.objectStore('conversations').get(id);
     if (existing !== undefined) return existing;
     const lastMessage = await currentSummaryIn(tx.objectStore('messages'), id);
-    const created: ConversationRecord = { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0, lastMessage };
+    const readThroughId = await highestMessageIdIn(tx.objectStore('messages'));
+    const created: ConversationRecord = { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0, lastMessage, readThroughId };
     await tx.objectStore('conversations').add(created);
     return created;
   });
@@ -102,9 +107,41 @@ export async function setConversationDisplayName(db: ParleyDB, id: SessionId, di
   return changeConversation(db, id, 'setConversationDisplayName', (c) => ({ ...c, displayName }));
 }
 
+/** Nothing is unread any more: the count is zeroed and every message stored so far counts as read. */
 export async function markConversationRead(db: ParleyDB, id: SessionId): Promise<void> {
   checkSessionId(id, 'id');
-  return changeConversation(db, id, 'markConversationRead', (c) => ({ ...c, unreadCount: 0 }));
+  return writeTransaction(db, ['conversations', 'messages'], 'markConversationRead', async (tx) => {
+    const current = await tx.objectStore('conversations').get(id);
+    if (current === undefined) {
+      throw new ParleyError('storage_not_found', 'storage: markConversationRead: no such conversation', { operation: 'markConversationRead' });
+    }
+    const readThroughId = await highestMessageIdIn(tx.objectStore('messages'));
+    await tx.objectStore('conversations').put({ ...current, unreadCount: 0, readThroughId });
+  });
+}
+
+/** The id of the newest message stored (ids only grow), 0 when there is none: one key-cursor step. */
+export async function highestMessageIdIn<Tx extends ArrayLike<StoreNames<ParleySchema>>>(
+  messages: IDBPObjectStore<ParleySchema, Tx, 'messages', 'readwrite' | 'readonly'>,
+): Promise<number> {
+  const cursor = await messages.openKeyCursor(null, 'prev');
+  return cursor?.key ?? 0;
+}
+
+/**
+ * An incoming message leaves (expired, deleted) or becomes a tombstone: if it was one the unread
+ * count counts, the count goes down, in the caller's transaction. Call it with the message as it
+ * was before the change.
+ */
+export async function uncountUnreadIn<Tx extends ArrayLike<StoreNames<ParleySchema>>>(
+  conversations: IDBPObjectStore<ParleySchema, Tx, 'conversations', 'readwrite'>,
+  message: MessageRecord,
+): Promise<void> {
+  // Only a visible incoming message is ever counted (the receiver's unreadIncrement).
+  if (message.direction !== 'incoming' || (message.kind ?? 'text') !== 'text') return;
+  const record = await conversations.get(message.conversationId);
+  if (record === undefined || record.readThroughId === undefined || message.id <= record.readThroughId || record.unreadCount === 0) return;
+  await conversations.put({ ...record, unreadCount: record.unreadCount - 1 });
 }
 
 function changeConversation(

@@ -7,6 +7,7 @@ import type { IDBPTransaction } from 'idb';
 import { checkInteger } from '../../../wasm/check.ts';
 import { checkDisappearingSetting, checkSessionId, checkTime } from './checks.ts';
 import { currentSummaryIn, refreshSummariesIn } from './conversation-summary.ts';
+import { highestMessageIdIn, uncountUnreadIn } from './conversations-repo.ts';
 import type { ParleyDB } from './database.ts';
 import { keyRange } from './idb-env.ts';
 import type { ConversationRecord, DisappearingSetting, MessageRecord, ParleySchema, SessionId, SwarmChoreRecord } from './schema.ts';
@@ -26,7 +27,15 @@ export async function setConversationDisappearing(
   return writeTransaction(db, ['conversations', 'messages'], 'setConversationDisappearing', async (tx) => {
     const conversations = tx.objectStore('conversations');
     const current = await conversations.get(id);
-    const base = current ?? { id, displayName: null, createdAt: now, lastMessageAt: now, unreadCount: 0, lastMessage: await currentSummaryIn(tx.objectStore('messages'), id) };
+    const base = current ?? {
+      id,
+      displayName: null,
+      createdAt: now,
+      lastMessageAt: now,
+      unreadCount: 0,
+      lastMessage: await currentSummaryIn(tx.objectStore('messages'), id),
+      readThroughId: await highestMessageIdIn(tx.objectStore('messages')),
+    };
     const next: ConversationRecord = {
       ...base,
       disappearing: setting === null ? null : { mode: setting.mode, timerSeconds: setting.timerSeconds },
@@ -49,7 +58,10 @@ export async function removeExpiredMessages(db: ParleyDB, now: number): Promise<
   checkTime(now, 'now');
   return writeTransaction(db, ['messages', 'outbox', 'attachmentData', 'conversations'], 'removeExpiredMessages', async (tx) => {
     const expired = await tx.objectStore('messages').index('by-expiresAt').getAll(keyRange().upperBound(now));
-    for (const message of expired) await removeIn(tx, message.id);
+    for (const message of expired) {
+      await removeIn(tx, message.id);
+      await uncountUnreadIn(tx.objectStore('conversations'), message);
+    }
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), expired.map((message) => message.conversationId));
     return expired;
   });
@@ -62,6 +74,7 @@ export async function removeMessage(db: ParleyDB, id: number): Promise<MessageRe
     const message = await tx.objectStore('messages').get(id);
     if (message === undefined) return undefined;
     await removeIn(tx, id);
+    await uncountUnreadIn(tx.objectStore('conversations'), message);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return message;
   });
@@ -105,6 +118,7 @@ export async function markMessageUnsent(db: ParleyDB, id: number): Promise<Messa
     await tx.objectStore('messages').put(tombstone);
     await tx.objectStore('outbox').delete(id);
     await tx.objectStore('attachmentData').delete(attachmentsOf(id));
+    await uncountUnreadIn(tx.objectStore('conversations'), message);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return tombstone;
   });

@@ -172,7 +172,9 @@ describe('recordIncomingMessage', () => {
       createdAt: 101,
       lastMessageAt: 100,
       unreadCount: 1,
-      lastMessage: { messageId: 1, kind: 'text', direction: 'incoming', excerpt: 'hello', sentAt: 100, status: null },
+      lastMessage: { messageId: 1, kind: 'text', direction: 'incoming', excerpt: 'hello', sentAt: 100, status: null, attachments: null },
+      // Everything before this first message counts as read: only it is unread.
+      readThroughId: 0,
     });
     expect(await filterUnseen(db, ['hash-1', 'hash-2'])).toEqual(['hash-2']);
   });

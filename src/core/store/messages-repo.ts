@@ -141,7 +141,7 @@ export async function recordIncomingMessage(db: ParleyDB, write: IncomingMessage
     if (seen !== null) await markSeenIn(tx.objectStore('seenHashes'), [seen.hash], seen.expiresAt);
     const result = await insertMessageIn(tx.objectStore('messages'), message);
     if (!result.inserted) return result;
-    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update, result.id);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return result;
   });

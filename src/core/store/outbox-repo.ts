@@ -75,7 +75,7 @@ export async function queueOutgoingMessage(db: ParleyDB, write: OutgoingMessageW
     const result = await insertMessageIn(tx.objectStore('messages'), message);
     if (!result.inserted) return result;
     await tx.objectStore('outbox').add(freshOutboxRecord(result.id, entry));
-    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update);
+    await applyConversationUpdate(tx.objectStore('conversations'), message.conversationId, update, result.id);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
     return result;
   });

@@ -52,6 +52,20 @@ export interface LastMessageSummary {
   readonly sentAt: number;
   /** Outgoing messages only, else null. */
   readonly status: OutgoingStatus | null;
+  /**
+   * What the message carries, so a message that is only files still has a preview ("📷 Photo");
+   * null when it has none. Absent in summaries written before it existed: read as none.
+   */
+  readonly attachments?: AttachmentsSummary | null;
+}
+
+/** The attachments of a conversation's newest message, as the list's one line needs them. */
+export interface AttachmentsSummary {
+  readonly count: number;
+  /** The first attachment's, as the sender claims them (shown, never trusted for rendering). */
+  readonly firstFileName: string;
+  readonly firstContentType: string;
+  readonly firstIsVoiceMessage: boolean;
 }
 
 /** One 1:1 conversation, with a summary of its newest message for the list (the messages store holds the rest). */
@@ -68,6 +82,14 @@ export interface ConversationRecord {
   readonly disappearing?: DisappearingSetting | null;
   /** Its newest message; null when it has none. Records from before version 5 get it from migration 005. */
   readonly lastMessage: LastMessageSummary | null;
+  /**
+   * Every message with an id up to this one was there when the conversation was last read (ids
+   * grow with each message stored): the incoming ones with a higher id are what unreadCount
+   * counts, so removing one of them (expiry, unsend, delete) takes it off the count. Absent on
+   * records written before it existed, until the next read or the next message into a read
+   * conversation: a removal then leaves the count as it is.
+   */
+  readonly readThroughId?: number;
 }
 
 export type MessageDirection = 'incoming' | 'outgoing';

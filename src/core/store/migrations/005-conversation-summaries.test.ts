@@ -32,7 +32,7 @@ describe('migration 005: conversation summaries', () => {
     const loose = v4 as unknown as Loose;
     const conversation = (id: string, at: number) => ({ id, displayName: null, createdAt: at, lastMessageAt: at, unreadCount: 0 });
     const common = { swarmHashes: [], expiresAt: null };
-    for (const n of [1, 2, 3, 4]) await loose.put('conversations', conversation(peer(n), 1000));
+    for (const n of [1, 2, 3, 4, 5]) await loose.put('conversations', conversation(peer(n), 1000));
     // 1: an old record without `kind`, then a newer outgoing one; equal times are ordered by id.
     await loose.add('messages', { ...common, direction: 'incoming', conversationId: peer(1), senderSessionId: peer(1), sentAt: 1000, receivedAt: 1000, body: 'old' });
     await loose.add('messages', { ...common, direction: 'outgoing', conversationId: peer(1), senderSessionId: ME, sentAt: 3000, receivedAt: 3000, body: 'newest', status: 'failed', failureCode: 'network_offline', kind: 'text' });
@@ -42,6 +42,12 @@ describe('migration 005: conversation summaries', () => {
     await loose.add('messages', { ...common, direction: 'incoming', conversationId: peer(2), senderSessionId: peer(2), sentAt: 1500, receivedAt: 1500, body: '', kind: 'unsent', disappearing: null });
     await loose.add('messages', { ...common, direction: 'incoming', conversationId: peer(3), senderSessionId: peer(3), sentAt: 1000, receivedAt: 1000, body: 'first' });
     await loose.add('messages', { ...common, direction: 'outgoing', conversationId: peer(3), senderSessionId: ME, sentAt: 1000, receivedAt: 1000, body: 'long '.repeat(100), status: 'sent', failureCode: null });
+    // 5: a message that is only a voice message and a photo (the list must be able to say so).
+    const file = { size: 3, width: null, height: null, state: 'available', failureCode: null, source: null };
+    await loose.add('messages', {
+      ...common, direction: 'incoming', conversationId: peer(5), senderSessionId: peer(5), sentAt: 1000, receivedAt: 1000, body: '', kind: 'text',
+      attachments: [{ ...file, contentType: 'audio/ogg', fileName: 'v.ogg', voiceMessage: true }, { ...file, contentType: 'image/png', fileName: 'p.png', voiceMessage: false }],
+    });
     v4.close();
 
     const v5 = await openParleyDatabase({ indexedDB, migrations: [...V4, migration005ConversationSummaries] });
@@ -57,7 +63,10 @@ describe('migration 005: conversation summaries', () => {
       expect(byId.get(peer(3))?.lastMessage).toEqual(summaryOf(newest(peer(3))));
       expect(byId.get(peer(3))?.lastMessage?.excerpt).toHaveLength(200);
       expect(byId.get(peer(4))).toEqual({ ...conversation(peer(4), 1000), lastMessage: null });
-      expect(await v5.count('messages')).toBe(7);
+      expect(byId.get(peer(5))?.lastMessage).toEqual(summaryOf(newest(peer(5))));
+      expect(byId.get(peer(5))?.lastMessage?.attachments).toEqual({ count: 2, firstFileName: 'v.ogg', firstContentType: 'audio/ogg', firstIsVoiceMessage: true });
+      expect(byId.get(peer(1))?.lastMessage?.attachments).toBeNull();
+      expect(await v5.count('messages')).toBe(8);
     } finally {
       v5.close();
     }

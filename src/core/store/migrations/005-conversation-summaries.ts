@@ -11,6 +11,7 @@ interface OldMessage {
   body: string;
   sentAt: number;
   status?: string;
+  attachments?: readonly { fileName: string; contentType: string; voiceMessage: boolean }[];
 }
 
 /**
@@ -54,5 +55,12 @@ function summary(message: OldMessage): object {
     excerpt,
     sentAt: message.sentAt,
     status: message.direction === 'outgoing' ? (message.status ?? null) : null,
+    attachments: attachments(message),
   };
+}
+
+function attachments(message: OldMessage): object | null {
+  const first = message.attachments?.[0];
+  if (first === undefined) return null;
+  return { count: message.attachments!.length, firstFileName: first.fileName, firstContentType: first.contentType, firstIsVoiceMessage: first.voiceMessage };
 }
