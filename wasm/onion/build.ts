@@ -96,7 +96,7 @@ export async function buildOnionRequest(options: BuildOnionOptions): Promise<Bui
       }
       ephemeralPublicKeys.push(keys.publicKey);
     }
-    const prepared = await prepareKeys(encType, layerKeys);
+    const prepared = await prepareKeys(encType, layerKeys, { replyKey: true });
 
     const destinationPlaintext = destination.kind === 'snode' ? encodeLayer(payload, destinationTrailer()) : payload;
     let blob = await encryptWith(prepared[0]!, destinationPlaintext, iv(0));

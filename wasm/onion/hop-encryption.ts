@@ -140,12 +140,43 @@ export type PreparedKey =
   | { readonly encType: 'aes-gcm'; readonly key: AesKey }
   | { readonly encType: 'xchacha20'; readonly key: Uint8Array };
 
-/** Prepares `keys` for `encryptWith`, all in parallel. The raw keys stay the caller's to wipe. */
-export function prepareKeys(encType: EncType, keys: readonly Uint8Array[]): Promise<PreparedKey[]> {
+/**
+ * Prepares `keys` for `encryptWith`, all in parallel. The raw keys stay the caller's to wipe.
+ * With `replyKey`, `keys[0]` is the destination's key, which also opens its reply: for aes-gcm it
+ * is imported for both directions and remembered against that array, so the reply's `decrypt`
+ * skips a second import (one WebCrypto round trip less per request).
+ */
+export function prepareKeys(encType: EncType, keys: readonly Uint8Array[], options: { readonly replyKey?: boolean } = {}): Promise<PreparedKey[]> {
   checkEncType(encType);
   keys.forEach((key, i) => checkBytes(key, `keys[${i}]`, KEY_BYTES));
   if (encType === 'xchacha20') return Promise.resolve(keys.map((key) => ({ encType, key })));
-  return Promise.all(keys.map(async (key) => ({ encType, key: await importAesKey(key, 'encrypt') })));
+  return Promise.all(
+    keys.map(async (key, i) => {
+      if (i !== 0 || options.replyKey !== true) return { encType, key: await importAesKey(key, ['encrypt']) };
+      const imported = await importAesKey(key, ['encrypt', 'decrypt']);
+      replyKeys.set(key, { fingerprint: keyFingerprint(key), key: imported });
+      return { encType, key: imported };
+    }),
+  );
+}
+
+/**
+ * Reply keys imported while their onion was built, by the caller's key array. The entry goes with
+ * the array; a fingerprint (not a copy of the key) makes sure the array still holds that key, so a
+ * wiped or reused array is imported afresh.
+ */
+const replyKeys = new WeakMap<Uint8Array, { readonly fingerprint: Uint8Array; readonly key: AesKey }>();
+
+function keyFingerprint(key: Uint8Array): Uint8Array {
+  return sodium().crypto_generichash(16, key, null);
+}
+
+function rememberedReplyKey(key: Uint8Array): AesKey | undefined {
+  const remembered = replyKeys.get(key);
+  if (remembered === undefined) return undefined;
+  if (sodium().memcmp(remembered.fingerprint, keyFingerprint(key))) return remembered.key;
+  replyKeys.delete(key);
+  return undefined;
 }
 
 /**
@@ -196,7 +227,7 @@ export async function decrypt(encType: EncType, key: Uint8Array, blob: Uint8Arra
   const nonce = blob.subarray(0, ivBytes);
   const sealed = blob.subarray(ivBytes);
   try {
-    if (encType === 'aes-gcm') return await aesGcm('decrypt', await importAesKey(key, 'decrypt'), nonce, sealed);
+    if (encType === 'aes-gcm') return await aesGcm('decrypt', rememberedReplyKey(key) ?? (await importAesKey(key, ['decrypt'])), nonce, sealed);
     return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed, null, nonce, key);
   } catch {
     throw new ParleyError('onion_decrypt_failed', `${encType} blob failed authentication`, {
@@ -225,11 +256,11 @@ export async function decryptReply(encType: EncType, key: Uint8Array, blob: Uint
   }
 }
 
-async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<AesKey> {
+async function importAesKey(key: Uint8Array, usages: readonly ('encrypt' | 'decrypt')[]): Promise<AesKey> {
   // A private copy on a plain ArrayBuffer satisfies WebCrypto's BufferSource type and can be wiped.
   const rawKey = new Uint8Array(key);
   try {
-    return await crypto.subtle.importKey('raw', rawKey, { name: 'AES-GCM' }, false, [usage]);
+    return await crypto.subtle.importKey('raw', rawKey, { name: 'AES-GCM' }, false, [...usages]);
   } finally {
     wipe(rawKey);
   }

@@ -2,8 +2,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toHex, utf8 } from '../bytes.ts';
 import { identityFromEntropy, type Identity } from '../identity.ts';
 import { ready } from '../sodium.ts';
-import { buildOnionRequest, type OnionHop } from './build.ts';
-import { encodeRelayBody, peelOnionBody } from './peel.ts';
+import { wipe } from '../sodium.ts';
+import { buildOnionRequest, decryptSnodeReply, type OnionHop } from './build.ts';
+import { encodeRelayBody, encryptSnodeReply, peelOnionBody } from './peel.ts';
 
 let nodes: Identity[] = [];
 let hops: OnionHop[] = [];
@@ -43,5 +44,20 @@ describe('an AES-GCM onion and WebCrypto', () => {
     }
     if (peeled.kind !== 'destination') throw new Error(`expected the destination, got ${peeled.kind}`);
     expect(new TextDecoder().decode(peeled.request)).toBe('{"method":"info","params":{}}');
+  });
+
+  it('opens the reply with the destination key imported for the build, and imports again once that key is wiped', async () => {
+    const built = await buildOnionRequest({ path: hops.slice(0, 3), destination: { kind: 'snode', node: hops[3]! }, payload: utf8('{}') });
+    // What the destination answers, sealed with the same key (made before counting imports).
+    const reply = await encryptSnodeReply(200, 'pong', new Uint8Array(built.replyKey), built.encType);
+    const imports = vi.spyOn(crypto.subtle, 'importKey');
+
+    await expect(decryptSnodeReply(reply, built.replyKey, built.encType)).resolves.toEqual({ status: 200, body: 'pong' });
+    expect(imports).not.toHaveBeenCalled();
+
+    // A wiped key array no longer stands for the remembered key: it is imported (all zeros) and fails.
+    wipe(built.replyKey);
+    await expect(decryptSnodeReply(reply, built.replyKey, built.encType)).rejects.toMatchObject({ code: 'onion_decrypt_failed' });
+    expect(imports).toHaveBeenCalledTimes(1);
   });
 });
