@@ -2,6 +2,7 @@
  * Attachments in the store (docs/attachments.md): an attachment's state changes in its message's
  * record, and the decrypted bytes of a downloaded one in `attachmentData`, written together.
  */
+import type { IDBPObjectStore, StoreNames } from 'idb';
 import { checkBytes, checkInteger } from '../../../wasm/check.ts';
 import { ParleyError, type ErrorCode } from '../../shared/errors.ts';
 import { MAX_ATTACHMENT_TEXT } from './attachment-checks.ts';
@@ -10,7 +11,7 @@ import { applyConversationUpdate, checkConversationUpdate, type ConversationUpda
 import { refreshSummariesIn } from './conversation-summary.ts';
 import type { ParleyDB } from './database.ts';
 import { insertMessageIn, toNewMessage, type InsertResult } from './messages-repo.ts';
-import type { AttachmentState, MessageRecord, NewMessage, OutboxRecord, OutgoingMessageRecord } from './schema.ts';
+import type { AttachmentState, MessageRecord, NewMessage, OutboxRecord, OutgoingMessageRecord, ParleySchema } from './schema.ts';
 import { keyRange } from './idb-env.ts';
 import { storageCall } from './storage-errors.ts';
 import { writeTransaction } from './transaction.ts';
@@ -104,6 +105,25 @@ export async function setAttachmentUploaded(db: ParleyDB, messageId: number, ind
   });
 }
 
+type Stores = ArrayLike<StoreNames<ParleySchema>>;
+
+/**
+ * Our message `messageId` while it is `status` and has no outbox entry, i.e. not yet handed to the
+ * outbox; otherwise undefined. The hand-over, the uploader's failure, Stop and the start of an
+ * upload all ask this inside their own transaction, so of any two racing exactly one acts.
+ */
+async function notHandedOverIn<Tx extends Stores>(
+  messages: IDBPObjectStore<ParleySchema, Tx, 'messages', 'readwrite'>,
+  outbox: IDBPObjectStore<ParleySchema, Tx, 'outbox', 'readwrite'>,
+  messageId: number,
+  status: 'queued' | 'failed',
+): Promise<MessageRecord | undefined> {
+  const message = await messages.get(messageId);
+  if (message === undefined || message.direction !== 'outgoing' || message.status !== status) return undefined;
+  if ((await outbox.getKey(messageId)) !== undefined) return undefined;
+  return message;
+}
+
 /**
  * Hands a message whose attachments are all uploaded to the outbox: adds its entry only if it is
  * still queued and has none, so however often this runs (a crash between, two passes), the message
@@ -114,9 +134,7 @@ export async function addOutboxEntryOnce(db: ParleyDB, messageId: number, entry:
   checkBase64(entry.recipientPayload, 'entry.recipientPayload');
   if (entry.syncPayload !== null) checkBase64(entry.syncPayload, 'entry.syncPayload');
   return writeTransaction(db, ['messages', 'outbox'], 'addOutboxEntryOnce', async (tx) => {
-    const message = await tx.objectStore('messages').get(messageId);
-    if (message === undefined || message.direction !== 'outgoing' || message.status !== 'queued') return false;
-    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return false;
+    if ((await notHandedOverIn(tx.objectStore('messages'), tx.objectStore('outbox'), messageId, 'queued')) === undefined) return false;
     await tx.objectStore('outbox').add({ ...entry, messageId });
     return true;
   });
@@ -140,9 +158,8 @@ export async function listAttachmentMessagesToUpload(db: ParleyDB): Promise<Outg
 export async function failAttachmentMessage(db: ParleyDB, messageId: number, code: ErrorCode): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
   return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'failAttachmentMessage', async (tx) => {
-    const message = await tx.objectStore('messages').get(messageId);
-    if (message === undefined || message.direction !== 'outgoing' || message.status !== 'queued') return undefined;
-    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
+    const message = await notHandedOverIn(tx.objectStore('messages'), tx.objectStore('outbox'), messageId, 'queued');
+    if (message === undefined) return undefined;
     const next = { ...message, status: 'failed' as const, failureCode: code };
     await tx.objectStore('messages').put(next);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
@@ -153,16 +170,15 @@ export async function failAttachmentMessage(db: ParleyDB, messageId: number, cod
 /**
  * The person stopped sending a message whose attachments are not all handed over: 'failed' with
  * `aborted` (shown as not sent, with Retry), its unfinished attachments 'cancelled'. Only while it
- * is queued and has no outbox entry — the same condition addOutboxEntryOnce checks in its own
- * transaction, so of a Stop and a hand-over racing, exactly one wins. Returns it, or undefined
+ * is not handed over (`notHandedOverIn`, as addOutboxEntryOnce asks), so of a Stop and a hand-over
+ * racing, exactly one wins. Returns it, or undefined
  * (no such message, not ours, or already handed to the outbox).
  */
 export async function cancelAttachmentMessage(db: ParleyDB, messageId: number): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
   return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'cancelAttachmentMessage', async (tx) => {
-    const message = await tx.objectStore('messages').get(messageId);
-    if (message === undefined || message.direction !== 'outgoing' || message.status !== 'queued' || (message.attachments?.length ?? 0) === 0) return undefined;
-    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
+    const message = await notHandedOverIn(tx.objectStore('messages'), tx.objectStore('outbox'), messageId, 'queued');
+    if (message === undefined || (message.attachments?.length ?? 0) === 0) return undefined;
     const attachments = message.attachments!.map((a) => (a.source !== null && a.source.url === null ? { ...a, state: 'cancelled' as const, failureCode: null } : a));
     const next = { ...message, status: 'failed' as const, failureCode: 'aborted' as const, attachments };
     await tx.objectStore('messages').put(next);
@@ -179,10 +195,8 @@ export async function startAttachmentUpload(db: ParleyDB, messageId: number, ind
   checkInteger(messageId, 'messageId', 1);
   checkInteger(index, 'index', 0);
   return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'startAttachmentUpload', async (tx) => {
-    const message = await tx.objectStore('messages').get(messageId);
-    const attachment = message?.attachments?.[index];
-    if (message === undefined || attachment === undefined || message.direction !== 'outgoing' || message.status !== 'queued') return undefined;
-    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
+    const message = await notHandedOverIn(tx.objectStore('messages'), tx.objectStore('outbox'), messageId, 'queued');
+    if (message?.attachments?.[index] === undefined) return undefined;
     const next = { ...message, attachments: message.attachments!.map((a, i) => (i === index ? { ...a, state: 'uploading' as const, failureCode: null } : a)) };
     await tx.objectStore('messages').put(next);
     await refreshSummariesIn(tx.objectStore('messages'), tx.objectStore('conversations'), [message.conversationId]);
@@ -194,9 +208,8 @@ export async function startAttachmentUpload(db: ParleyDB, messageId: number, ind
 export async function requeueAttachmentMessage(db: ParleyDB, messageId: number): Promise<MessageRecord | undefined> {
   checkInteger(messageId, 'messageId', 1);
   return writeTransaction(db, ['messages', 'outbox', 'conversations'], 'requeueAttachmentMessage', async (tx) => {
-    const message = await tx.objectStore('messages').get(messageId);
-    if (message === undefined || message.direction !== 'outgoing' || message.status !== 'failed' || (message.attachments?.length ?? 0) === 0) return undefined;
-    if ((await tx.objectStore('outbox').getKey(messageId)) !== undefined) return undefined;
+    const message = await notHandedOverIn(tx.objectStore('messages'), tx.objectStore('outbox'), messageId, 'failed');
+    if (message === undefined || (message.attachments?.length ?? 0) === 0) return undefined;
     const attachments = message.attachments!.map((a) =>
       (a.state === 'failed' || a.state === 'cancelled') && a.source !== null && a.source.url === null ? { ...a, state: 'queued' as const, failureCode: null } : a,
     );

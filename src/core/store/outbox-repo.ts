@@ -136,10 +136,15 @@ export async function nextOutboxAttemptAt(db: ParleyDB): Promise<number | undefi
  */
 export async function startSendAttempt(db: ParleyDB, messageId: number): Promise<OutboxRecord> {
   checkInteger(messageId, 'messageId', 1);
-  return updateSend(db, messageId, 'startSendAttempt', (entry, message) => ({
+  return updateSend(db, messageId, 'startSendAttempt', attemptStarted);
+}
+
+/** One more attempt: counted, and the message 'sending' unless the recipient has it already (only the sync copy is left). */
+function attemptStarted(entry: OutboxRecord, message: OutgoingMessageRecord): { entry: OutboxRecord; message: OutgoingMessageRecord } {
+  return {
     entry: { ...entry, attempts: entry.attempts + 1 },
     message: entry.recipientStored ? message : { ...message, status: 'sending', failureCode: null },
-  }));
+  };
 }
 
 /**
@@ -156,8 +161,7 @@ export async function startSendAttempts(db: ParleyDB, messageIds: readonly numbe
     for (const messageId of messageIds) {
       const current = await loadSendIfAny(outbox, messages, messageId);
       if (current === undefined) continue;
-      const entry = { ...current.entry, attempts: current.entry.attempts + 1 };
-      const message = entry.recipientStored ? current.message : { ...current.message, status: 'sending' as const, failureCode: null };
+      const { entry, message } = attemptStarted(current.entry, current.message);
       await Promise.all([outbox.put(entry), messages.put(message)]);
       touched.add(message.conversationId);
       started.push(entry);

@@ -9,12 +9,25 @@ export type SniffedImage = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/web
 export const SNIFF_BYTES = 12;
 
 export function sniffImage(head: Uint8Array): SniffedImage | null {
-  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x47, 0x49, 0x46, 0x38) && (head[4] === 0x37 || head[4] === 0x39) && head[5] === 0x61) return 'image/gif';
-  if (starts(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 && head[9] === 0x45 && head[10] === 0x42 && head[11] === 0x50) return 'image/webp';
+  if (bytesAt(head, 0, PNG_MAGIC)) return 'image/png';
+  if (bytesAt(head, 0, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (textAt(head, 0, 'GIF87a') || textAt(head, 0, 'GIF89a')) return 'image/gif';
+  if (textAt(head, 0, 'RIFF') && textAt(head, 8, 'WEBP')) return 'image/webp';
   return null;
+}
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** EBML's magic, the start of every Matroska file: WebM video and WebM audio alike. */
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
+
+/** Whether `head` holds `bytes` from offset `at` (false where it is too short). */
+function bytesAt(head: Uint8Array, at: number, bytes: readonly number[]): boolean {
+  return bytes.every((byte, i) => head[at + i] === byte);
+}
+
+/** Whether `head` holds the ASCII `text` from offset `at` (false where it is too short). */
+function textAt(head: Uint8Array, at: number, text: string): boolean {
+  return bytesAt(head, at, [...text].map((c) => c.charCodeAt(0)));
 }
 
 export type SniffedVideo = 'video/mp4' | 'video/webm';
@@ -29,8 +42,8 @@ const VIDEO_BRANDS: ReadonlySet<string> = new Set(['isom', 'iso2', 'iso4', 'iso5
 
 /** MP4 by its `ftyp` box and a video brand; WebM (Matroska) by its EBML magic 1A 45 DF A3. */
 export function sniffVideo(head: Uint8Array): SniffedVideo | null {
-  if (head.length >= 12 && ascii(head, 4, 8) === 'ftyp' && VIDEO_BRANDS.has(ascii(head, 8, 12))) return 'video/mp4';
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'video/webm';
+  if (head.length >= 12 && textAt(head, 4, 'ftyp') && VIDEO_BRANDS.has(String.fromCharCode(...head.subarray(8, 12)))) return 'video/mp4';
+  if (bytesAt(head, 0, EBML_MAGIC)) return 'video/webm';
   return null;
 }
 
@@ -44,10 +57,6 @@ export function sniffMedia(head: Uint8Array): SniffedMedia | null {
   return video === null ? null : { kind: 'video', type: video };
 }
 
-function ascii(bytes: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode(...bytes.subarray(from, to));
-}
-
 /**
  * The audio containers a voice message may be played from, known by their first bytes (the claimed
  * type is never trusted): Ogg, WebM/Matroska, MP4 (ISO BMFF `ftyp`), MP3 (an ID3 tag or an MPEG
@@ -56,13 +65,11 @@ function ascii(bytes: Uint8Array, from: number, to: number): string {
 export type SniffedAudio = 'audio/ogg' | 'audio/webm' | 'audio/mp4' | 'audio/mpeg' | 'audio/aac' | 'audio/wav';
 
 export function sniffAudio(head: Uint8Array): SniffedAudio | null {
-  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  const ascii = (at: number, text: string) => [...text].every((c, i) => head[at + i] === c.charCodeAt(0));
-  if (ascii(0, 'OggS')) return 'audio/ogg';
-  if (starts(0x1a, 0x45, 0xdf, 0xa3)) return 'audio/webm';
-  if (ascii(4, 'ftyp')) return 'audio/mp4';
-  if (ascii(0, 'RIFF') && ascii(8, 'WAVE')) return 'audio/wav';
-  if (ascii(0, 'ID3')) return 'audio/mpeg';
+  if (textAt(head, 0, 'OggS')) return 'audio/ogg';
+  if (bytesAt(head, 0, EBML_MAGIC)) return 'audio/webm';
+  if (textAt(head, 4, 'ftyp')) return 'audio/mp4';
+  if (textAt(head, 0, 'RIFF') && textAt(head, 8, 'WAVE')) return 'audio/wav';
+  if (textAt(head, 0, 'ID3')) return 'audio/mpeg';
   const second = head[1];
   if (head[0] === 0xff && second !== undefined) {
     // ADTS: a 12-bit sync word, then the MPEG version bit and a layer of 00.
