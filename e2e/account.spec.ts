@@ -151,3 +151,16 @@ test('offline, a reload and a bare launch reopen the same screen from the servic
     await context.setOffline(false);
   }
 });
+
+test('Settings: downloading pictures and voice messages by themselves can be turned off, and stays off', async ({ page }) => {
+  await createAccount(page, { displayName: 'Hana' });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const automatic = page.getByRole('checkbox', { name: 'Download them by themselves from people you have written to' });
+  await expect(automatic).toBeChecked();
+  await automatic.uncheck();
+  await page.reload();
+  await expect(automatic).not.toBeChecked();
+  await automatic.check();
+  await page.reload();
+  await expect(automatic).toBeChecked();
+});
